@@ -1,0 +1,69 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tracker.cli.main import main
+
+
+def test_schedule_json_for_six_cycles(capsys):
+    assert main(["schedule", "--start", "2027-02-01", "--cycles", "6", "--json"]) == 0
+    days = json.loads(capsys.readouterr().out)
+    assert len(days) == 168
+    assert all(
+        set(day) == {"date", "cycle", "day", "lenalidomide_mg", "dexamethasone_mg"} for day in days
+    )
+    assert days[0] == {
+        "date": "2027-02-01",
+        "cycle": 1,
+        "day": 1,
+        "lenalidomide_mg": 25,
+        "dexamethasone_mg": 40,
+    }
+    assert days[-1]["date"] == "2027-07-18"
+    assert sum(1 for day in days if day["lenalidomide_mg"] == 25) == 6 * 21
+    dex_days = [(day["cycle"], day["day"]) for day in days if day["dexamethasone_mg"] == 40]
+    assert len(dex_days) == 4 * 12 + 2 * 4
+    assert (4, 17) in dex_days and (5, 17) not in dex_days
+
+
+def test_schedule_len_dose(capsys):
+    assert (
+        main(["schedule", "--start", "2027-02-01", "--cycles", "1", "--len-dose", "10", "--json"])
+        == 0
+    )
+    days = json.loads(capsys.readouterr().out)
+    assert {day["lenalidomide_mg"] for day in days} == {10, 0}
+
+
+def test_schedule_text_table(capsys):
+    assert main(["schedule", "--start", "2027-02-01", "--cycles", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 29
+    assert lines[1].split()[:2] == ["2027-02-01", "Mon"]
+    assert lines[-1].split()[-2:] == ["rest", "-"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--start", "2027-02-30", "--cycles", "2"],
+        ["--start", "2027-02-01", "--cycles", "0"],
+        ["--start", "2027-02-01", "--cycles", "x"],
+        ["--cycles", "2"],
+        ["--start", "2027-02-01", "--cycles", "2", "--len-dose", "7"],
+        ["--start", "2027-02-01", "--cycles", "2", "--len-dose", "-5"],
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_two(arguments):
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "schedule", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("tracker: error: ")

@@ -1,0 +1,3 @@
+"""Rd Cycle Tracker: cycles, doses and toxicity for lenalidomide plus dexamethasone."""
+
+__version__ = "0.1.0"

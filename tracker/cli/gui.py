@@ -1,0 +1,18 @@
+"""``tracker gui``: open the desktop application."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("gui", help="open the desktop application (the default)")
+    parser.add_argument("--db", type=Path, help="database file to open")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tracker.ui.app import run_app
+
+    return run_app(args.db)

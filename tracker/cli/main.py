@@ -1,0 +1,53 @@
+"""Entry point of the ``tracker`` command: subcommands, and the GUI when given none."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tracker.cli.errors import USAGE_ERROR, CommandError, report_error
+from tracker.domain.errors import DomainError
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """Bad arguments give one line on stderr and exit status 2, not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        report_error(message)
+        raise SystemExit(USAGE_ERROR)
+
+
+def _command_modules() -> list:
+    from tracker.cli import gui, schedule
+
+    return [gui, schedule]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineErrorParser(
+        prog="tracker", description="Rd Cycle Tracker: lenalidomide plus dexamethasone cycles."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _command_modules():
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        argv = ["gui"]
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CommandError, DomainError) as error:
+        return report_error(str(error))
+    except BrokenPipeError:
+        # The reader (``head``, a closed pager) stopped early; that is not a failure.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure clinical logic: regimen, dosing, grading, statistics. No Qt, no SQL."""

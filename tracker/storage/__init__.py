@@ -1,0 +1,1 @@
+"""SQLite storage of patient records. No Qt."""

@@ -1,0 +1,209 @@
+"""The database schema, created and upgraded only through migrations.
+
+Migrations are append-only: a released migration is never edited, a change is a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "tracker"
+migrations = Migrations(MIGRATION_SET)
+
+# Every clinical table carries these: soft deletion keeps history, timestamps are UTC ISO-8601.
+_BOOKKEEPING = {"archived": int, "created_at": str, "updated_at": str}
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["patients"].create(
+        {
+            "id": int,
+            "mrn": str,
+            "name": str,
+            "date_of_birth": str,
+            "sex": str,  # "F" or "M"
+            "weight_kg": float,
+            "creatinine": float,
+            "creatinine_unit": str,  # "mg/dL" or "umol/L"
+            "on_dialysis": int,
+            "reproductive_potential": int,
+            "notes": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        not_null={"mrn", "name"},
+        defaults={"archived": 0, "on_dialysis": 0, "reproductive_potential": 0, "notes": ""},
+    )
+    db["patients"].create_index(["mrn"], unique=True)
+    db["patients"].create_index(["name"])
+
+    db["courses"].create(
+        {
+            "id": int,
+            "patient_id": int,
+            "regimen_id": str,
+            "start_date": str,
+            "len_start_level": int,
+            "dex_start_level": int,
+            "len_every_days": int,  # 2 for the every-48-hours renal schedule
+            "renal_band": str,
+            "thromboprophylaxis": str,  # "aspirin", "LMWH", "warfarin", "DOAC", "none"
+            "status": str,  # "active" or "ended"
+            "end_date": str,
+            "end_reason": str,  # "progression", "toxicity", "other"
+            "end_note": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("patient_id", "patients", "id")],
+        not_null={"patient_id", "regimen_id", "start_date", "status"},
+        defaults={"archived": 0, "len_start_level": 0, "dex_start_level": 0, "len_every_days": 1},
+    )
+    db["courses"].create_index(["patient_id"])
+    db["courses"].create_index(["status"])
+
+    db["cycles"].create(
+        {
+            "id": int,
+            "course_id": int,
+            "number": int,
+            "planned_start": str,
+            "actual_start": str,
+            "len_level": int,
+            "dex_level": int,
+            "status": str,  # "active", "completed"
+            "delay_reason": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("course_id", "courses", "id")],
+        not_null={"course_id", "number", "planned_start", "actual_start"},
+        defaults={"archived": 0},
+    )
+    db["cycles"].create_index(["course_id", "number"], unique=True)
+
+    db["level_changes"].create(
+        {
+            "id": int,
+            "course_id": int,
+            "effective_date": str,
+            "drug": str,  # "lenalidomide" or "dexamethasone"
+            "level": int,
+            "reason": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("course_id", "courses", "id")],
+        not_null={"course_id", "effective_date", "drug", "level"},
+        defaults={"archived": 0},
+    )
+    db["level_changes"].create_index(["course_id"])
+
+    db["dose_records"].create(
+        {
+            "id": int,
+            "course_id": int,
+            "date": str,
+            "drug": str,
+            "status": str,  # "taken", "missed", "held"
+            "dose_mg": float,
+            "note": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("course_id", "courses", "id")],
+        not_null={"course_id", "date", "drug", "status"},
+        defaults={"archived": 0, "note": ""},
+    )
+    db["dose_records"].create_index(["course_id", "date", "drug"])
+
+    db["labs"].create(
+        {
+            "id": int,
+            "patient_id": int,
+            "date": str,
+            "anc": float,
+            "anc_unit": str,  # "10^9/L" or "/mm3"
+            "platelets": float,
+            "platelets_unit": str,
+            "creatinine": float,
+            "creatinine_unit": str,
+            "note": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("patient_id", "patients", "id")],
+        not_null={"patient_id", "date"},
+        defaults={"archived": 0, "note": ""},
+    )
+    db["labs"].create_index(["patient_id", "date"])
+
+    db["adverse_events"].create(
+        {
+            "id": int,
+            "patient_id": int,
+            "course_id": int,
+            "lab_id": int,
+            "event_type": str,  # "neutropenia", "thrombocytopenia", "vte", "other"
+            "term": str,  # free text, required for "other"
+            "grade": int,
+            "ctcae_version": str,
+            "onset_date": str,
+            "resolution_date": str,
+            "action": str,  # "none", "held", "reduced", "discontinued"
+            "note": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[
+            ("patient_id", "patients", "id"),
+            ("course_id", "courses", "id"),
+            ("lab_id", "labs", "id"),
+        ],
+        not_null={"patient_id", "event_type", "grade", "ctcae_version", "onset_date", "action"},
+        defaults={"archived": 0, "note": "", "action": "none"},
+    )
+    db["adverse_events"].create_index(["patient_id"])
+    db["adverse_events"].create_index(["event_type", "grade"])
+
+    db["responses"].create(
+        {
+            "id": int,
+            "course_id": int,
+            "assessed_on": str,
+            "response": str,  # IMWG: "sCR", "CR", "VGPR", "PR", "MR", "SD", "PD"
+            "progression_date": str,
+            "note": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("course_id", "courses", "id")],
+        not_null={"course_id", "assessed_on", "response"},
+        defaults={"archived": 0, "note": ""},
+    )
+    db["responses"].create_index(["course_id"])
+
+    db["audit_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "os_user": str,
+            "staff": str,
+            "table_name": str,
+            "row_id": int,
+            "patient_id": int,
+            "action": str,  # "insert", "update", "archive"
+            "before_json": str,
+            "after_json": str,
+        },
+        pk="id",
+        not_null={"at", "os_user", "table_name", "action"},
+    )
+    db["audit_log"].create_index(["patient_id"])
+    db["audit_log"].create_index(["table_name", "row_id"])
+
+
+def known_migration_names() -> set[str]:
+    return {migration.name for migration in migrations._migrations}

@@ -1,0 +1,70 @@
+"""The open database shared by every view, and the one place data changes go through.
+
+Views never write to the store themselves: they call ``context.run(operation, ...)``, which
+shows a refused change in a dialog and tells every view to refresh after a successful one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from tracker.domain.errors import DomainError
+from tracker.storage.errors import StorageError
+
+Result = TypeVar("Result")
+
+
+class AppContext(QObject):
+    """Holds the open store; ``data_changed`` fires after every successful write."""
+
+    data_changed = Signal()
+    store_replaced = Signal()
+
+    def __init__(self, store: Any | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        # Tests replace this to capture messages instead of opening a modal dialog.
+        self.report_error: Callable[[QWidget | None, str], None] = show_error
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            raise StorageError("no database is open")
+        return self._store
+
+    @property
+    def has_store(self) -> bool:
+        return self._store is not None
+
+    def replace_store(self, store: Any | None) -> None:
+        if self._store is not None and self._store is not store:
+            self._store.close()
+        self._store = store
+        self.store_replaced.emit()
+        self.data_changed.emit()
+
+    def run(
+        self,
+        operation: Callable[..., Result],
+        *args: Any,
+        parent: QWidget | None = None,
+        **kwargs: Any,
+    ) -> Result | None:
+        """Call a storage operation; on a refused change show why and return None."""
+        try:
+            result = operation(self.store, *args, **kwargs)
+        except (StorageError, DomainError) as error:
+            self.report_error(parent, str(error))
+            return None
+        self.data_changed.emit()
+        return result
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorDialog")
+    box.exec()

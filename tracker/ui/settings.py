@@ -1,0 +1,60 @@
+"""What the application remembers between sessions: window layout and the last database.
+
+Everything goes through ``AppSettings`` so tests can hand in a QSettings that writes to a
+temporary INI file instead of the user's real preferences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "RdCycleTracker"
+APPLICATION = "Rd Cycle Tracker"
+
+_LAST_DATABASE = "database/last_path"
+_GEOMETRY = "window/geometry"
+_STATE = "window/state"
+
+
+class AppSettings:
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        self._qsettings = (
+            qsettings if qsettings is not None else QSettings(ORGANIZATION, APPLICATION)
+        )
+
+    @classmethod
+    def in_file(cls, path: Path | str) -> AppSettings:
+        """Settings kept in one INI file (used by tests and portable installs)."""
+        return cls(QSettings(str(path), QSettings.Format.IniFormat))
+
+    @property
+    def qsettings(self) -> QSettings:
+        return self._qsettings
+
+    def last_database(self) -> Path | None:
+        value = self._qsettings.value(_LAST_DATABASE, "")
+        return Path(str(value)) if value else None
+
+    def set_last_database(self, path: Path | str) -> None:
+        self._qsettings.setValue(_LAST_DATABASE, str(Path(path).resolve()))
+
+    def window_geometry(self) -> QByteArray | None:
+        return self._bytes(_GEOMETRY)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes(_STATE)
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._qsettings.setValue(_GEOMETRY, geometry)
+        self._qsettings.setValue(_STATE, state)
+
+    def sync(self) -> None:
+        self._qsettings.sync()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._qsettings.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        return None

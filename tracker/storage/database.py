@@ -1,0 +1,198 @@
+"""Opening the database file: checks first, then PRAGMAs and migrations.
+
+A file that is damaged, not SQLite, or written by a newer version is refused before anything
+is written to it, so the checks run on a separate read-only connection.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from platformdirs import user_data_path
+from sqlite_utils import Database
+
+from tracker.storage.errors import (
+    DatabaseTooNewError,
+    NotADatabaseError,
+    StorageError,
+)
+from tracker.storage.schema import MIGRATION_SET, known_migration_names, migrations
+
+APP_DIRECTORY = "rd-cycle-tracker"
+DATABASE_FILE_NAME = "tracker.sqlite"
+# Lets a clinic keep the database on a shared or backed-up drive without a command-line flag.
+DATABASE_PATH_ENVIRONMENT = "RD_TRACKER_DATABASE"
+BUSY_TIMEOUT_MS = 5000
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+def default_database_path() -> Path:
+    """``$RD_TRACKER_DATABASE`` if set, else ``tracker.sqlite`` in the user's data folder."""
+    override = os.environ.get(DATABASE_PATH_ENVIRONMENT)
+    if override:
+        return Path(override).expanduser()
+    return user_data_path(APP_DIRECTORY, appauthor=False) / DATABASE_FILE_NAME
+
+
+class Store:
+    """An open tracker database: the sqlite-utils handle plus who is working and what day it is."""
+
+    def __init__(self, db: Database, path: Path, *, staff: str | None, clock: Callable[[], date]):
+        self.db = db
+        self.path = path
+        self.staff = staff
+        self._clock = clock
+        self._changed = False
+        self._depth = 0
+        self._closed = False
+
+    @property
+    def staff(self) -> str | None:
+        """Initials of the staff member recorded in the audit log, or None."""
+        return self._staff
+
+    @staff.setter
+    def staff(self, initials: str | None) -> None:
+        cleaned = (initials or "").strip()
+        self._staff = cleaned or None
+
+    def today(self) -> date:
+        return self._clock()
+
+    @property
+    def changed(self) -> bool:
+        """True once any change has been committed since the database was opened."""
+        return self._changed
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic change; nested calls join the outer transaction (as savepoints)."""
+        if self._closed:
+            raise StorageError(f"the database {self.path} is closed")
+        self._depth += 1
+        try:
+            with self.db.atomic():
+                yield self.db
+        finally:
+            self._depth -= 1
+        if self._depth == 0:
+            self._changed = True
+
+    def close(self) -> None:
+        if not self._closed:
+            self.db.conn.close()
+            self._closed = True
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.path}>"
+
+
+def open_database(
+    path: Path | str,
+    *,
+    staff: str | None = None,
+    clock: Callable[[], date] = date.today,
+) -> Store:
+    """Open (creating or upgrading) the database at ``path``.
+
+    Raises NotADatabaseError or DatabaseTooNewError without writing a byte to the file.
+    """
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a database file")
+    if path.exists() and path.stat().st_size > 0:
+        _check_existing_file(path)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = Database(path)
+        _configure(db)
+        migrations.apply(db)
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
+    return Store(db, path, staff=staff, clock=clock)
+
+
+def _configure(db: Database) -> None:
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+
+
+def _check_existing_file(path: Path) -> None:
+    """Refuse a damaged, foreign or too-new file, reading it through a read-only connection."""
+    # Without a write-ahead log beside it the file holds every committed change, and
+    # "immutable" reads it without creating -wal/-shm files; with one, read through the log.
+    has_log = Path(f"{path}-wal").exists()
+    options = "mode=ro" if has_log else "mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
+    except sqlite3.Error as error:
+        raise NotADatabaseError(f"cannot read {path}: {error}") from error
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _check_intact(connection, path)
+        _check_version(connection, path)
+    finally:
+        connection.close()
+
+
+def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(
+            f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
+            "it was left unchanged"
+        ) from error
+    if problems != ["ok"]:
+        raise NotADatabaseError(
+            f"{path} is damaged and was left unchanged; restore it from a backup "
+            f"(integrity check: {problems[0]})"
+        )
+
+
+def _check_version(connection: sqlite3.Connection, path: Path) -> None:
+    tables = {
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    applied: set[str] = set()
+    if MIGRATIONS_TABLE in tables:
+        applied = {
+            row[0]
+            for row in connection.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+    unknown = applied - known_migration_names()
+    if unknown:
+        raise DatabaseTooNewError(
+            f"{path} was written by a newer version of Rd Cycle Tracker "
+            f"(it has schema change {sorted(unknown)[0]!r}); install the newer version to open "
+            "it. The file was left unchanged."
+        )
+    # A first run cut short leaves only the migrations table; that file is still ours.
+    if tables - {MIGRATIONS_TABLE} and not applied:
+        raise NotADatabaseError(
+            f"{path} is an SQLite database of another program, not Rd Cycle Tracker; "
+            "it was left unchanged"
+        )

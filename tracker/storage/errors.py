@@ -1,0 +1,21 @@
+"""Errors the storage layer raises; every message is written to be shown to a clinic user."""
+
+
+class StorageError(Exception):
+    """A request the storage refuses; the message fits a dialog or one CLI line."""
+
+
+class ValidationError(StorageError):
+    """Bad input: the change was refused and nothing was written."""
+
+
+class NotADatabaseError(StorageError):
+    """The file is not an intact Rd Cycle Tracker database; it was left untouched."""
+
+
+class DatabaseTooNewError(StorageError):
+    """The database was written by a newer version of the program; it was left untouched."""
+
+
+class NotFoundError(ValidationError):
+    """An unknown MRN, id or cycle number."""

@@ -1,0 +1,77 @@
+"""Write cycle sheets to a PDF file, all or nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+from tracker.reports.sheet_model import CycleSheet
+from tracker.reports.sheet_render import APP_NAME, SheetRenderError, render_sheets
+
+PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+DEFAULT_PAGE_SIZE = "A4"
+PDF_RESOLUTION = 300
+
+
+def page_size_name(text: str | None) -> str:
+    """A stored or typed page size ('a4', 'letter') as 'A4' or 'Letter'; A4 when unknown."""
+    for name in PAGE_SIZES:
+        if text and text.strip().lower() == name.lower():
+            return name
+    return DEFAULT_PAGE_SIZE
+
+
+def write_sheets_pdf(
+    path: Path | str,
+    sheets: Sequence[CycleSheet],
+    page_size: str = DEFAULT_PAGE_SIZE,
+    *,
+    print_date: date | None = None,
+) -> Path:
+    """Write one page per sheet to ``path``; on any failure no file is left behind."""
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
+    if not sheets:
+        raise ValueError("there are no sheets to print")
+    target = Path(path)
+    # The temporary file sits beside the target so the final rename cannot cross filesystems.
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
+    )
+    os.close(handle)
+    try:
+        writer = QPdfWriter(temporary)
+        writer.setResolution(PDF_RESOLUTION)
+        writer.setCreator(APP_NAME)
+        writer.setTitle(_title(sheets))
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(PAGE_SIZES[page_size]),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+            )
+        )
+        render_sheets(writer, sheets, print_date=print_date or date.today())
+        del writer  # the file is complete only once the writer is gone
+        if os.path.getsize(temporary) == 0:
+            raise SheetRenderError(f"could not write {target}")
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return target
+
+
+def _title(sheets: Sequence[CycleSheet]) -> str:
+    if len(sheets) == 1:
+        sheet = sheets[0]
+        return f"Cycle {sheet.cycle_number} sheet: {sheet.patient_name} ({sheet.mrn})"
+    return f"{len(sheets)} cycle sheets"

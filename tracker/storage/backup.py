@@ -1,0 +1,300 @@
+"""Copies of the database file: on request, automatically on close, and restoring one.
+
+Copies go through SQLite's online backup API, so a database that is open (even mid-write in
+another process) is copied as one consistent snapshot, including changes still in its WAL.
+Every copy is written beside its final name and renamed into place, so a crash never leaves a
+half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
+from tracker.storage.schema import MIGRATION_SET, known_migration_names
+
+if TYPE_CHECKING:
+    from tracker.storage.database import Store
+
+DEFAULT_KEEP = 10
+SQLITE_HEADER = b"SQLite format 3\x00"
+_STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+# <stem>-YYYYmmdd-HHMMSS-ffffff.sqlite: sorting the names sorts the backups by time.
+_AUTOMATIC_GLOB = "-????????-??????-??????.sqlite"
+# How long a restore waits for another program to let go of the database it replaces.
+_RELEASE_TIMEOUT_SECONDS = 2.0
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_backup_dir() -> Path:
+    """``backups/`` beside the default database, in the user data directory."""
+    from tracker.storage.database import default_database_path
+
+    return default_database_path().parent / "backups"
+
+
+# --- reading a database file without changing it -------------------------------------------
+
+
+def _read_only_uri(path: Path) -> str:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    # A WAL-mode file with no -wal beside it is complete on its own; opening it immutable keeps
+    # SQLite from leaving empty -wal/-shm files next to a backup the user handed us.
+    if _is_wal_mode(path) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def _is_wal_mode(path: Path) -> bool:
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    return len(header) == 20 and header[18] == 2
+
+
+@contextlib.contextmanager
+def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to an existing file, closed afterwards; never creates the file."""
+    if not path.is_file():
+        raise StorageError(f"{path} does not exist")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StorageError(f"cannot read {path}: {error.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(f"{path} is not an SQLite database")
+    connection = sqlite3.connect(_read_only_uri(path), uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def check_tracker_database(path: Path | str) -> None:
+    """Refuse a file that is not an intact tracker database this version can read.
+
+    Raises NotADatabaseError (not SQLite, damaged, or some other program's database) or
+    DatabaseTooNewError (written by a newer version). The file is only read.
+    """
+    path = Path(path)
+    with open_read_only(path) as connection:
+        try:
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as error:
+            raise NotADatabaseError(f"{path} is not a readable SQLite database ({error})") from None
+        if problems != ["ok"]:
+            raise NotADatabaseError(f"{path} is damaged: {problems[0]}")
+        if "_sqlite_migrations" not in tables or "patients" not in tables:
+            raise NotADatabaseError(f"{path} is not a tracker database")
+        applied = {
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+    if not applied:
+        raise NotADatabaseError(f"{path} is not a tracker database")
+    unknown = applied - known_migration_names()
+    if unknown:
+        raise DatabaseTooNewError(
+            f"{path} was written by a newer version of the tracker "
+            f"(unknown migrations: {', '.join(sorted(unknown))})"
+        )
+
+
+# --- writing copies --------------------------------------------------------------------------
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename inside ``directory`` survive a power cut (POSIX; a no-op elsewhere)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _copy_database(source: Path, destination: Path) -> None:
+    """Snapshot ``source`` into a new single-file ``destination`` (no -wal needed to read it)."""
+    partial = destination.with_name(f".{destination.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        with open_read_only(source) as reader:
+            writer = sqlite3.connect(partial)
+            try:
+                reader.backup(writer)
+                # The copy keeps the source's WAL flag; a backup should be one self-contained file.
+                writer.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                writer.close()
+        os.replace(partial, destination)
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(f"cannot copy {source}: {error}") from None
+    except OSError as error:
+        raise StorageError(f"cannot write {destination}: {error.strerror or error}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    _sync_directory(destination.parent)
+
+
+def backup_database(
+    source: Path | str, destination: Path | str, *, overwrite: bool = False
+) -> Path:
+    """Copy the database at ``source`` to ``destination``; refuse to replace a file unless told."""
+    source, destination = Path(source), Path(destination)
+    if destination.exists() and not overwrite:
+        raise StorageError(f"{destination} already exists (use --force to replace it)")
+    if destination.exists() and destination.resolve() == source.resolve():
+        raise StorageError("the backup file must not be the database itself")
+    if not destination.parent.is_dir():
+        raise StorageError(f"folder {destination.parent} does not exist")
+    _copy_database(source, destination)
+    return destination
+
+
+def _stamped_name(stem: str, when: datetime, directory: Path, suffix: str = "") -> Path:
+    when = when.astimezone(UTC)
+    while True:
+        candidate = directory / f"{stem}{suffix}-{when.strftime(_STAMP_FORMAT)}.sqlite"
+        if not candidate.exists():
+            return candidate
+        # Two backups in the same microsecond (a coarse clock) must not overwrite each other.
+        when += timedelta(microseconds=1)
+
+
+def automatic_backups(store_path: Path | str, backup_dir: Path | str) -> list[Path]:
+    """The rotating backups of the database at ``store_path``, oldest first."""
+    backup_dir = Path(backup_dir)
+    return sorted(backup_dir.glob(Path(store_path).stem + _AUTOMATIC_GLOB))
+
+
+def rotate_backups(
+    store_path: Path | str,
+    backup_dir: Path | str | None = None,
+    keep: int = DEFAULT_KEEP,
+    *,
+    now: Clock = _utc_now,
+) -> Path:
+    """Write a timestamped backup of ``store_path`` and delete the oldest beyond ``keep``."""
+    if keep < 1:
+        raise StorageError("keep at least one backup")
+    backup_dir = Path(backup_dir) if backup_dir is not None else default_backup_dir()
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(f"cannot create {backup_dir}: {error.strerror or error}") from None
+    store_path = Path(store_path)
+    written = _stamped_name(store_path.stem, now(), backup_dir)
+    _copy_database(store_path, written)
+    existing = automatic_backups(store_path, backup_dir)
+    for stale in existing[: max(0, len(existing) - keep)]:
+        stale.unlink(missing_ok=True)
+    return written
+
+
+def automatic_backup(
+    store: Store, backup_dir: Path | str | None = None, keep: int = DEFAULT_KEEP
+) -> Path | None:
+    """On closing the app: a rotating backup if anything changed since the store was opened."""
+    if not store.changed:
+        return None
+    return rotate_backups(store.path, backup_dir, keep)
+
+
+# --- restoring -------------------------------------------------------------------------------
+
+
+def _safety_copy(target: Path, directory: Path, when: datetime) -> tuple[Path, bool]:
+    """Keep the database about to be replaced; raw bytes if SQLite cannot read it.
+
+    Returns the copy and whether the target was a readable database.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    safety = _stamped_name(target.stem, when, directory, suffix="-before-restore")
+    try:
+        _copy_database(target, safety)
+    except NotADatabaseError:
+        # A damaged database is often the reason for restoring: keep it as it is, with its WAL.
+        for extension in ("", "-wal", "-shm"):
+            original = Path(f"{target}{extension}")
+            if original.exists():
+                shutil.copy2(original, f"{safety}{extension}")
+        return safety, False
+    return safety, True
+
+
+def _release(target: Path) -> None:
+    """Fold the target's WAL into its file, refusing if another program has it open."""
+    connection = sqlite3.connect(target, timeout=_RELEASE_TIMEOUT_SECONDS)
+    try:
+        # Leaving WAL mode needs every other connection gone, so this doubles as the check.
+        connection.execute("PRAGMA journal_mode=DELETE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise StorageError(
+                f"{target} is in use by another program; close it and restore again"
+            ) from None
+        raise
+    finally:
+        connection.close()
+
+
+def restore_database(
+    backup_file: Path | str,
+    target: Path | str,
+    *,
+    safety_dir: Path | str | None = None,
+    now: Clock = _utc_now,
+) -> Path | None:
+    """Replace the database at ``target`` with ``backup_file``.
+
+    The backup is checked first (intact, a tracker database, not from a newer version); if it
+    fails, nothing changes. The current target is kept as ``<stem>-before-restore-<time>.sqlite``
+    in ``safety_dir`` (default: the backup folder) and its path returned (None if there was no
+    target). The swap itself is one rename, so the target is either the old or the new file.
+    """
+    backup_file, target = Path(backup_file), Path(target)
+    check_tracker_database(backup_file)
+    if target.exists() and backup_file.resolve() == target.resolve():
+        raise StorageError("the backup file is the database itself")
+    if not target.parent.is_dir():
+        raise StorageError(f"folder {target.parent} does not exist")
+    staged = target.with_name(f".{target.name}.restoring")
+    try:
+        _copy_database(backup_file, staged)
+        check_tracker_database(staged)
+        safety = None
+        if target.exists():
+            directory = Path(safety_dir) if safety_dir is not None else default_backup_dir()
+            safety, readable = _safety_copy(target, directory, now())
+            if readable:
+                try:
+                    _release(target)
+                except StorageError:
+                    safety.unlink()
+                    raise
+        for sidecar in ("-wal", "-shm", "-journal"):
+            # Only a damaged target can still have these; a stale WAL must never meet the new file.
+            Path(f"{target}{sidecar}").unlink(missing_ok=True)
+        os.replace(staged, target)
+        _sync_directory(target.parent)
+    finally:
+        staged.unlink(missing_ok=True)
+    return safety

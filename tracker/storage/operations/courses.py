@@ -1,0 +1,282 @@
+"""Starting and ending a course, starting cycles, and changing dose levels."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from tracker.domain.calendar import cycle_starts
+from tracker.domain.errors import ScheduleError
+from tracker.domain.regimen import DEFAULT_REGIMEN_ID, Regimen
+from tracker.storage.audit import insert_row, update_row
+from tracker.storage.database import Store
+from tracker.storage.errors import ValidationError
+from tracker.storage.operations._common import iso, open_course, patient_row, regimen_named
+from tracker.storage.queries import (
+    courses_of,
+    cycles_of,
+    dose_records_of,
+    level_changes_of,
+    level_on,
+)
+from tracker.storage.records import Course
+from tracker.storage.validation import (
+    choice,
+    not_before,
+    note_text,
+    optional_choice,
+    optional_text,
+    past_or_today,
+)
+
+THROMBOPROPHYLAXIS = ("aspirin", "LMWH", "warfarin", "DOAC", "none")
+END_REASONS = ("progression", "toxicity", "other")
+LENALIDOMIDE_INTERVALS = (1, 2)
+
+
+def _level(regimen: Regimen, drug: str, level: Any) -> int:
+    schedule = regimen.drug(drug)
+    ladder = ", ".join(f"{index} = {mg:g} mg" for index, mg in enumerate(schedule.dose_ladder_mg))
+    if isinstance(level, bool) or not isinstance(level, int):
+        raise ValidationError(f"{schedule.label} dose level must be a whole number ({ladder})")
+    if not 0 <= level <= schedule.lowest_level:
+        raise ValidationError(
+            f"{schedule.label} dose level {level} is not on the regimen's ladder ({ladder})"
+        )
+    return level
+
+
+def _drug(regimen: Regimen, drug: Any) -> str:
+    return choice(drug, tuple(regimen.drugs), "drug")
+
+
+def start_course(
+    store: Store,
+    patient_id: int,
+    start_date: date,
+    *,
+    len_level: int = 0,
+    dex_level: int = 0,
+    len_every_days: int = 1,
+    renal_band: str | None = None,
+    thromboprophylaxis: str | None = None,
+    regimen_id: str = DEFAULT_REGIMEN_ID,
+) -> int:
+    """Start a course and its cycle 1 on ``start_date``; returns the course id."""
+    regimen = regimen_named(regimen_id)
+    start = past_or_today(store, start_date, "course start")
+    values = {
+        "regimen_id": regimen.id,
+        "start_date": iso(start),
+        "len_start_level": _level(regimen, regimen.lenalidomide.name, len_level),
+        "dex_start_level": _level(regimen, regimen.dexamethasone.name, dex_level),
+        "len_every_days": _interval(len_every_days),
+        "renal_band": optional_text(renal_band, "renal band", max_length=40),
+        "thromboprophylaxis": optional_choice(
+            thromboprophylaxis, THROMBOPROPHYLAXIS, "thromboprophylaxis"
+        ),
+        "status": "active",
+    }
+    with store.transaction():
+        patient = patient_row(store, patient_id)
+        if patient["date_of_birth"]:
+            not_before(start, date.fromisoformat(patient["date_of_birth"]), "course start", "birth")
+        for course in courses_of(store, patient_id):
+            if course.is_active:
+                raise ValidationError(
+                    f"{patient['name']} already has a course in progress (started "
+                    f"{course.start_date.isoformat()}); end it before starting another"
+                )
+            if course.end_date and start < course.end_date:
+                raise ValidationError(
+                    f"course start {start.isoformat()} is before the end of the previous "
+                    f"course on {course.end_date.isoformat()}"
+                )
+        course_id = insert_row(
+            store, "courses", {"patient_id": patient_id, **values}, patient_id=patient_id
+        )
+        insert_row(
+            store,
+            "cycles",
+            {
+                "course_id": course_id,
+                "number": 1,
+                "planned_start": iso(start),
+                "actual_start": iso(start),
+                "len_level": values["len_start_level"],
+                "dex_level": values["dex_start_level"],
+                "status": "active",
+                "delay_reason": None,
+            },
+            patient_id=patient_id,
+        )
+    return course_id
+
+
+def _interval(value: Any) -> int:
+    if value not in LENALIDOMIDE_INTERVALS or isinstance(value, bool):
+        raise ValidationError(
+            f"lenalidomide is given every 1 day or every 2 days (the renal schedule), not {value!r}"
+        )
+    return int(value)
+
+
+def start_next_cycle(
+    store: Store,
+    course_id: int,
+    actual_start: date,
+    *,
+    delay_reason: str | None = None,
+    len_level: int | None = None,
+    dex_level: int | None = None,
+) -> int:
+    """Start the next cycle on ``actual_start`` (on or after its planned date: later is a
+    delay); levels default to those in effect that day. Returns the cycle id."""
+    course = open_course(store, course_id, "start another cycle")
+    regimen = regimen_named(course.regimen_id)
+    start = past_or_today(store, actual_start, "cycle start")
+    cycles = cycles_of(store, course_id)
+    previous = cycles[-1]
+    number = previous.number + 1
+    planned = previous.actual_start + timedelta(days=regimen.cycle_length_days)
+    try:
+        cycle_starts(
+            regimen,
+            course.start_date,
+            number,
+            {**{cycle.number: cycle.actual_start for cycle in cycles}, number: start},
+        )
+    except ScheduleError as error:
+        raise ValidationError(f"{error} (planned start {planned.isoformat()})") from None
+    changes = level_changes_of(store, course_id)
+    requested = {regimen.lenalidomide.name: len_level, regimen.dexamethasone.name: dex_level}
+    levels = {}
+    with store.transaction():
+        for drug, level in requested.items():
+            in_effect = level_on(course, changes, drug, start)
+            levels[drug] = in_effect if level is None else _level(regimen, drug, level)
+            if levels[drug] != in_effect:
+                # The calendar reads levels from level_changes, so a new start level is one.
+                insert_row(
+                    store,
+                    "level_changes",
+                    {
+                        "course_id": course_id,
+                        "effective_date": iso(start),
+                        "drug": drug,
+                        "level": levels[drug],
+                        "reason": f"cycle {number} start",
+                    },
+                    patient_id=course.patient_id,
+                )
+        update_row(
+            store, "cycles", previous.id, {"status": "completed"}, patient_id=course.patient_id
+        )
+        return insert_row(
+            store,
+            "cycles",
+            {
+                "course_id": course_id,
+                "number": number,
+                "planned_start": iso(planned),
+                "actual_start": iso(start),
+                "len_level": levels[regimen.lenalidomide.name],
+                "dex_level": levels[regimen.dexamethasone.name],
+                "status": "active",
+                "delay_reason": optional_text(delay_reason, "delay reason", max_length=200),
+            },
+            patient_id=course.patient_id,
+        )
+
+
+def change_dose_level(
+    store: Store,
+    course_id: int,
+    drug: str,
+    level: int,
+    effective_date: date,
+    reason: str = "",
+) -> int:
+    """From ``effective_date`` on, give ``drug`` at ``level``; returns the level change id."""
+    course = open_course(store, course_id, "change a dose level")
+    regimen = regimen_named(course.regimen_id)
+    drug = _drug(regimen, drug)
+    level = _level(regimen, drug, level)
+    effective = past_or_today(store, effective_date, "effective date")
+    not_before(effective, course.start_date, "effective date", "the course start")
+    with store.transaction():
+        change_id = insert_row(
+            store,
+            "level_changes",
+            {
+                "course_id": course_id,
+                "effective_date": iso(effective),
+                "drug": drug,
+                "level": level,
+                "reason": note_text(reason, "reason"),
+            },
+            patient_id=course.patient_id,
+        )
+        _sync_cycle_levels(store, course)
+    return change_id
+
+
+def _sync_cycle_levels(store: Store, course: Course) -> None:
+    """Keep each cycle's recorded levels equal to those in effect on its first day."""
+    changes = level_changes_of(store, course.id)
+    for cycle in cycles_of(store, course.id):
+        levels = {
+            "len_level": level_on(course, changes, "lenalidomide", cycle.actual_start),
+            "dex_level": level_on(course, changes, "dexamethasone", cycle.actual_start),
+        }
+        update_row(store, "cycles", cycle.id, levels, patient_id=course.patient_id)
+
+
+def end_course(store: Store, course_id: int, end_date: date, reason: str, note: str = "") -> None:
+    """Stop the course: ``reason`` is "progression", "toxicity" or "other"."""
+    course = open_course(store, course_id, "end it again")
+    end = past_or_today(store, end_date, "course end")
+    not_before(end, course.start_date, "course end", "the course start")
+    reason = choice(reason, END_REASONS, "reason for ending")
+    cycles = cycles_of(store, course_id)
+    last = cycles[-1]
+    not_before(end, last.actual_start, "course end", f"the start of cycle {last.number}")
+    later_doses = [record for record in dose_records_of(store, course_id) if record.date > end]
+    if later_doses:
+        raise ValidationError(
+            f"doses are recorded after {end.isoformat()} (on "
+            f"{later_doses[-1].date.isoformat()}); the course cannot end before them"
+        )
+    with store.transaction():
+        update_row(
+            store,
+            "courses",
+            course_id,
+            {
+                "status": "ended",
+                "end_date": iso(end),
+                "end_reason": reason,
+                "end_note": note_text(note),
+            },
+            patient_id=course.patient_id,
+        )
+        update_row(store, "cycles", last.id, {"status": "completed"}, patient_id=course.patient_id)
+
+
+def update_course(
+    store: Store,
+    course_id: int,
+    *,
+    thromboprophylaxis: str | None = None,
+    renal_band: str | None = None,
+) -> None:
+    """Change the thromboprophylaxis or renal band noted on an active course."""
+    course = open_course(store, course_id, "change it")
+    changes: dict[str, Any] = {}
+    if thromboprophylaxis is not None:
+        changes["thromboprophylaxis"] = choice(
+            thromboprophylaxis, THROMBOPROPHYLAXIS, "thromboprophylaxis"
+        )
+    if renal_band is not None:
+        changes["renal_band"] = optional_text(renal_band, "renal band", max_length=40)
+    update_row(store, "courses", course_id, changes, patient_id=course.patient_id)

@@ -1,0 +1,88 @@
+"""Recording whether a planned dose was taken, missed or held."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tracker.storage.audit import insert_row, update_row
+from tracker.storage.database import Store
+from tracker.storage.errors import ValidationError
+from tracker.storage.operations._common import iso, open_course, regimen_named
+from tracker.storage.queries import plan_of_course
+from tracker.storage.validation import (
+    choice,
+    not_before,
+    note_text,
+    optional_amount,
+    past_or_today,
+)
+
+DOSE_STATUSES = ("taken", "missed", "held")
+
+
+def record_dose(
+    store: Store,
+    course_id: int,
+    day: date,
+    drug: str,
+    status: str,
+    note: str = "",
+    *,
+    dose_mg: float | None = None,
+) -> int:
+    """Record one drug on one day; re-recording the same day and drug replaces the record.
+
+    ``dose_mg`` defaults to the dose planned that day. Returns the dose record id.
+    """
+    course = open_course(store, course_id, "record doses")
+    regimen = regimen_named(course.regimen_id)
+    drug = choice(drug, tuple(regimen.drugs), "drug")
+    status = choice(status, DOSE_STATUSES, "dose status")
+    day = past_or_today(store, day, "dose date")
+    not_before(day, course.start_date, "dose date", "the course start")
+    planned = {
+        planned_day.date: planned_day
+        for planned_day in plan_of_course(store, course, ignore_holds_on=day)
+    }.get(day)
+    if planned is None:
+        raise ValidationError(
+            f"{day.isoformat()} is not in any started cycle of this course; "
+            "start the next cycle first"
+        )
+    label = regimen.drug(drug).label
+    planned_mg = (
+        planned.lenalidomide_mg if drug == regimen.lenalidomide.name else (planned.dexamethasone_mg)
+    )
+    if dose_mg is None:
+        if not planned_mg:
+            raise ValidationError(
+                f"no {label.lower()} is planned on {day.isoformat()} (cycle {planned.cycle} "
+                f"day {planned.day}); give the dose in mg to record one anyway"
+            )
+        dose_mg = planned_mg
+    values = {
+        "course_id": course_id,
+        "date": iso(day),
+        "drug": drug,
+        "status": status,
+        "dose_mg": optional_amount(
+            dose_mg,
+            f"{label} dose (mg)",
+            zero_allowed=False,
+            maximum=regimen.drug(drug).standard_dose_mg,
+        ),
+        "note": note_text(note),
+    }
+    with store.transaction() as db:
+        existing = list(
+            db.query(
+                "SELECT id FROM dose_records WHERE course_id = ? AND date = ? AND drug = ? "
+                "AND archived = 0",
+                [course_id, iso(day), drug],
+            )
+        )
+        if existing:
+            record_id = existing[0]["id"]
+            update_row(store, "dose_records", record_id, values, patient_id=course.patient_id)
+            return record_id
+        return insert_row(store, "dose_records", values, patient_id=course.patient_id)

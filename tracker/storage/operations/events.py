@@ -1,0 +1,129 @@
+"""Logging, correcting and withdrawing adverse events."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tracker.storage.audit import archive_row, insert_row, update_row
+from tracker.storage.database import Store
+from tracker.storage.errors import ValidationError
+from tracker.storage.operations._common import current_row, iso, patient_row
+from tracker.storage.validation import (
+    choice,
+    not_before,
+    note_text,
+    optional_date,
+    optional_text,
+    past_or_today,
+    required_text,
+    whole_number,
+)
+
+EVENT_TYPES = ("neutropenia", "thrombocytopenia", "vte", "other")
+EVENT_ACTIONS = ("none", "held", "reduced", "discontinued")
+DEFAULT_CTCAE_VERSION = "CTCAE v5.0"
+EDITABLE_FIELDS = (
+    "event_type",
+    "term",
+    "grade",
+    "onset_date",
+    "resolution_date",
+    "action",
+    "course_id",
+    "lab_id",
+    "note",
+    "ctcae_version",
+)
+
+
+def _clean(store: Store, patient_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    event_type = choice(values["event_type"], EVENT_TYPES, "event type")
+    term = optional_text(values["term"], "event term", max_length=200)
+    if event_type == "other" and term is None:
+        raise ValidationError('an event of type "other" needs a term describing it')
+    onset = past_or_today(store, values["onset_date"], "onset date")
+    resolution = optional_date(values["resolution_date"], "resolution date")
+    if resolution is not None:
+        past_or_today(store, resolution, "resolution date")
+        not_before(resolution, onset, "resolution date", "the onset")
+    course_id = values["course_id"]
+    if course_id is not None:
+        course = _course_of_patient(store, patient_id, course_id)
+        not_before(
+            onset, date.fromisoformat(course["start_date"]), "onset date", "the course start"
+        )
+    lab_id = values["lab_id"]
+    if lab_id is not None:
+        lab = current_row(store, "labs", lab_id, "lab result")
+        if lab["patient_id"] != patient_id:
+            raise ValidationError(f"lab result {lab_id} belongs to another patient")
+    return {
+        "patient_id": patient_id,
+        "course_id": course_id,
+        "lab_id": lab_id,
+        "event_type": event_type,
+        "term": term,
+        "grade": whole_number(values["grade"], "grade", 1, 5),
+        "ctcae_version": required_text(values["ctcae_version"], "grading version", max_length=40),
+        "onset_date": iso(onset),
+        "resolution_date": iso(resolution),
+        "action": choice(values["action"], EVENT_ACTIONS, "action taken"),
+        "note": note_text(values["note"]),
+    }
+
+
+def _course_of_patient(store: Store, patient_id: int, course_id: Any) -> dict[str, Any]:
+    course = current_row(store, "courses", course_id, "treatment course")
+    if course["patient_id"] != patient_id:
+        raise ValidationError(f"treatment course {course_id} belongs to another patient")
+    return course
+
+
+def log_event(
+    store: Store,
+    patient_id: int,
+    event_type: str,
+    grade: int,
+    onset_date: date,
+    *,
+    course_id: int | None = None,
+    term: str | None = None,
+    action: str = "none",
+    resolution_date: date | None = None,
+    lab_id: int | None = None,
+    note: str = "",
+    ctcae_version: str = DEFAULT_CTCAE_VERSION,
+) -> int:
+    """Record an adverse event with its grade; returns the event id."""
+    values = {key: value for key, value in locals().items() if key not in ("store", "patient_id")}
+    with store.transaction():
+        patient_row(store, patient_id)
+        return insert_row(
+            store, "adverse_events", _clean(store, patient_id, values), patient_id=patient_id
+        )
+
+
+def update_event(store: Store, event_id: int, **changes: Any) -> None:
+    """Correct an event or record its resolution (``EDITABLE_FIELDS``)."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(f"an adverse event has no field {unknown[0]!r} that can be changed")
+    with store.transaction():
+        current = current_row(store, "adverse_events", event_id, "adverse event")
+        patient_id = current["patient_id"]
+        merged = {**{key: current[key] for key in EDITABLE_FIELDS}, **changes}
+        update_row(
+            store,
+            "adverse_events",
+            event_id,
+            _clean(store, patient_id, merged),
+            patient_id=patient_id,
+        )
+
+
+def archive_event(store: Store, event_id: int) -> None:
+    """Withdraw an event entered in error; it stays in the database for history."""
+    with store.transaction():
+        current = current_row(store, "adverse_events", event_id, "adverse event")
+        archive_row(store, "adverse_events", event_id, patient_id=current["patient_id"])

@@ -1,0 +1,102 @@
+"""Recording blood counts and creatinine."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tracker.storage.audit import archive_row, insert_row
+from tracker.storage.database import Store
+from tracker.storage.errors import ValidationError
+from tracker.storage.operations._common import current_row, iso, patient_row
+from tracker.storage.operations.patients import creatinine_unit as checked_creatinine_unit
+from tracker.storage.operations.patients import creatinine_value
+from tracker.storage.validation import not_before, note_text, optional_amount, past_or_today
+
+PER_LITRE = "10^9/L"
+PER_MM3 = "/mm3"
+COUNT_UNITS = (PER_LITRE, PER_MM3)
+# 1 /mm3 = 1 /mcL = 1 /uL; the ways these units are commonly written.
+_COUNT_UNIT_SPELLINGS = {
+    "x10^9/L": PER_LITRE,
+    "×10^9/L": PER_LITRE,
+    "10*9/L": PER_LITRE,
+    "10e9/L": PER_LITRE,
+    "G/L": PER_LITRE,
+    "/mcL": PER_MM3,
+    "/uL": PER_MM3,
+    "/µL": PER_MM3,
+    "/μL": PER_MM3,
+    "cells/mm3": PER_MM3,
+}
+# Above these the value is almost certainly in the other unit or mistyped.
+MAX_COUNT = {
+    "ANC": {PER_LITRE: 100.0, PER_MM3: 100_000.0},
+    "platelets": {PER_LITRE: 3000.0, PER_MM3: 3_000_000.0},
+}
+
+
+def count_unit(value: Any, label: str) -> str:
+    unit = _COUNT_UNIT_SPELLINGS.get(value, value)
+    if unit not in COUNT_UNITS:
+        raise ValidationError(f'{label} unit {value!r} is not "{PER_LITRE}" or "{PER_MM3}"')
+    return unit
+
+
+def _count(value: Any, unit: str, label: str) -> float | None:
+    amount = optional_amount(value, label, zero_allowed=True)
+    if amount is not None and amount > MAX_COUNT[label][unit]:
+        other = PER_MM3 if unit == PER_LITRE else PER_LITRE
+        raise ValidationError(
+            f"{label} {amount:g} {unit} is implausibly high; check the value, or whether "
+            f"it is in {other}"
+        )
+    return amount
+
+
+def record_labs(
+    store: Store,
+    patient_id: int,
+    on: date,
+    *,
+    anc: float | None = None,
+    anc_unit: str = PER_LITRE,
+    platelets: float | None = None,
+    platelets_unit: str = PER_LITRE,
+    creatinine: float | None = None,
+    creatinine_unit: str | None = None,
+    note: str = "",
+) -> int:
+    """Record a lab result (any date up to today; labs belong to the patient, not a course)."""
+    day = past_or_today(store, on, "lab date")
+    anc_unit = count_unit(anc_unit, "ANC")
+    platelets_unit = count_unit(platelets_unit, "platelet")
+    values = {
+        "patient_id": patient_id,
+        "date": iso(day),
+        "anc": _count(anc, anc_unit, "ANC"),
+        "anc_unit": anc_unit,
+        "platelets": _count(platelets, platelets_unit, "platelets"),
+        "platelets_unit": platelets_unit,
+        "creatinine": None,
+        "creatinine_unit": None,
+        "note": note_text(note),
+    }
+    if creatinine is not None or creatinine_unit is not None:
+        unit = checked_creatinine_unit(creatinine_unit or "mg/dL")
+        values["creatinine"] = creatinine_value(creatinine, unit)
+        values["creatinine_unit"] = unit
+    if values["anc"] is None and values["platelets"] is None and values["creatinine"] is None:
+        raise ValidationError("enter at least one of ANC, platelets or creatinine")
+    with store.transaction():
+        patient = patient_row(store, patient_id)
+        if patient["date_of_birth"]:
+            not_before(day, date.fromisoformat(patient["date_of_birth"]), "lab date", "birth")
+        return insert_row(store, "labs", values, patient_id=patient_id)
+
+
+def archive_labs(store: Store, lab_id: int) -> None:
+    """Withdraw a lab result entered in error; it stays in the database for history."""
+    with store.transaction():
+        row = current_row(store, "labs", lab_id, "lab result")
+        archive_row(store, "labs", lab_id, patient_id=row["patient_id"])

@@ -1,0 +1,116 @@
+"""Adding, correcting and archiving patients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.storage.audit import archive_row, insert_row, update_row
+from tracker.storage.database import Store
+from tracker.storage.errors import ValidationError
+from tracker.storage.operations._common import iso, patient_row
+from tracker.storage.validation import (
+    flag,
+    note_text,
+    optional_amount,
+    optional_choice,
+    optional_date,
+    past_or_today,
+    required_text,
+)
+
+SEXES = ("F", "M")
+CREATININE_UNITS = ("mg/dL", "umol/L")
+_CREATININE_UNIT_SPELLINGS = {"µmol/L": "umol/L", "μmol/L": "umol/L", "mg/dl": "mg/dL"}
+# Above these a value is far more likely a unit mix-up or typing error than a real result.
+MAX_CREATININE = {"mg/dL": 30.0, "umol/L": 3000.0}
+MAX_WEIGHT_KG = 400.0
+EDITABLE_FIELDS = (
+    "mrn",
+    "name",
+    "date_of_birth",
+    "sex",
+    "weight_kg",
+    "creatinine",
+    "creatinine_unit",
+    "on_dialysis",
+    "reproductive_potential",
+    "notes",
+)
+
+
+def creatinine_unit(value: Any, label: str = "creatinine unit") -> str:
+    unit = _CREATININE_UNIT_SPELLINGS.get(value, value)
+    if unit not in CREATININE_UNITS:
+        raise ValidationError(f'{label} {value!r} is not "mg/dL" or "umol/L"')
+    return unit
+
+
+def creatinine_value(value: Any, unit: str) -> float | None:
+    return optional_amount(value, "creatinine", zero_allowed=False, maximum=MAX_CREATININE[unit])
+
+
+def _clean(store: Store, values: dict[str, Any]) -> dict[str, Any]:
+    birth = optional_date(values["date_of_birth"], "date of birth")
+    if birth is not None:
+        past_or_today(store, birth, "date of birth")
+    unit = creatinine_unit(values["creatinine_unit"] or "mg/dL")
+    return {
+        "mrn": required_text(values["mrn"], "MRN", max_length=40),
+        "name": required_text(values["name"], "patient name"),
+        "date_of_birth": iso(birth),
+        "sex": optional_choice(values["sex"], SEXES, "sex"),
+        "weight_kg": optional_amount(
+            values["weight_kg"], "weight (kg)", zero_allowed=False, maximum=MAX_WEIGHT_KG
+        ),
+        "creatinine": creatinine_value(values["creatinine"], unit),
+        "creatinine_unit": unit,
+        "on_dialysis": flag(values["on_dialysis"], "on dialysis"),
+        "reproductive_potential": flag(values["reproductive_potential"], "reproductive potential"),
+        "notes": note_text(values["notes"], "notes"),
+    }
+
+
+def _refuse_duplicate_mrn(store: Store, mrn: str, patient_id: int | None) -> None:
+    for row in store.db.query("SELECT id, archived FROM patients WHERE mrn = ?", [mrn]):
+        if row["id"] != patient_id:
+            archived = " (archived)" if row["archived"] else ""
+            raise ValidationError(f"MRN {mrn} already belongs to another patient{archived}")
+
+
+def add_patient(
+    store: Store,
+    *,
+    mrn: str,
+    name: str,
+    date_of_birth: Any = None,
+    sex: str | None = None,
+    weight_kg: float | None = None,
+    creatinine: float | None = None,
+    creatinine_unit: str = "mg/dL",
+    on_dialysis: bool = False,
+    reproductive_potential: bool = False,
+    notes: str = "",
+) -> int:
+    values = _clean(store, {key: value for key, value in locals().items() if key != "store"})
+    with store.transaction():
+        _refuse_duplicate_mrn(store, values["mrn"], None)
+        return insert_row(store, "patients", values, patient_id=None)
+
+
+def update_patient(store: Store, patient_id: int, **changes: Any) -> None:
+    """Correct any of the patient's details (``EDITABLE_FIELDS``)."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(f"a patient has no field {unknown[0]!r} that can be changed")
+    with store.transaction():
+        current = patient_row(store, patient_id)
+        values = _clean(store, {**{key: current[key] for key in EDITABLE_FIELDS}, **changes})
+        _refuse_duplicate_mrn(store, values["mrn"], patient_id)
+        update_row(store, "patients", patient_id, values, patient_id=patient_id)
+
+
+def archive_patient(store: Store, patient_id: int) -> None:
+    """Hide the patient from lists; the record and its history stay in the database."""
+    with store.transaction():
+        patient_row(store, patient_id)
+        archive_row(store, "patients", patient_id, patient_id=patient_id)

@@ -1,0 +1,129 @@
+"""``tracker sheet`` and ``tracker sheets``: printable cycle sheets as PDF files.
+
+Qt and the database are imported inside the handlers so other commands start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tracker.cli.arguments import iso_date, positive_int
+from tracker.cli.errors import CommandError
+
+PAGE_SIZE_CHOICES = ("A4", "Letter")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    sheet = commands.add_parser("sheet", help="write one patient's cycle sheet as a PDF")
+    sheet.add_argument("--db", type=Path, required=True, help="database file")
+    sheet.add_argument("--mrn", required=True, help="the patient's medical record number")
+    sheet.add_argument("--cycle", type=positive_int, required=True, help="cycle number")
+    _output_arguments(sheet)
+    sheet.set_defaults(handler=run_sheet)
+
+    sheets = commands.add_parser(
+        "sheets", help="write the sheets of every patient treated in a week as one PDF"
+    )
+    sheets.add_argument("--db", type=Path, required=True, help="database file")
+    sheets.add_argument(
+        "--week-of",
+        type=iso_date,
+        required=True,
+        help="any day of the week (Monday to Sunday), YYYY-MM-DD",
+    )
+    _output_arguments(sheets)
+    sheets.set_defaults(handler=run_sheets)
+
+
+def _output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    parser.add_argument(
+        "--page-size",
+        choices=PAGE_SIZE_CHOICES,
+        help="paper size (default: the one last chosen in the application, else A4)",
+    )
+
+
+def run_sheet(args: argparse.Namespace) -> int:
+    from tracker.reports.sheet_load import load_cycle_sheet
+
+    return _write(args, lambda store: [load_cycle_sheet(store, args.mrn, args.cycle)])
+
+
+def run_sheets(args: argparse.Namespace) -> int:
+    from tracker.reports.sheet_load import load_week_sheets, week_bounds
+
+    def sheets_of_week(store):
+        sheets = load_week_sheets(store, args.week_of)
+        if not sheets:
+            monday, sunday = week_bounds(args.week_of)
+            raise CommandError(
+                f"no active patient has a cycle running from {monday.isoformat()} "
+                f"to {sunday.isoformat()}"
+            )
+        return sheets
+
+    return _write(args, sheets_of_week)
+
+
+def _write(args: argparse.Namespace, load) -> int:
+    from tracker.domain.errors import DomainError
+    from tracker.reports.sheet_settings import sheet_page_size
+    from tracker.storage.database import open_database
+    from tracker.storage.errors import StorageError
+
+    output = _checked_output(args.output)
+    if not args.db.is_file():
+        raise CommandError(f"there is no database file at {args.db}")
+    try:
+        with open_database(args.db) as store:
+            sheets = load(store)
+            page_size = args.page_size or sheet_page_size(store)
+            print_date = store.today()
+    except (StorageError, DomainError) as error:
+        raise CommandError(str(error)) from error
+
+    _ensure_gui_application()
+    from tracker.reports.sheet_export import write_sheets_pdf
+    from tracker.reports.sheet_render import SheetRenderError
+
+    try:
+        write_sheets_pdf(output, sheets, page_size, print_date=print_date)
+    except (OSError, SheetRenderError) as error:
+        raise CommandError(f"could not write {output}: {error}") from error
+    pages = "1 page" if len(sheets) == 1 else f"{len(sheets)} pages"
+    print(f"wrote {output} ({pages}, {page_size})")
+    return 0
+
+
+def _checked_output(path: Path) -> Path:
+    if path.suffix.lower() != ".pdf":
+        raise CommandError(f"the output file must end in .pdf: {path}")
+    if path.is_dir():
+        raise CommandError(f"{path} is a folder; give a file name ending in .pdf")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"there is no folder {folder} to write {path.name} in")
+    return path
+
+
+def _ensure_gui_application() -> None:
+    """Qt needs an application object to lay out text, even when nothing is shown."""
+    # Without a display server on Linux the default platform plugin cannot start; the
+    # offscreen one renders fonts just the same. Windows and macOS always have a display.
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        # Kept on the module so the application outlives this call.
+        global _APPLICATION
+        _APPLICATION = QGuiApplication([sys.argv[0]])
+
+
+_APPLICATION = None

@@ -1,18 +1,116 @@
-"""Start the Qt application."""
+"""Start the Qt application: pick the database, show the window, catch what nobody caught."""
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from tracker.storage.database import default_database_path
+from tracker.ui import database_actions
+from tracker.ui.context import AppContext, show_error
+from tracker.ui.main_window import MainWindow
+from tracker.ui.settings import APPLICATION, ORGANIZATION, AppSettings
+
+LOG_NAME = "tracker"
+log = logging.getLogger(LOG_NAME)
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def log_file_path() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path("rd-cycle-tracker", appauthor=False) / "tracker.log"
+
+
+def configure_logging(path: Path) -> None:
+    """Append to ``path`` (rotated at 1 MB); the folder is created if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def install_exception_hook(report: Callable[[str], None], log_path: Path | None) -> ExceptHook:
+    """Route uncaught exceptions to the log and a dialog instead of a traceback on stderr.
+
+    Returns the hook it replaced.
+    """
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, error, trace)
+            return
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        where = f"\n\nDetails were written to {log_path}." if log_path else ""
+        try:
+            report(
+                f"Something went wrong: {error or kind.__name__}.{where}\n\n"
+                "Changes saved before this are safe in the database."
+            )
+        except Exception:
+            previous(kind, error, trace)
+
+    sys.excepthook = hook
+    return previous
+
+
+def startup_database(cli_path: Path | None, settings: AppSettings) -> tuple[Path, str | None]:
+    """The database to open at start, and a note for the status bar when it is a fallback.
+
+    ``--db`` wins; then the database used last time, if it is still there; then the default.
+    """
+    if cli_path is not None:
+        return cli_path.expanduser(), None
+    last = settings.last_database()
+    if last is not None:
+        if last.is_file():
+            return last, None
+        return default_database_path(), f"{last} was not found; opened the default database"
+    return default_database_path(), None
+
+
+def open_at_start(window: MainWindow, path: Path) -> bool:
+    """Open (creating if new) the start-up database; a refused file leaves no database open."""
+    store, message = database_actions.try_open(path, staff=window.staff_initials)
+    if store is None:
+        window.context.report_error(
+            window, f"{message}\n\nUse File > Open database… or File > New database…."
+        )
+        return False
+    window.context.replace_store(store)
+    return True
 
 
 def run_app(db_path: Path | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
     app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("Rd Cycle Tracker")
-    window.setCentralWidget(QLabel("Rd Cycle Tracker"))
-    window.resize(1100, 750)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    log_path: Path | None = log_file_path()
+    try:
+        configure_logging(log_path)
+    except OSError:
+        log_path = None
+    install_exception_hook(
+        lambda message: show_error(QApplication.activeWindow(), message, "Unexpected error"),
+        log_path,
+    )
+    window = MainWindow(AppContext(), AppSettings())
+    path, note = startup_database(db_path, window.settings)
     window.show()
-    return app.exec()
+    if open_at_start(window, path) and note:
+        window.statusBar().showMessage(note, 15000)
+    QTimer.singleShot(0, window.ask_staff_initials_once)
+    code = app.exec()
+    if window.context.has_store:
+        window.context.store.close()
+    return code

@@ -1,0 +1,93 @@
+"""Fixtures for the Qt screens: a real database file and isolated settings in tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from tracker.storage.database import Store, open_database
+from tracker.ui.context import AppContext
+from tracker.ui.settings import AppSettings
+
+FIXED_TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real preferences, default database or backups."""
+    user_settings = tmp_path / "user-settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(user_settings))
+    monkeypatch.setenv("RD_TRACKER_DATABASE", str(tmp_path / "default" / "tracker.sqlite"))
+
+
+def activate(qtbot, widget) -> None:
+    """Show ``widget`` as the active window, so keyboard shortcuts reach it."""
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.windowHandle().requestActivate()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AppSettings:
+    return AppSettings.in_file(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_database(tmp_path / "clinic.sqlite", clock=lambda: FIXED_TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def messages() -> list[str]:
+    """Every error message a screen showed, in order."""
+    return []
+
+
+@pytest.fixture
+def context(store: Store, messages: list[str]) -> AppContext:
+    made = AppContext(store)
+    made.report_error = lambda parent, message: messages.append(message)
+    return made
+
+
+@pytest.fixture
+def answers() -> list[bool]:
+    """Answers given, in order, to the yes/no questions screens ask; questions land in .asked."""
+    return []
+
+
+@pytest.fixture
+def window(qtbot, context: AppContext, settings: AppSettings, tmp_path: Path, answers: list[bool]):
+    from tracker.ui.main_window import MainWindow
+
+    made = MainWindow(context, settings, automatic_backup_dir=tmp_path / "backups")
+    qtbot.addWidget(made)
+    asked: list[str] = []
+
+    def confirm(parent, title: str, question: str) -> bool:
+        asked.append(question)
+        return answers.pop(0) if answers else False
+
+    made.confirm = confirm
+    made.patients_view.confirm = confirm
+    made.asked = asked
+    return made
+
+
+# The offscreen platform cannot pass size hints to a window system; that is not a fault.
+_OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(_OFFSCREEN_NOISE))

@@ -1,0 +1,257 @@
+"""The Patients screen and the new/edit patient form, driven through real widgets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import activate
+from tracker.storage import queries
+from tracker.storage.operations.patients import add_patient
+from tracker.ui.patient_dialog import PatientDialog
+from tracker.ui.patients_model import NAME_COLUMN, PatientsFilter, PatientsModel
+
+
+def add_people(store, people: list[tuple[str, str]]) -> dict[str, int]:
+    return {mrn: add_patient(store, mrn=mrn, name=name) for mrn, name in people}
+
+
+def fill_identity(qtbot, dialog: PatientDialog, mrn: str, name: str) -> None:
+    qtbot.keyClicks(dialog.mrn_edit, mrn)
+    qtbot.keyClicks(dialog.name_edit, name)
+
+
+def click_save(qtbot, dialog: PatientDialog) -> None:
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+
+def test_new_patient_typed_into_the_form_is_saved_and_listed(qtbot, window, store, messages):
+    window.show()
+    qtbot.waitExposed(window)
+    dialog = window.new_patient()
+    assert dialog.isVisible() and dialog.windowTitle() == "New patient"
+
+    fill_identity(qtbot, dialog, "MRN-2041", "Okafor, Grace")
+    dialog.dob_edit.setDate(QDate(1951, 7, 14))
+    dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("F"))
+    qtbot.keyClicks(dialog.weight_edit, "64.5")
+    qtbot.keyClicks(dialog.creatinine_edit, "88")
+    dialog.creatinine_unit_combo.setCurrentIndex(dialog.creatinine_unit_combo.findData("umol/L"))
+    qtbot.keyClicks(dialog.notes_edit, "Lives alone")
+    click_save(qtbot, dialog)
+
+    assert messages == []
+    assert not dialog.isVisible()
+    saved = queries.patient_by_mrn(store, "MRN-2041")
+    assert (saved.name, saved.date_of_birth, saved.sex) == ("Okafor, Grace", date(1951, 7, 14), "F")
+    assert (saved.weight_kg, saved.creatinine, saved.creatinine_unit) == (64.5, 88.0, "umol/L")
+    assert saved.notes == "Lives alone" and not saved.on_dialysis
+    view = window.patients_view
+    assert window.stack.currentWidget() is view
+    assert view.visible_patient_ids() == [saved.id]
+    assert view.selected_patient_id() == saved.id
+    assert view.count_label.text() == "1 patient"
+
+
+def test_search_filters_by_name_or_mrn_as_you_type(qtbot, window, store):
+    ids = add_people(
+        store,
+        [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")],
+    )
+    window.show()
+    window.find_patient()
+    view = window.patients_view
+    assert sorted(view.visible_patient_ids()) == sorted(ids.values())
+
+    qtbot.keyClicks(view.search_edit, "smi")
+    assert sorted(view.visible_patient_ids()) == [ids["A-100"], ids["A-101"]]
+    assert view.count_label.text() == "2 of 3 patients"
+    qtbot.keyClicks(view.search_edit, "thers")
+    assert view.visible_patient_ids() == [ids["A-101"]]
+
+    view.search_edit.clear()
+    qtbot.keyClicks(view.search_edit, "b-2")
+    assert view.visible_patient_ids() == [ids["B-200"]]
+
+    view.search_edit.clear()
+    qtbot.keyClicks(view.search_edit, "anna smith")
+    assert view.visible_patient_ids() == [ids["A-100"]]
+
+    view.search_edit.clear()
+    assert view.count_label.text() == "3 patients"
+
+
+def test_ctrl_f_focuses_the_search_box(qtbot, window):
+    activate(qtbot, window)
+    assert window.stack.currentWidget() is window.today_view
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.patients_view
+    assert QApplication.focusWidget() is window.patients_view.search_edit
+
+
+def test_names_sort_by_header_click(qtbot, window, store):
+    ids = add_people(store, [("3", "Carter"), ("1", "adams"), ("2", "Baker")])
+    window.show()
+    window.show_patients()
+    view = window.patients_view
+    assert view.visible_patient_ids() == [ids["1"], ids["2"], ids["3"]]  # by name, any case
+    header = view.table.horizontalHeader()
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=_section_centre(header, NAME_COLUMN)
+    )
+    assert view.visible_patient_ids() == [ids["3"], ids["2"], ids["1"]]
+
+
+def _section_centre(header, section):
+    from PySide6.QtCore import QPoint
+
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    return QPoint(x, header.height() // 2)
+
+
+def test_live_cockcroft_gault_and_starting_dose(qtbot, context):
+    dialog = PatientDialog(context)
+    qtbot.addWidget(dialog)
+    assert "needs date of birth, sex, weight and creatinine" in dialog.crcl_label.text()
+
+    # The store's today is 2026-03-02: born 1956-03-02 makes 70 years.
+    dialog.dob_edit.setDate(QDate(1956, 3, 2))
+    dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("M"))
+    qtbot.keyClicks(dialog.weight_edit, "72")
+    assert "needs creatinine" in dialog.crcl_label.text()
+    qtbot.keyClicks(dialog.creatinine_edit, "1.0")
+    # (140 - 70) x 72 / (72 x 1.0) = 70 mL/min
+    assert "70 mL/min" in dialog.crcl_label.text()
+    assert "25 mg" in dialog.renal_dose_label.text()
+
+    dialog.creatinine_edit.clear()
+    qtbot.keyClicks(dialog.creatinine_edit, "2")
+    assert "35 mL/min" in dialog.crcl_label.text()
+    assert "10 mg" in dialog.renal_dose_label.text()
+
+    dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("F"))
+    assert "30 mL/min" in dialog.crcl_label.text()  # 35 x 0.85 = 29.75
+
+    dialog.creatinine_edit.clear()
+    qtbot.keyClicks(dialog.creatinine_edit, "176.8")
+    dialog.creatinine_unit_combo.setCurrentIndex(dialog.creatinine_unit_combo.findData("umol/L"))
+    assert "30 mL/min" in dialog.crcl_label.text()  # 176.8 umol/L = 2.0 mg/dL
+    assert "15 mg" in dialog.renal_dose_label.text() and "48" in dialog.renal_dose_label.text()
+
+    qtbot.mouseClick(dialog.dialysis_check, Qt.MouseButton.LeftButton)
+    assert "5 mg" in dialog.renal_dose_label.text()
+    assert "dialysis" in dialog.renal_dose_label.text()
+
+    qtbot.keyClicks(dialog.weight_edit, "x")
+    assert "'72x' is not a number" in dialog.crcl_label.text()
+
+
+def test_duplicate_mrn_is_refused_and_the_form_keeps_its_input(qtbot, window, store, messages):
+    add_people(store, [("MRN-7", "First, Patient")])
+    window.show()
+    dialog = window.new_patient()
+    fill_identity(qtbot, dialog, "MRN-7", "Second, Patient")
+    qtbot.keyClicks(dialog.weight_edit, "80")
+    click_save(qtbot, dialog)
+
+    assert len(messages) == 1 and "MRN-7" in messages[0]
+    assert dialog.isVisible()
+    assert (dialog.mrn_edit.text(), dialog.name_edit.text()) == ("MRN-7", "Second, Patient")
+    assert dialog.weight_edit.text() == "80"
+    assert queries.count_patients(store) == 1
+
+    dialog.mrn_edit.clear()
+    qtbot.keyClicks(dialog.mrn_edit, "MRN-8")
+    click_save(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert queries.patient_by_mrn(store, "MRN-8").name == "Second, Patient"
+
+
+def test_unreadable_number_is_refused_before_saving(qtbot, window, store, messages):
+    window.show()
+    dialog = window.new_patient()
+    fill_identity(qtbot, dialog, "MRN-9", "Nine, Patient")
+    qtbot.keyClicks(dialog.weight_edit, "seventy")
+    click_save(qtbot, dialog)
+    assert messages == ["Weight: 'seventy' is not a number"]
+    assert dialog.isVisible() and queries.count_patients(store) == 0
+
+
+def test_edit_changes_only_what_was_changed(qtbot, window, store, messages):
+    ids = add_people(store, [("E-1", "Edit, Me")])
+    window.show()
+    window.show_patients()
+    view = window.patients_view
+    assert view.select_patient(ids["E-1"])
+    dialog = view.edit_selected()
+    assert dialog.windowTitle() == "Edit patient" and dialog.mrn_edit.text() == "E-1"
+    assert not dialog.has_unsaved_input()
+    qtbot.keyClicks(dialog.weight_edit, "58")
+    assert dialog.has_unsaved_input()
+    click_save(qtbot, dialog)
+
+    assert messages == [] and not dialog.isVisible()
+    assert queries.get_patient(store, ids["E-1"]).weight_kg == 58.0
+    updates = [
+        entry for entry in queries.audit_of_patient(store, ids["E-1"]) if entry.action == "update"
+    ]
+    assert len(updates) == 1
+    assert {
+        key for key in updates[0].after if updates[0].after[key] != updates[0].before.get(key)
+    } >= {"weight_kg"}
+    weight = view.proxy.index(0, 4).data()
+    assert weight == "58 kg"
+
+
+def test_archive_asks_first_and_hides_the_patient(qtbot, window, store, answers):
+    ids = add_people(store, [("K-1", "Keep, Me"), ("G-1", "Gone, Soon")])
+    window.show()
+    window.show_patients()
+    view = window.patients_view
+    view.select_patient(ids["G-1"])
+
+    answers.append(False)
+    assert view.archive_selected() is False
+    assert "Archive Gone, Soon (MRN G-1)?" in window.asked[0]
+    assert sorted(view.visible_patient_ids()) == sorted(ids.values())
+
+    answers.append(True)
+    assert view.archive_selected() is True
+    assert view.visible_patient_ids() == [ids["K-1"]]
+    assert [p.mrn for p in queries.list_patients(store, include_archived=True) if p.archived] == [
+        "G-1"
+    ]
+
+
+def test_double_click_opens_the_patient_screen(qtbot, window, store):
+    ids = add_people(store, [("D-1", "Double, Click")])
+    window.show()
+    window.show_patients()
+    table = window.patients_view.table
+    rect = table.visualRect(window.patients_view.proxy.index(0, 1))
+    # A real double-click starts with a press on the same row.
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.stack.currentWidget() is window.patient_view
+    assert window.patient_view is not None
+    window.patient_view.back_requested.emit()
+    assert window.stack.currentWidget() is window.patients_view
+    assert ids
+
+
+@pytest.mark.parametrize("search", ["", "pat"])
+def test_patients_model_passes_qt_model_checks(qtmodeltester, store, search):
+    add_people(store, [(f"M-{n}", f"Patient {n}") for n in range(25)])
+    model = PatientsModel()
+    model.set_patients(queries.list_patients(store))
+    qtmodeltester.check(model)
+    proxy = PatientsFilter()
+    proxy.setSourceModel(model)
+    proxy.set_search(search)
+    qtmodeltester.check(proxy)
+    proxy.sort(NAME_COLUMN, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, NAME_COLUMN).data() == "Patient 9"
+    qtmodeltester.check(proxy)

@@ -1,0 +1,334 @@
+"""The application window: Today, Patients and the patient screen in one stack.
+
+The patient screen is built the first time a patient is opened, so its charts and their
+libraries cost nothing at startup.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import __version__
+from tracker.storage import queries
+from tracker.storage.errors import StorageError
+from tracker.ui import database_actions
+from tracker.ui.actions import MainActions
+from tracker.ui.confirmation import Confirm, ask_to_confirm
+from tracker.ui.context import AppContext
+from tracker.ui.patients_view import PatientsView
+from tracker.ui.reads import read
+from tracker.ui.settings import APPLICATION, AppSettings
+from tracker.ui.today_view import TodayView
+
+DEFAULT_SIZE = (1200, 780)
+_INITIALS = re.compile(r"[A-Za-z][A-Za-z.\- ]{0,7}")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        context: AppContext,
+        settings: AppSettings,
+        *,
+        automatic_backup_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.context = context
+        self.settings = settings
+        self._automatic_backup_dir = automatic_backup_dir
+        self.staff_initials: str | None = None
+        self._staff_asked = False
+        # Replaced by tests to answer questions without modal dialogs.
+        self.confirm: Confirm = ask_to_confirm
+
+        self.commands = MainActions.create(self)
+        self.toolbar = self.commands.install(self)
+
+        self.today_view = TodayView(context, self)
+        self.patients_view = PatientsView(context, self)
+        self.patient_view: QWidget | None = None
+        self._return_to: QWidget = self.today_view
+        self.stack = QStackedWidget(objectName="screens")
+        self.stack.addWidget(self.today_view)
+        self.stack.addWidget(self.patients_view)
+        self.stack.currentChanged.connect(self._screen_changed)
+        self.setCentralWidget(self.stack)
+
+        self._database_label = QLabel(objectName="databaseLabel")
+        self._staff_label = QLabel(objectName="staffLabel")
+        self.statusBar().addPermanentWidget(self._staff_label)
+        self.statusBar().addPermanentWidget(self._database_label)
+
+        self._connect_actions()
+        self.today_view.patient_activated.connect(self.open_patient)
+        self.patients_view.patient_activated.connect(self.open_patient)
+        context.store_replaced.connect(self._store_replaced)
+
+        self.resize(*DEFAULT_SIZE)
+        self._restore_layout()
+        self._store_replaced()
+        self._screen_changed()
+
+    # --- wiring ---------------------------------------------------------------------------
+
+    def _connect_actions(self) -> None:
+        actions = self.commands
+        actions.new_database.triggered.connect(lambda: self.new_database())
+        actions.open_database.triggered.connect(lambda: self.open_database())
+        actions.backup.triggered.connect(lambda: self.backup_database())
+        actions.set_staff.triggered.connect(self.ask_staff_initials)
+        actions.quit.triggered.connect(self.close)
+        actions.new_patient.triggered.connect(self.new_patient)
+        actions.find_patient.triggered.connect(self.find_patient)
+        actions.show_today.triggered.connect(self.show_today)
+        actions.show_patients.triggered.connect(self.show_patients)
+        actions.about.triggered.connect(self.show_about)
+        actions.backup.setEnabled(database_actions.backups_available())
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def _store_replaced(self) -> None:
+        has_store = self.context.has_store
+        if has_store:
+            store = self.context.store
+            store.staff = self.staff_initials
+            self.settings.set_last_database(store.path)
+            self._database_label.setText(str(store.path))
+            self._database_label.setToolTip("The database file in use")
+            self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+        else:
+            self._database_label.setText("No database open")
+            self.setWindowTitle(APPLICATION)
+        for action in (self.commands.new_patient, self.commands.find_patient):
+            action.setEnabled(has_store)
+        self.commands.backup.setEnabled(has_store and database_actions.backups_available())
+        if self.stack.currentWidget() is self.patient_view:
+            self.show_today()
+        self._update_staff_label()
+
+    def _screen_changed(self) -> None:
+        current = self.stack.currentWidget()
+        self.commands.show_today.setChecked(current is self.today_view)
+        self.commands.show_patients.setChecked(current is self.patients_view)
+
+    # --- screens --------------------------------------------------------------------------
+
+    def show_today(self) -> None:
+        self.stack.setCurrentWidget(self.today_view)
+
+    def show_patients(self) -> None:
+        self.stack.setCurrentWidget(self.patients_view)
+
+    def find_patient(self) -> None:
+        self.show_patients()
+        self.patients_view.focus_search()
+
+    def new_patient(self) -> QDialog | None:
+        self.show_patients()
+        return self.patients_view.new_patient()
+
+    def open_patient(self, patient_id: int) -> None:
+        current = self.stack.currentWidget()
+        if current is not self.patient_view:
+            self._return_to = current
+        view = self._ensure_patient_view()
+        if hasattr(view, "show_patient"):
+            view.show_patient(patient_id)
+        else:
+            view.show_patient_summary(self.context, patient_id)
+        self.stack.setCurrentWidget(view)
+
+    def go_back(self) -> None:
+        self.stack.setCurrentWidget(self._return_to)
+
+    def _ensure_patient_view(self) -> QWidget:
+        if self.patient_view is None:
+            try:
+                from tracker.ui.patient_view import PatientView
+            except ImportError:
+                view: QWidget = _PatientSummary(self)
+            else:
+                view = PatientView(self.context, self)
+            view.setObjectName(view.objectName() or "patientView")
+            view.back_requested.connect(self.go_back)
+            self.stack.addWidget(view)
+            self.patient_view = view
+        return self.patient_view
+
+    # --- database -------------------------------------------------------------------------
+
+    def _current_path(self) -> Path | None:
+        return self.context.store.path if self.context.has_store else self.settings.last_database()
+
+    def open_database(self, path: Path | str | None = None) -> bool:
+        if path is None:
+            path = database_actions.choose_database_to_open(self, self._current_path())
+            if path is None:
+                return False
+        return database_actions.open_existing(
+            self.context, path, staff=self.staff_initials, parent=self
+        )
+
+    def new_database(self, path: Path | str | None = None) -> bool:
+        if path is None:
+            path = database_actions.choose_new_database(self, self._current_path())
+            if path is None:
+                return False
+        return database_actions.create_new(
+            self.context, path, staff=self.staff_initials, parent=self
+        )
+
+    def backup_database(self, destination: Path | str | None = None) -> Path | None:
+        if not self.context.has_store:
+            return None
+        if destination is None:
+            destination = database_actions.choose_backup_file(self, self.context.store)
+            if destination is None:
+                return None
+        written = database_actions.backup_to(self.context, destination, parent=self)
+        if written is not None:
+            self.statusBar().showMessage(f"Backup written to {written}", 8000)
+        return written
+
+    # --- staff ----------------------------------------------------------------------------
+
+    def set_staff_initials(self, initials: str | None) -> bool:
+        """Record who is working; empty clears it. False (and a dialog) for unusable initials."""
+        cleaned = " ".join((initials or "").split()).upper() or None
+        if cleaned is not None and not _INITIALS.fullmatch(cleaned):
+            self.context.report_error(
+                self, f"{initials!r} are not initials: use up to 8 letters, such as 'JD'."
+            )
+            return False
+        self.staff_initials = cleaned
+        if self.context.has_store:
+            self.context.store.staff = cleaned
+        self._update_staff_label()
+        return True
+
+    def ask_staff_initials_once(self) -> None:
+        """At the start of a session; later changes go through File > Set staff initials."""
+        if not self._staff_asked:
+            self.ask_staff_initials()
+
+    def ask_staff_initials(self) -> None:
+        self._staff_asked = True
+        while True:
+            text, accepted = QInputDialog.getText(
+                self,
+                "Staff initials",
+                "Your initials are recorded with each change you make (optional):",
+                QLineEdit.EchoMode.Normal,
+                self.staff_initials or "",
+            )
+            if not accepted or self.set_staff_initials(text):
+                return
+
+    def _update_staff_label(self) -> None:
+        if self.staff_initials:
+            self._staff_label.setText(f"Staff: {self.staff_initials}")
+        else:
+            self._staff_label.setText("Staff: not set")
+
+    # --- help -----------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APPLICATION}",
+            f"<b>{APPLICATION}</b> {__version__}<br><br>"
+            "Cycles, doses and toxicity of lenalidomide plus dexamethasone (Rd) for multiple "
+            "myeloma, following the MM-010 regimen (Dimopoulos et al., NEJM 2007;357:2123-32)."
+            "<br><br>Dose advice is decision support for a clinician, never an automatic change.",
+        )
+
+    # --- closing --------------------------------------------------------------------------
+
+    def dialogs_with_unsaved_input(self) -> list[QDialog]:
+        return [
+            dialog
+            for dialog in self.findChildren(QDialog)
+            if dialog.isVisible()
+            and callable(getattr(dialog, "has_unsaved_input", None))
+            and dialog.has_unsaved_input()
+        ]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = self.dialogs_with_unsaved_input()
+        if unsaved:
+            titles = ", ".join(dialog.windowTitle() for dialog in unsaved)
+            if not self.confirm(
+                self,
+                "Unsaved input",
+                f"{titles} has input that is not saved. Close anyway and lose it?",
+            ):
+                event.ignore()
+                return
+            for dialog in unsaved:
+                dialog.reject()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self._backup_on_close()
+        event.accept()
+
+    def _backup_on_close(self) -> None:
+        if not self.context.has_store:
+            return
+        store = self.context.store
+        if store.changed:
+            try:
+                written = database_actions.automatic_backup(store, self._automatic_backup_dir)
+            except StorageError as error:
+                self.context.report_error(self, f"The automatic backup failed: {error}")
+            else:
+                if written is not None:
+                    self.statusBar().showMessage(f"Backup written to {written}")
+
+
+class _PatientSummary(QWidget):
+    """Stands in for the patient screen in a build without it: who the patient is, and back."""
+
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientSummary")
+        self._title = QLabel(objectName="patientSummaryTitle")
+        self._title.setTextFormat(Qt.TextFormat.PlainText)
+        self._title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        back = QPushButton("← Back")
+        back.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self._title)
+        layout.addWidget(QLabel("The full patient screen is not part of this build."))
+        layout.addStretch(1)
+
+    def show_patient_summary(self, context: AppContext, patient_id: int) -> None:
+        patient = read(context, queries.get_patient, patient_id, parent=self)
+        if patient is not None:
+            self._title.setText(f"{patient.name}   MRN {patient.mrn}")

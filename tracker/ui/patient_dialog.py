@@ -1,0 +1,322 @@
+"""The form to add a patient or edit one, with the renal starting dose worked out as you type.
+
+A refused save (duplicate MRN, missing name, a number that is not a number) is shown in a
+dialog and the form stays open with everything typed still in it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.domain.errors import DomainError
+from tracker.storage.operations import patients as patient_operations
+from tracker.storage.records import Patient
+from tracker.ui.context import AppContext
+
+try:
+    from tracker.domain import renal
+except ImportError:  # the renal rules ship separately; the form works without the estimate
+    renal = None
+
+# A QDateEdit always holds a date; its minimum stands for "not recorded".
+_NO_DATE = QDate(1900, 1, 1)
+_SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
+_CREATININE_UNITS = (("mg/dL", "mg/dL"), ("µmol/L", "umol/L"))
+
+
+class InputError(ValueError):
+    """A field the form itself cannot read; the message names the field."""
+
+
+def parse_optional_number(text: str, field: str) -> float | None:
+    """'' -> None; '72,5' -> 72.5 (decimal comma accepted); anything else refused."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise InputError(f"{field}: {text.strip()!r} is not a number") from None
+    if not value > 0:
+        raise InputError(f"{field} must be greater than 0")
+    return value
+
+
+def _format_number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+class PatientDialog(QDialog):
+    """New patient when ``patient`` is None, otherwise edits that patient."""
+
+    def __init__(
+        self, context: AppContext, patient: Patient | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientDialog")
+        self._context = context
+        self._patient = patient
+        self.patient_id: int | None = patient.id if patient else None
+        self.setWindowTitle("Edit patient" if patient else "New patient")
+        self._build()
+        if patient is not None:
+            self._fill(patient)
+        self._initial = self._raw_input()
+        self.update_renal_estimate()
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.mrn_edit = QLineEdit(objectName="mrnEdit")
+        self.name_edit = QLineEdit(objectName="nameEdit")
+        self.name_edit.setPlaceholderText("Family name, given names")
+
+        self.dob_edit = QDateEdit(objectName="dobEdit")
+        self.dob_edit.setDisplayFormat("yyyy-MM-dd")
+        self.dob_edit.setCalendarPopup(True)
+        self.dob_edit.setMinimumDate(_NO_DATE)
+        self.dob_edit.setMaximumDate(QDate.currentDate())
+        self.dob_edit.setSpecialValueText("not recorded")
+        self.dob_edit.setDate(_NO_DATE)
+        # Opening the calendar on 1900 would make everyone scroll back from there.
+        self.dob_edit.calendarWidget().setCurrentPage(1950, 1)
+
+        self.sex_combo = QComboBox(objectName="sexCombo")
+        for label, value in _SEXES:
+            self.sex_combo.addItem(label, value)
+
+        self.weight_edit = QLineEdit(objectName="weightEdit")
+        self.weight_edit.setPlaceholderText("kg (actual body weight)")
+
+        self.creatinine_edit = QLineEdit(objectName="creatinineEdit")
+        self.creatinine_edit.setPlaceholderText("serum creatinine")
+        self.creatinine_unit_combo = QComboBox(objectName="creatinineUnitCombo")
+        for label, value in _CREATININE_UNITS:
+            self.creatinine_unit_combo.addItem(label, value)
+        creatinine_row = QHBoxLayout()
+        creatinine_row.addWidget(self.creatinine_edit, 1)
+        creatinine_row.addWidget(self.creatinine_unit_combo)
+
+        self.dialysis_check = QCheckBox("On dialysis", objectName="dialysisCheck")
+        self.reproductive_check = QCheckBox(
+            "Reproductive potential (pregnancy testing applies)", objectName="reproductiveCheck"
+        )
+        self.notes_edit = QPlainTextEdit(objectName="notesEdit")
+        self.notes_edit.setPlaceholderText("Notes")
+        self.notes_edit.setFixedHeight(70)
+
+        form = QFormLayout()
+        form.addRow("&MRN", self.mrn_edit)
+        form.addRow("N&ame", self.name_edit)
+        form.addRow("&Date of birth", self.dob_edit)
+        form.addRow("&Sex", self.sex_combo)
+        form.addRow("&Weight", self.weight_edit)
+        form.addRow("&Creatinine", creatinine_row)
+        form.addRow("", self.dialysis_check)
+        form.addRow("", self.reproductive_check)
+        form.addRow("N&otes", self.notes_edit)
+
+        self.crcl_label = QLabel(objectName="crclLabel")
+        self.crcl_label.setWordWrap(True)
+        self.renal_dose_label = QLabel(objectName="renalDoseLabel")
+        self.renal_dose_label.setWordWrap(True)
+        renal_box = QGroupBox("Renal function (Cockcroft-Gault, actual body weight)")
+        renal_layout = QVBoxLayout(renal_box)
+        renal_layout.addWidget(self.crcl_label)
+        renal_layout.addWidget(self.renal_dose_label)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveButton")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(renal_box)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+
+        for line_edit in (self.weight_edit, self.creatinine_edit):
+            line_edit.textChanged.connect(self.update_renal_estimate)
+        self.dob_edit.dateChanged.connect(self.update_renal_estimate)
+        self.sex_combo.currentIndexChanged.connect(self.update_renal_estimate)
+        self.creatinine_unit_combo.currentIndexChanged.connect(self.update_renal_estimate)
+        self.dialysis_check.toggled.connect(self.update_renal_estimate)
+
+    def _fill(self, patient: Patient) -> None:
+        self.mrn_edit.setText(patient.mrn)
+        self.name_edit.setText(patient.name)
+        if patient.date_of_birth is not None:
+            dob = patient.date_of_birth
+            self.dob_edit.setDate(QDate(dob.year, dob.month, dob.day))
+        self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(patient.sex)))
+        self.weight_edit.setText(_format_number(patient.weight_kg))
+        self.creatinine_edit.setText(_format_number(patient.creatinine))
+        unit_index = self.creatinine_unit_combo.findData(patient.creatinine_unit or "mg/dL")
+        self.creatinine_unit_combo.setCurrentIndex(max(0, unit_index))
+        self.dialysis_check.setChecked(bool(patient.on_dialysis))
+        self.reproductive_check.setChecked(bool(patient.reproductive_potential))
+        self.notes_edit.setPlainText(patient.notes or "")
+
+    # --- reading the form -----------------------------------------------------------------
+
+    def date_of_birth(self) -> date | None:
+        chosen = self.dob_edit.date()
+        if chosen == self.dob_edit.minimumDate():
+            return None
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    def _raw_input(self) -> tuple:
+        return (
+            self.mrn_edit.text(),
+            self.name_edit.text(),
+            self.dob_edit.date(),
+            self.sex_combo.currentIndex(),
+            self.weight_edit.text(),
+            self.creatinine_edit.text(),
+            self.creatinine_unit_combo.currentIndex(),
+            self.dialysis_check.isChecked(),
+            self.reproductive_check.isChecked(),
+            self.notes_edit.toPlainText(),
+        )
+
+    def has_unsaved_input(self) -> bool:
+        """True when a field differs from what the form opened with."""
+        return self.result() != QDialog.DialogCode.Accepted and self._raw_input() != self._initial
+
+    def values(self) -> dict[str, Any]:
+        """The form as keyword arguments for add_patient / update_patient; InputError if unreadable."""
+        return {
+            "mrn": self.mrn_edit.text().strip(),
+            "name": " ".join(self.name_edit.text().split()),
+            "date_of_birth": self.date_of_birth(),
+            "sex": self.sex_combo.currentData(),
+            "weight_kg": parse_optional_number(self.weight_edit.text(), "Weight"),
+            "creatinine": parse_optional_number(self.creatinine_edit.text(), "Creatinine"),
+            "creatinine_unit": self.creatinine_unit_combo.currentData(),
+            "on_dialysis": self.dialysis_check.isChecked(),
+            "reproductive_potential": self.reproductive_check.isChecked(),
+            "notes": self.notes_edit.toPlainText().strip(),
+        }
+
+    def _today(self) -> date:
+        return self._context.store.today() if self._context.has_store else date.today()
+
+    # --- live renal estimate --------------------------------------------------------------
+
+    def update_renal_estimate(self) -> None:
+        crcl_text, dose_text = self.renal_estimate()
+        self.crcl_label.setText(crcl_text)
+        self.renal_dose_label.setText(dose_text)
+
+    def renal_estimate(self) -> tuple[str, str]:
+        """(creatinine clearance line, suggested starting dose line) for the current fields."""
+        if renal is None:
+            return "Creatinine clearance: not available in this version.", ""
+        dob = self.date_of_birth()
+        sex = self.sex_combo.currentData()
+        try:
+            weight = parse_optional_number(self.weight_edit.text(), "Weight")
+            creatinine = parse_optional_number(self.creatinine_edit.text(), "Creatinine")
+        except InputError as error:
+            return f"Creatinine clearance: {error}.", ""
+        missing = [
+            name
+            for name, value in (
+                ("date of birth", dob),
+                ("sex", sex),
+                ("weight", weight),
+                ("creatinine", creatinine),
+            )
+            if value is None
+        ]
+        dialysis = self.dialysis_check.isChecked()
+        if missing:
+            crcl_text = f"Creatinine clearance needs {_join(missing)}."
+            if dialysis:
+                return crcl_text, _dose_line(renal.renal_starting_dose(0.0, True))
+            return crcl_text, ""
+        try:
+            age = renal.age_on(dob, self._today())
+            crcl = renal.creatinine_clearance(
+                age, weight, creatinine, self.creatinine_unit_combo.currentData(), sex
+            )
+            dose = renal.renal_starting_dose(crcl, dialysis)
+        except DomainError as error:
+            return f"Creatinine clearance: {error}", ""
+        return (f"Creatinine clearance {crcl:.0f} mL/min (age {age}).", _dose_line(dose))
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def save(self) -> None:
+        try:
+            values = self.values()
+        except InputError as error:
+            self._context.report_error(self, str(error))
+            return
+        if self._patient is None:
+            new_id = self._context.run(patient_operations.add_patient, parent=self, **values)
+            if new_id is None:
+                return
+            self.patient_id = new_id
+        else:
+            changes = {
+                key: value
+                for key, value in values.items()
+                if value != _stored_value(self._patient, key)
+            }
+            if changes and not self._context.run(
+                _update_patient, self._patient.id, parent=self, **changes
+            ):
+                return
+        self.accept()
+
+
+def _update_patient(store: Any, patient_id: int, **changes: Any) -> bool:
+    # update_patient returns None; a True result tells a success apart from a refusal.
+    patient_operations.update_patient(store, patient_id, **changes)
+    return True
+
+
+def _stored_value(patient: Patient, key: str) -> Any:
+    value = getattr(patient, key)
+    if key in ("on_dialysis", "reproductive_potential"):
+        return bool(value)
+    if key == "notes":
+        return value or ""
+    if key == "creatinine_unit":
+        return value or "mg/dL"
+    return value
+
+
+def _dose_line(dose: Any) -> str:
+    return f"Suggested lenalidomide starting dose: {dose.text}"
+
+
+def _join(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]

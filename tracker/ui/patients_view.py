@@ -1,0 +1,234 @@
+"""The Patients screen: search by MRN or name as you type, add, edit, archive, open."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.storage import queries
+from tracker.storage.operations import patients as patient_operations
+from tracker.ui.confirmation import Confirm, ask_to_confirm
+from tracker.ui.context import AppContext
+from tracker.ui.patient_dialog import PatientDialog
+from tracker.ui.patients_model import NAME_COLUMN, PatientsFilter, PatientsModel
+from tracker.ui.reads import read
+
+
+class PatientsView(QWidget):
+    patient_activated = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientsView")
+        self._context = context
+        self._stale = True
+        self.confirm: Confirm = ask_to_confirm
+
+        self.model = PatientsModel(self)
+        self.proxy = PatientsFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search_edit = QLineEdit(objectName="patientSearch")
+        self.search_edit.setPlaceholderText("Search by MRN or name")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._search_changed)
+        self.count_label = QLabel(objectName="patientCount")
+
+        self.table = QTableView(objectName="patientsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 120)
+        header.setHighlightSections(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(self._open_index)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table, self.open_selected)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit, self._focus_table)
+
+        self.new_button = QPushButton("&New patient…", objectName="newPatientButton")
+        self.edit_button = QPushButton("&Edit…", objectName="editPatientButton")
+        self.archive_button = QPushButton("&Archive…", objectName="archivePatientButton")
+        self.open_button = QPushButton("Op&en", objectName="openPatientButton")
+        self.new_button.clicked.connect(self.new_patient)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.archive_button.clicked.connect(self.archive_selected)
+        self.open_button.clicked.connect(self.open_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.archive_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        context.data_changed.connect(self._data_changed)
+        self._update_buttons()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read every patient again (one query), keeping the selection."""
+        selected = self.selected_patient_id()
+        patients = queries.list_patients(self._context.store) if self._context.has_store else []
+        self.model.set_patients(patients)
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._stale = False
+        if selected is not None:
+            self.select_patient(selected)
+        self._update_count()
+        self._update_buttons()
+
+    def _data_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.reload()
+        super().showEvent(event)
+
+    # --- searching and selecting ----------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _focus_table(self) -> None:
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
+            self.table.selectRow(0)
+
+    def _search_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_count()
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        noun = "patient" if total == 1 else "patients"
+        text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
+        self.count_label.setText(text)
+
+    def visible_patient_ids(self) -> list[int]:
+        return [
+            self.proxy.patient_id_at(self.proxy.index(row, 0))
+            for row in range(self.proxy.rowCount())
+        ]
+
+    def selected_patient_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.patient_id_at(rows[0]) if rows else None
+
+    def select_patient(self, patient_id: int) -> bool:
+        source_row = self.model.row_of_patient(patient_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _update_buttons(self) -> None:
+        has_store = self._context.has_store
+        selected = self.selected_patient_id() is not None
+        self.new_button.setEnabled(has_store)
+        for button in (self.edit_button, self.archive_button, self.open_button):
+            button.setEnabled(has_store and selected)
+
+    # --- commands -------------------------------------------------------------------------
+
+    def _open_index(self, index: QModelIndex) -> None:
+        patient_id = self.proxy.patient_id_at(index)
+        if patient_id is not None:
+            self.patient_activated.emit(patient_id)
+
+    def open_selected(self) -> None:
+        patient_id = self.selected_patient_id()
+        if patient_id is not None:
+            self.patient_activated.emit(patient_id)
+
+    def new_patient(self) -> PatientDialog | None:
+        """Open the new-patient form (window-modal, returns at once); selects the patient saved."""
+        if not self._context.has_store:
+            return None
+        dialog = PatientDialog(self._context, parent=self)
+        dialog.accepted.connect(lambda: self._saved(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> PatientDialog | None:
+        patient_id = self.selected_patient_id()
+        if patient_id is None:
+            return None
+        patient = read(self._context, queries.get_patient, patient_id, parent=self)
+        if patient is None:
+            return None
+        dialog = PatientDialog(self._context, patient, parent=self)
+        dialog.accepted.connect(lambda: self._saved(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _saved(self, dialog: PatientDialog) -> None:
+        if self._stale:
+            self.reload()
+        if dialog.patient_id is not None and not self.select_patient(dialog.patient_id):
+            # The new patient is hidden by the current search: show everyone to reveal it.
+            self.search_edit.clear()
+            self.select_patient(dialog.patient_id)
+
+    def archive_selected(self) -> bool:
+        patient_id = self.selected_patient_id()
+        if patient_id is None:
+            return False
+        row = self.model.row_at(self.model.row_of_patient(patient_id))
+        question = (
+            f"Archive {row.name} (MRN {row.mrn})?\n\nThe patient leaves the lists; "
+            "their records stay in the database and the audit log."
+        )
+        if not self.confirm(self, "Archive patient", question):
+            return False
+        done = self._context.run(_archive, patient_id, parent=self)
+        return bool(done)
+
+
+def _archive(store: object, patient_id: int) -> bool:
+    patient_operations.archive_patient(store, patient_id)
+    return True

@@ -1,0 +1,427 @@
+"""The Today screen: every patient on treatment, what they take today, and what needs a look.
+
+Hold advice here is a prompt for the clinician, never a change made by the program.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.domain.errors import DomainError
+from tracker.domain.regimen import format_mg
+from tracker.storage import queries
+from tracker.storage.queries import TodayRow
+from tracker.ui.context import AppContext
+from tracker.ui.reads import read
+
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_ATTENTION_BACKGROUND = QColor("#fff1d6")
+_EVENT_FOREGROUND = QColor("#a61b1b")
+_EVENT_NAMES = {
+    "neutropenia": "Neutropenia",
+    "thrombocytopenia": "Thrombocytopenia",
+    "vte": "VTE",
+}
+
+
+@dataclass(frozen=True)
+class TodayLine:
+    """One row of the Today table, as text and sort keys, worked out once per refresh."""
+
+    patient_id: int
+    mrn: str
+    name: str
+    cycle_text: str
+    cycle_key: tuple
+    lenalidomide_text: str
+    lenalidomide_key: float
+    dexamethasone_text: str
+    dexamethasone_key: float
+    labs_text: str
+    labs_due: bool
+    events_text: str
+    events_count: int
+    advice: str
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.advice) or self.labs_due
+
+
+def _event_text(event: Any) -> str:
+    name = event.term or _EVENT_NAMES.get(event.event_type, event.event_type.capitalize())
+    return f"{name} G{event.grade} since {event.onset_date:%d %b}"
+
+
+def _lenalidomide_text(row: TodayRow) -> str:
+    if row.cycle_number is None:
+        return "between cycles"
+    if row.lenalidomide_held:
+        return "held"
+    if row.lenalidomide_mg:
+        return f"{format_mg(row.lenalidomide_mg)} mg"
+    try:
+        schedule = queries.regimen_of(row.course).lenalidomide
+    except DomainError:
+        return "none"
+    if schedule.is_dosing_day(row.cycle_number, row.cycle_day):
+        return "none today (every 48 h)" if row.course.len_every_days > 1 else "none"
+    return "rest"
+
+
+def hold_advice(row: TodayRow) -> str:
+    """What to review before today's lenalidomide; '' when nothing is pending."""
+    worst = max((event.grade for event in row.open_events), default=0)
+    if row.lenalidomide_held and worst:
+        return (
+            f"Lenalidomide held; open grade {worst} event: restart one level lower "
+            "once grade 2 or less"
+        )
+    if row.lenalidomide_held:
+        return "Lenalidomide held: check counts before restarting"
+    if worst:
+        return f"Open grade {worst} event: consider holding lenalidomide"
+    return ""
+
+
+def line_from(row: TodayRow) -> TodayLine:
+    if row.cycle_number is None:
+        cycle_text, cycle_key = "between cycles", (0, 0)
+    else:
+        cycle_text = f"C{row.cycle_number} D{row.cycle_day}"
+        cycle_key = (row.cycle_number, row.cycle_day)
+    if row.labs_due:
+        labs_text = "due"
+        if row.last_count_date is not None:
+            labs_text += f" (last {row.last_count_date:%d %b})"
+    elif row.last_count_date is not None:
+        labs_text = f"last {row.last_count_date:%d %b}"
+    else:
+        labs_text = ""
+    return TodayLine(
+        patient_id=row.patient.id,
+        mrn=row.patient.mrn,
+        name=row.patient.name,
+        cycle_text=cycle_text,
+        cycle_key=cycle_key,
+        lenalidomide_text=_lenalidomide_text(row),
+        lenalidomide_key=-1.0 if row.lenalidomide_held else row.lenalidomide_mg,
+        dexamethasone_text=f"{format_mg(row.dexamethasone_mg)} mg" if row.dexamethasone_mg else "—",
+        dexamethasone_key=row.dexamethasone_mg,
+        labs_text=labs_text,
+        labs_due=row.labs_due,
+        events_text="; ".join(_event_text(event) for event in row.open_events),
+        events_count=len(row.open_events),
+        advice=hold_advice(row),
+    )
+
+
+@dataclass(frozen=True)
+class _Column:
+    title: str
+    text: Callable[[TodayLine], str]
+    key: Callable[[TodayLine], Any]
+
+
+COLUMNS: tuple[_Column, ...] = (
+    _Column("MRN", lambda line: line.mrn, lambda line: line.mrn.casefold()),
+    _Column("Name", lambda line: line.name, lambda line: line.name.casefold()),
+    _Column("Cycle", lambda line: line.cycle_text, lambda line: line.cycle_key),
+    _Column(
+        "Lenalidomide", lambda line: line.lenalidomide_text, lambda line: line.lenalidomide_key
+    ),
+    _Column(
+        "Dexamethasone", lambda line: line.dexamethasone_text, lambda line: line.dexamethasone_key
+    ),
+    _Column("Labs", lambda line: line.labs_text, lambda line: (not line.labs_due, line.labs_text)),
+    _Column("Grade 3-4 events", lambda line: line.events_text, lambda line: -line.events_count),
+    _Column("Hold advice", lambda line: line.advice, lambda line: (not line.advice, line.advice)),
+)
+NAME_COLUMN = 1
+LABS_COLUMN, EVENTS_COLUMN, ADVICE_COLUMN = 5, 6, 7
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class TodayModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[TodayLine] = []
+        self._sort: tuple[int, Qt.SortOrder] = (NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+
+    def set_rows(self, rows: list[TodayRow]) -> None:
+        self.beginResetModel()
+        self._lines = [line_from(row) for row in rows]
+        self._sort_lines()
+        self.endResetModel()
+
+    def lines(self) -> list[TodayLine]:
+        return list(self._lines)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        line = self._lines[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[column].text(line)
+        if role == PATIENT_ID_ROLE:
+            return line.patient_id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == ADVICE_COLUMN and line.advice:
+                return f"{line.advice}. Decision support only; the clinician decides."
+            return COLUMNS[column].text(line) or None
+        if role == Qt.ItemDataRole.BackgroundRole and line.advice:
+            return QBrush(_ATTENTION_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and column in (EVENTS_COLUMN, ADVICE_COLUMN):
+            return QBrush(_EVENT_FOREGROUND) if line.events_count or line.advice else None
+        if role == Qt.ItemDataRole.FontRole and column == LABS_COLUMN and line.labs_due:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section].title if 0 <= section < len(COLUMNS) else None
+        return section + 1
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        moved = [self._lines[index.row()].patient_id for index in before]
+        self._sort = (column, order)
+        self._sort_lines()
+        row_of = {line.patient_id: number for number, line in enumerate(self._lines)}
+        self.changePersistentIndexList(
+            before,
+            [
+                self.index(row_of[patient_id], index.column())
+                for index, patient_id in zip(before, moved, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
+    def _sort_lines(self) -> None:
+        column, order = self._sort
+        key = COLUMNS[column].key
+        # Ties keep a stable, readable order: by name.
+        self._lines.sort(key=lambda line: line.name.casefold())
+        self._lines.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def sheets_available() -> bool:
+    """True when this build can print the week's cycle sheets."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("tracker.ui.sheet_actions", "tracker.reports.sheet_model")
+    )
+
+
+class TodayView(QWidget):
+    patient_activated = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("todayView")
+        self._context = context
+        self._stale = True
+        self.shown_date: date | None = None
+
+        self.title = QLabel(objectName="todayTitle")
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.summary = QLabel(objectName="todaySummary")
+
+        self.model = TodayModel(self)
+        self.table = QTableView(objectName="todayTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((110, 200, 80, 150, 110, 130, 220)):
+            header.resizeSection(column, width)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(self._open_index)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table, self.open_selected)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+
+        self.sheet_buttons = self._sheet_buttons()
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        for button in self.sheet_buttons:
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+        context.data_changed.connect(self._data_changed)
+
+    # --- the week's sheets ----------------------------------------------------------------
+
+    def _sheet_buttons(self) -> list[QToolButton]:
+        available = sheets_available()
+        buttons = []
+        for name, text, slot in (
+            ("printSheetsButton", "Print week's sheets…", self.print_week_sheets),
+            ("previewSheetsButton", "Preview", self.preview_week_sheets),
+            ("saveSheetsButton", "Save as PDF…", self.save_week_sheets),
+        ):
+            button = QToolButton(objectName=name)
+            button.setText(text)
+            button.clicked.connect(slot)
+            button.setEnabled(available)
+            if not available:
+                button.setToolTip("Cycle sheets are not part of this build")
+            buttons.append(button)
+        return buttons
+
+    def _week_sheets(self) -> list | None:
+        if not self._context.has_store:
+            return None
+        from tracker.reports.sheet_model import load_week_sheets
+
+        store = self._context.store
+        sheets = read(self._context, load_week_sheets, store.today(), parent=self)
+        if sheets is not None and not sheets:
+            self._context.report_error(
+                self, "No cycle starts this week: there are no sheets to print."
+            )
+            return None
+        return sheets
+
+    def print_week_sheets(self) -> None:
+        sheets = self._week_sheets()
+        if sheets:
+            from tracker.ui.sheet_actions import print_sheets
+
+            print_sheets(self, sheets)
+
+    def preview_week_sheets(self) -> None:
+        sheets = self._week_sheets()
+        if sheets:
+            from tracker.ui.sheet_actions import preview_sheets
+
+            preview_sheets(self, sheets)
+
+    def save_week_sheets(self) -> None:
+        sheets = self._week_sheets()
+        if sheets:
+            from tracker.ui.sheet_actions import save_sheets_pdf
+
+            save_sheets_pdf(self, sheets)
+
+    # --- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        if not self._context.has_store:
+            self.model.set_rows([])
+            self.title.setText("Today")
+            self.summary.setText("No database is open.")
+            self._stale = False
+            return
+        store = self._context.store
+        on = store.today()
+        rows = read(self._context, queries.today_rows, on, parent=self) or []
+        self.model.set_rows(rows)
+        self.shown_date = on
+        self.title.setText(f"Today, {on:%A} {on.day} {on:%B %Y}")
+        self.summary.setText(self._summary(self.model.lines()))
+        self._stale = False
+
+    @staticmethod
+    def _summary(lines: list[TodayLine]) -> str:
+        if not lines:
+            return "No patient is on an active course. Start a course from the patient's screen."
+        parts = [f"{len(lines):,} on treatment"]
+        labs = sum(line.labs_due for line in lines)
+        events = sum(1 for line in lines if line.events_count)
+        held = sum(1 for line in lines if line.lenalidomide_text == "held")
+        if labs:
+            parts.append(f"{labs:,} with labs due")
+        if events:
+            parts.append(f"{events:,} with open grade 3-4 events")
+        if held:
+            parts.append(f"{held:,} with lenalidomide held")
+        return " · ".join(parts)
+
+    def _data_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.reload()
+        super().showEvent(event)
+
+    # --- opening a patient ----------------------------------------------------------------
+
+    def _open_index(self, index: QModelIndex) -> None:
+        patient_id = index.data(PATIENT_ID_ROLE)
+        if patient_id is not None:
+            self.patient_activated.emit(patient_id)
+
+    def open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._open_index(rows[0])

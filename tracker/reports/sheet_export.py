@@ -20,14 +20,6 @@ DEFAULT_PAGE_SIZE = "A4"
 PDF_RESOLUTION = 300
 
 
-def page_size_name(text: str | None) -> str:
-    """A stored or typed page size ('a4', 'letter') as 'A4' or 'Letter'; A4 when unknown."""
-    for name in PAGE_SIZES:
-        if text and text.strip().lower() == name.lower():
-            return name
-    return DEFAULT_PAGE_SIZE
-
-
 def write_sheets_pdf(
     path: Path | str,
     sheets: Sequence[CycleSheet],

@@ -6,21 +6,38 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from typing import Protocol
 
 from tracker.domain.calendar import LevelChange, PlannedDay
 from tracker.domain.errors import DomainError
 from tracker.domain.regimen import LENALIDOMIDE, DrugSchedule, Regimen, format_mg
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# Blood counts weekly for the first 8 weeks of a course, then once a cycle (US label).
-WEEKLY_COUNT_WEEKS = 8
-WEEKLY_COUNT_DAYS = (1, 8, 15, 22)
 MIN_LAB_ROWS = 4
 MAX_LAB_ROWS = 6
 
 
 class SheetError(DomainError):
     """A sheet that cannot be made from the data given; the message is written for the user."""
+
+
+class CountCadence(Protocol):
+    def interval_days(self, course_start: date, on: date) -> int:
+        """Days between blood counts on ``on`` for a course started ``course_start``."""
+        ...
+
+
+@dataclass(frozen=True)
+class WeeklyThenMonthly:
+    """Counts weekly for the first 8 weeks of a course, then every 4 weeks (US label)."""
+
+    early_phase_days: int = 56
+    early_interval_days: int = 7
+    later_interval_days: int = 28
+
+    def interval_days(self, course_start: date, on: date) -> int:
+        early = (on - course_start).days < self.early_phase_days
+        return self.early_interval_days if early else self.later_interval_days
 
 
 @dataclass(frozen=True)
@@ -251,12 +268,14 @@ def _drug_cell(
     return DrugCell(DoseMark.DOSE, dose_mg)
 
 
-def _count_days(cycle_days: Sequence[PlannedDay], course_start: date) -> set[int]:
-    weekly_until = course_start + timedelta(weeks=WEEKLY_COUNT_WEEKS)
+def _count_days(
+    cycle_days: Sequence[PlannedDay], course_start: date, cadence: CountCadence
+) -> set[int]:
+    """Cycle days a blood count is planned: day 1, then every interval the cadence asks for."""
     return {
         planned.day
         for planned in cycle_days
-        if planned.day == 1 or (planned.day in WEEKLY_COUNT_DAYS and planned.date < weekly_until)
+        if (planned.day - 1) % max(cadence.interval_days(course_start, planned.date), 1) == 0
     }
 
 
@@ -290,6 +309,7 @@ def build_cycle_sheet(
     mrn: str,
     date_of_birth: date | None,
     thresholds: HoldThresholds,
+    cadence: CountCadence | None = None,
     clinic_name: str = "Clinic",
     lenalidomide_start_level: int = 0,
     dexamethasone_start_level: int = 0,
@@ -304,7 +324,7 @@ def build_cycle_sheet(
     if not cycle_days:
         raise SheetError(f"the course has no cycle {cycle_number}")
     first, last = cycle_days[0].date, cycle_days[-1].date
-    count_days = _count_days(cycle_days, course_start)
+    count_days = _count_days(cycle_days, course_start, cadence or WeeklyThenMonthly())
     prophylaxis_box = thromboprophylaxis != "none"
     rows = tuple(
         SheetRow(

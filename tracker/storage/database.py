@@ -156,16 +156,22 @@ def _check_existing_file(path: Path) -> None:
 def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
     try:
         problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, MemoryError) as error:
+        # A damaged length field can make SQLite ask for an absurd allocation.
         raise NotADatabaseError(
             f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
             "it was left unchanged"
         ) from error
     if problems != ["ok"]:
+        detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
         raise NotADatabaseError(
             f"{path} is damaged and was left unchanged; restore it from a backup "
-            f"(integrity check: {problems[0]})"
+            f"(integrity check: {_shorten(detail)})"
         )
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def _check_version(connection: sqlite3.Connection, path: Path) -> None:

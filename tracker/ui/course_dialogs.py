@@ -170,11 +170,18 @@ class NextCycleDialog(RecordDialog):
         self.number = last_cycle.number + 1
         self.planned = last_cycle.actual_start + timedelta(days=regimen.cycle_length_days)
         self.cycle_id: int | None = None
-        self.set_intro(
+        intro = (
             f"Cycle {self.number} is planned for {self.planned:%a %d %b %Y} "
             f"(cycle {last_cycle.number} started {last_cycle.actual_start:%d %b %Y})."
         )
-        self.start_edit = date_edit(max(self.planned, self.today()), "cycleStartEdit")
+        # A cycle starts on the day the patient begins it: never early, never ahead of time.
+        self.not_due_yet = self.today() < self.planned
+        if self.not_due_yet:
+            intro += f"\nIt is not due yet: start it on or after {self.planned:%d %b %Y}."
+        self.set_intro(intro)
+        self.start_edit = date_edit(
+            self.planned if self.not_due_yet else self.today(), "cycleStartEdit"
+        )
         self.delay_label = QLabel(objectName="delayLabel")
         self.reason_edit = QLineEdit(objectName="delayReasonEdit")
         self.reason_edit.setPlaceholderText("e.g. neutropenia, patient choice, holiday")
@@ -183,6 +190,7 @@ class NextCycleDialog(RecordDialog):
         self.form.addRow("Delay &reason", self.reason_edit)
         self.start_edit.dateChanged.connect(self._show_delay)
         self._show_delay()
+        self.save_button.setEnabled(not self.not_due_yet)
 
     def delay_days(self) -> int:
         return (date_of(self.start_edit) - self.planned).days

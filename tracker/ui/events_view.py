@@ -1,0 +1,158 @@
+"""The Events tab: the patient's adverse events; double-click one to correct it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.storage import queries
+from tracker.ui.context import AppContext
+from tracker.ui.event_dialog import ACTIONS, EventDialog, definition_help, event_label
+
+if TYPE_CHECKING:
+    from tracker.storage.records import AdverseEvent
+
+Index = QModelIndex | QPersistentModelIndex
+_ACTION_LABELS = dict(ACTIONS)
+# Grade 3 and above is what the trial counted and what changes dosing.
+_SEVERE_BACKGROUND = QColor("#f8d7d3")
+
+
+class EventsTableModel(QAbstractTableModel):
+    HEADERS = ("Onset", "Event", "Grade", "Grading", "Resolved", "Action", "Note")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._events: list[AdverseEvent] = []
+
+    def set_events(self, events: Sequence[AdverseEvent]) -> None:
+        self.beginResetModel()
+        self._events = sorted(events, key=lambda event: (event.onset_date, event.id), reverse=True)
+        self.endResetModel()
+
+    def event_at(self, row: int) -> AdverseEvent:
+        return self._events[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def _display(self, event: AdverseEvent, column: int) -> str:
+        if column == 0:
+            return event.onset_date.isoformat()
+        if column == 1:
+            return event_label(event.event_type, event.term)
+        if column == 2:
+            return str(event.grade)
+        if column == 3:
+            return event.ctcae_version
+        if column == 4:
+            return event.resolution_date.isoformat() if event.resolution_date else "ongoing"
+        if column == 5:
+            return _ACTION_LABELS.get(event.action, event.action)
+        return event.note or ""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
+            return None
+        event = self._events[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(event, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 2):
+            return definition_help(event.event_type, event.grade) or None
+        if role == Qt.ItemDataRole.BackgroundRole and event.grade >= 3:
+            return _SEVERE_BACKGROUND
+        if role == Qt.ItemDataRole.UserRole:
+            return event.id
+        return None
+
+
+class EventsView(QWidget):
+    """Table of events plus a button to log one; edits go through the event dialog."""
+
+    log_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventsView")
+        self.context = context
+        self.patient_id: int | None = None
+        self.course_id: int | None = None
+        self.model = EventsTableModel(self)
+        self.table = QTableView(objectName="eventsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self.edit_event_at)
+        self.log_button = QPushButton("&Log event…", objectName="logEventButton")
+        self.log_button.clicked.connect(self.log_requested)
+        self.edit_button = QPushButton("&Edit…", objectName="editEventButton")
+        self.edit_button.clicked.connect(self._edit_selected)
+        hint = QLabel("Double-click an event to correct it. Grade 3-4 rows are shaded.")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.log_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(hint, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.last_dialog: EventDialog | None = None
+
+    def show_patient(self, patient_id: int | None, course_id: int | None = None) -> None:
+        self.patient_id = patient_id
+        self.course_id = course_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.patient_id is None or not self.context.has_store:
+            self.model.set_events([])
+        else:
+            self.model.set_events(queries.events_of(self.context.store, self.patient_id))
+        self.edit_button.setEnabled(self.model.rowCount() > 0)
+
+    def _edit_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.edit_event_at(rows[0])
+        elif self.model.rowCount():
+            self.edit_event_at(self.model.index(0, 0))
+
+    def edit_event_at(self, index: QModelIndex) -> None:
+        if not index.isValid() or self.patient_id is None:
+            return
+        event = self.model.event_at(index.row())
+        dialog = EventDialog(self.context, self.patient_id, event=event, parent=self)
+        self.last_dialog = dialog
+        dialog.open()

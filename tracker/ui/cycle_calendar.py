@@ -121,6 +121,7 @@ class CycleCalendar(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Cycle calendar")
         self._rows: list[list[DayCell]] = []
+        self._delays: dict[int, int] = {}
         self._today: date | None = None
         self._cursor: tuple[int, int] | None = None
 
@@ -131,8 +132,13 @@ class CycleCalendar(QWidget):
         statuses: Mapping[tuple[date, str], str],
         today: date | None,
         started_cycles: int,
+        delays: Mapping[int, int] | None = None,
     ) -> None:
-        """Show ``days`` (cycle order); cycles after ``started_cycles`` are drawn as planned."""
+        """Show ``days`` (cycle order); cycles after ``started_cycles`` are drawn as planned.
+
+        ``delays`` maps a cycle number to how many days after its planned date it started.
+        """
+        self._delays = dict(delays or {})
         rows: dict[int, list[DayCell]] = {}
         for planned in days:
             day_statuses = {
@@ -156,6 +162,9 @@ class CycleCalendar(QWidget):
     @property
     def cycle_count(self) -> int:
         return len(self._rows)
+
+    def delay_of(self, cycle: int) -> int:
+        return self._delays.get(cycle, 0)
 
     def cell(self, cycle: int, day: int) -> DayCell | None:
         for row in self._rows:
@@ -271,6 +280,8 @@ class CycleCalendar(QWidget):
             colour = self.palette().placeholderText().color()
         painter.setPen(colour)
         title = f"C{first.planned.cycle}  {first.planned.date:%d %b %Y}"
+        if self._delays.get(first.planned.cycle):
+            title += f"  +{self._delays[first.planned.cycle]} d"
         if not first.started:
             title += " (planned)"
         painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)

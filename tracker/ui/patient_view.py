@@ -285,7 +285,8 @@ class PatientView(QWidget):
         shown = len(self.cycles) + (1 if self.course.is_active else 0)
         days = queries.course_calendar(store, self.course.id, cycles=shown)
         statuses = {(dose.date, dose.drug): dose.status for dose in doses}
-        self.calendar.set_calendar(days, statuses, store.today(), len(self.cycles))
+        delays = {cycle.number: cycle.delay_days for cycle in self.cycles}
+        self.calendar.set_calendar(days, statuses, store.today(), len(self.cycles), delays)
 
     # -- dose recording -------------------------------------------------------------------
     def open_dose_menu(self, cell: DayCell, anchor: QPoint) -> QMenu:

@@ -1,0 +1,160 @@
+"""The Today screen, on a real database with courses, holds and grade 3-4 events."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from tests.ui.conftest import FIXED_TODAY
+from tracker.storage.operations.courses import change_dose_level, start_course
+from tracker.storage.operations.doses import record_dose
+from tracker.storage.operations.events import log_event
+from tracker.storage.operations.labs import record_labs
+from tracker.storage.operations.patients import add_patient, archive_patient
+from tracker.ui.today_view import COLUMNS, PATIENT_ID_ROLE, TodayModel
+
+HEADERS = [column.title for column in COLUMNS]
+
+
+def days_ago(days: int) -> date:
+    return FIXED_TODAY - timedelta(days=days)
+
+
+def on_course(store, mrn: str, name: str, started_days_ago: int, **course) -> tuple[int, int]:
+    patient_id = add_patient(store, mrn=mrn, name=name)
+    return patient_id, start_course(store, patient_id, days_ago(started_days_ago), **course)
+
+
+def table_rows(view) -> dict[str, dict[str, str]]:
+    """MRN -> {column title: text} for every row shown, in the order shown."""
+    model = view.table.model()
+    rows = {}
+    for row in range(model.rowCount()):
+        values = {HEADERS[c]: model.index(row, c).data() for c in range(model.columnCount())}
+        rows[values["MRN"]] = values
+    return rows
+
+
+@pytest.fixture
+def clinic(store):
+    """Four patients on treatment, one off treatment, one archived; today is 2026-03-02."""
+    ids = {}
+    # Cycle 1 day 11: lenalidomide 25 mg, dexamethasone 40 mg (days 9-12), no counts yet.
+    ids["day11"] = on_course(store, "T-011", "Adams, Day Eleven", 10)
+    # Cycle 1 day 28: a rest day for both drugs; a count two days ago.
+    ids["rest"] = on_course(store, "T-028", "Baker, Rest Day", 27)
+    record_labs(store, ids["rest"][0], days_ago(2), anc=2.1, platelets=180)
+    # Cycle 1 day 3 with lenalidomide reduced to 15 mg and dexamethasone to 20 mg.
+    ids["reduced"] = on_course(store, "T-003", "Clark, Reduced", 2, len_level=2, dex_level=1)
+    # Cycle 1 day 6, lenalidomide held today, open grade 4 neutropenia since two days ago.
+    ids["held"] = on_course(store, "T-HLD", "Davis, On Hold", 5)
+    held_course = ids["held"][1]
+    record_dose(store, held_course, days_ago(1), "lenalidomide", "held")
+    record_dose(store, held_course, FIXED_TODAY, "lenalidomide", "held")
+    log_event(store, ids["held"][0], "neutropenia", 4, days_ago(2), course_id=held_course)
+    add_patient(store, mrn="T-OFF", name="Evans, No Course")
+    archived, _ = on_course(store, "T-ARC", "Fisher, Archived", 4)
+    archive_patient(store, archived)
+    return ids
+
+
+def test_today_lists_each_active_patient_with_cycle_day_and_doses(qtbot, window, clinic):
+    window.show()
+    view = window.today_view
+    assert window.stack.currentWidget() is view
+    rows = table_rows(view)
+    assert list(rows) == ["T-011", "T-028", "T-003", "T-HLD"]  # by name
+
+    assert rows["T-011"]["Cycle"] == "C1 D11"
+    assert (rows["T-011"]["Lenalidomide"], rows["T-011"]["Dexamethasone"]) == ("25 mg", "40 mg")
+    assert rows["T-011"]["Labs"] == "due"
+    assert rows["T-011"]["Grade 3-4 events"] == rows["T-011"]["Hold advice"] == ""
+
+    assert rows["T-028"]["Cycle"] == "C1 D28"
+    assert (rows["T-028"]["Lenalidomide"], rows["T-028"]["Dexamethasone"]) == ("rest", "—")
+    assert rows["T-028"]["Labs"] == "last 28 Feb"
+
+    assert (rows["T-003"]["Lenalidomide"], rows["T-003"]["Dexamethasone"]) == ("15 mg", "20 mg")
+
+    assert view.title.text() == "Today, Monday 2 March 2026"
+    assert view.summary.text().startswith("4 on treatment")
+    assert "1 with open grade 3-4 events" in view.summary.text()
+    assert "1 with lenalidomide held" in view.summary.text()
+
+
+def test_held_lenalidomide_and_open_grade_4_event_show_hold_advice(window, clinic):
+    window.show()
+    held = table_rows(window.today_view)["T-HLD"]
+    assert held["Cycle"] == "C1 D6"
+    assert held["Lenalidomide"] == "held"
+    assert held["Grade 3-4 events"] == "Neutropenia G4 since 28 Feb"
+    assert held["Hold advice"].startswith("Lenalidomide held; open grade 4 event")
+
+    model = window.today_view.table.model()
+    row = list(table_rows(window.today_view)).index("T-HLD")
+    tooltip = model.index(row, HEADERS.index("Hold advice")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Decision support only" in tooltip
+    assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_an_open_event_without_a_hold_suggests_considering_one(window, store, clinic):
+    patient_id, course_id = clinic["day11"]
+    log_event(store, patient_id, "thrombocytopenia", 3, FIXED_TODAY, course_id=course_id)
+    window.show()
+    row = table_rows(window.today_view)["T-011"]
+    assert row["Hold advice"] == "Open grade 3 event: consider holding lenalidomide"
+    assert row["Grade 3-4 events"] == "Thrombocytopenia G3 since 02 Mar"
+
+
+def test_today_refreshes_after_a_change(window, context, clinic):
+    window.show()
+    _, course_id = clinic["day11"]
+    assert table_rows(window.today_view)["T-011"]["Lenalidomide"] == "25 mg"
+    context.run(change_dose_level, course_id, "lenalidomide", 3, FIXED_TODAY, reason="rash")
+    assert table_rows(window.today_view)["T-011"]["Lenalidomide"] == "10 mg"
+
+
+def test_columns_sort_by_header_click(qtbot, window, clinic):
+    window.show()
+    view = window.today_view
+    header = view.table.horizontalHeader()
+    cycle = HEADERS.index("Cycle")
+    x = header.sectionViewportPosition(cycle) + header.sectionSize(cycle) // 2
+
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert list(table_rows(view)) == ["T-003", "T-HLD", "T-011", "T-028"]
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert list(table_rows(view)) == ["T-028", "T-011", "T-HLD", "T-003"]
+
+
+def test_double_click_opens_that_patient(qtbot, window, clinic):
+    window.show()
+    view = window.today_view
+    row = list(table_rows(view)).index("T-028")
+    index = view.table.model().index(row, 1)
+    assert index.data(PATIENT_ID_ROLE) == clinic["rest"][0]
+    centre = view.table.visualRect(index).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert window.stack.currentWidget() is window.patient_view
+    window.patient_view.back_requested.emit()
+    assert window.stack.currentWidget() is view
+
+
+def test_an_empty_database_says_so(window):
+    window.show()
+    assert window.today_view.table.model().rowCount() == 0
+    assert window.today_view.summary.text().startswith("No patient is on an active course")
+
+
+def test_today_model_passes_qt_model_checks(qtmodeltester, store, clinic):
+    from tracker.storage import queries
+
+    model = TodayModel()
+    model.set_rows(queries.today_rows(store, FIXED_TODAY))
+    qtmodeltester.check(model)
+    model.sort(HEADERS.index("Hold advice"), Qt.SortOrder.AscendingOrder)
+    assert model.index(0, 0).data() == "T-HLD"
+    qtmodeltester.check(model)

@@ -1,0 +1,128 @@
+"""``tracker sheet`` and ``tracker sheets`` run as the user runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.reports.sheet_data import BATCH_NAMES, dexamethasone_days, page_lines, page_text
+
+
+def tracker(*arguments: str | Path) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key != "QT_QPA_PLATFORM"}
+    environment.pop("DISPLAY", None)
+    environment.pop("WAYLAND_DISPLAY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+    )
+
+
+def test_sheet_writes_one_page(clinic_database, tmp_path):
+    output = tmp_path / "ada-5.pdf"
+    result = tracker(
+        "sheet", "--db", clinic_database, "--mrn", "A1001", "--cycle", "5", "-o", output
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.strip() == f"wrote {output} (1 page, A4)"
+    [lines] = page_lines(output)
+    assert "Ada Lovelace" in page_text(lines) and "A1001" in page_text(lines)
+    assert "Cycle 5" in page_text(lines)
+    assert dexamethasone_days(lines) == [1, 2, 3, 4]
+
+
+def test_sheets_writes_one_page_per_patient_of_the_week(clinic_database, tmp_path):
+    output = tmp_path / "week.pdf"
+    result = tracker(
+        "sheets",
+        "--db",
+        clinic_database,
+        "--week-of",
+        "2027-07-02",
+        "-o",
+        output,
+        "--page-size",
+        "Letter",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"wrote {output} (4 pages, Letter)"
+    pages = page_lines(output)
+    assert len(pages) == len(BATCH_NAMES)
+    assert [
+        name for name in BATCH_NAMES for lines in pages if name in page_text(lines)
+    ] == BATCH_NAMES
+    assert round(float(PdfReader(output).pages[0].mediabox.height)) == 792
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["sheet", "--mrn", "Z9999", "--cycle", "1"], "unknown MRN 'Z9999'"),
+        (["sheet", "--mrn", "A1001", "--cycle", "9"], "has no cycle 9"),
+        (["sheet", "--mrn", "A1001", "--cycle", "0"], "'0' must be 1 or more"),
+        (["sheet", "--mrn", "A1001", "--cycle", "two"], "'two' is not a whole number"),
+        (["sheets", "--week-of", "2027-02-30"], "'2027-02-30' is not a date"),
+        (["sheets", "--week-of", "2026-01-07"], "no active patient has a cycle running"),
+        (["sheet", "--mrn", "A1001", "--cycle", "1", "--page-size", "Legal"], "invalid choice"),
+    ],
+)
+def test_refusals_give_one_line_exit_two_and_no_file(clinic_database, tmp_path, arguments, message):
+    output = tmp_path / "out.pdf"
+    result = tracker(arguments[0], "--db", clinic_database, *arguments[1:], "-o", output)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("tracker: error: ")
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("database", "output", "message"),
+    [
+        ("missing.sqlite", "out.pdf", "there is no database file"),
+        (None, "out.txt", "must end in .pdf"),
+        (None, "no-folder/out.pdf", "there is no folder"),
+    ],
+)
+def test_bad_database_or_output_path(clinic_database, tmp_path, database, output, message):
+    db = tmp_path / database if database else clinic_database
+    result = tracker("sheet", "--db", db, "--mrn", "A1001", "--cycle", "1", "-o", tmp_path / output)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("shopping list")
+    result = tracker(
+        "sheet", "--db", notes, "--mrn", "A1001", "--cycle", "1", "-o", tmp_path / "x.pdf"
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert notes.read_text() == "shopping list"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.sqlite"]
+
+
+def test_command_line_parsing_does_not_load_qt():
+    code = (
+        "import sys\n"
+        "from tracker.cli.main import build_parser\n"
+        "build_parser().parse_args(['schedule', '--start', '2027-02-01', '--cycles', '1'])\n"
+        "print(any(name.startswith('PySide6') for name in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

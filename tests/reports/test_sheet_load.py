@@ -1,0 +1,76 @@
+"""Sheets built from a real database: which cycle, which patients, which settings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.reports.sheet_data import BATCH_NAMES, BATCH_WEEK_OF, CLINIC, TODAY
+from tracker.reports.sheet_load import load_cycle_sheet, load_week_sheets, week_bounds
+from tracker.reports.sheet_settings import clinic_name, sheet_page_size
+from tracker.storage.database import open_database
+from tracker.storage.errors import NotFoundError
+from tracker.storage.operations.settings import set_setting
+
+
+def test_sheet_of_a_started_cycle(clinic):
+    sheet = load_cycle_sheet(clinic, " A1001 ", 3)
+    assert (sheet.patient_name, sheet.mrn, sheet.cycle_number) == ("Ada Lovelace", "A1001", 3)
+    assert sheet.clinic_name == CLINIC
+    assert sheet.cycle_start == date(2027, 3, 29) and not sheet.start_is_planned
+    assert sheet.thromboprophylaxis_text == "aspirin, tick each day it is taken"
+    assert sheet.lenalidomide.dose_mg == 15 and sheet.lenalidomide.level == 2
+
+
+def test_the_next_cycle_of_an_active_course_prints_as_planned(clinic):
+    sheet = load_cycle_sheet(clinic, "A1001", 6)
+    assert sheet.start_is_planned and sheet.cycle_start == date(2027, 6, 21)
+
+
+@pytest.mark.parametrize(
+    ("mrn", "cycle", "message"),
+    [
+        ("Z9999", 1, "unknown MRN"),
+        ("A1001", 7, "no cycle 7: cycles 1 to 6"),
+        ("E5005", 2, "no cycle 2: cycles 1 to 1"),  # ended course: nothing ahead
+        ("F6006", 1, "unknown MRN"),  # archived
+    ],
+)
+def test_unknown_patient_or_cycle_is_refused(clinic, mrn, cycle, message):
+    with pytest.raises(NotFoundError, match=message):
+        load_cycle_sheet(clinic, mrn, cycle)
+
+
+def test_week_sheets_cover_active_patients_treated_that_week(clinic):
+    sheets = load_week_sheets(clinic, BATCH_WEEK_OF)
+    assert [sheet.patient_name for sheet in sheets] == BATCH_NAMES
+    assert [sheet.cycle_number for sheet in sheets] == [6, 1, 1, 1]
+    monday, sunday = week_bounds(BATCH_WEEK_OF)
+    assert (monday, sunday) == (date(2027, 6, 28), date(2027, 7, 4))
+    for sheet in sheets:
+        assert sheet.cycle_start <= sunday and sheet.cycle_end >= monday
+
+
+def test_a_week_when_one_cycle_ends_and_the_next_begins_prints_the_new_one(clinic):
+    # Ada's cycle 4 runs to Sunday 2027-05-23 and cycle 5 starts Monday 2027-05-24.
+    ada = [s for s in load_week_sheets(clinic, date(2027, 5, 20)) if s.mrn == "A1001"]
+    assert [sheet.cycle_number for sheet in ada] == [4]
+    ada = [s for s in load_week_sheets(clinic, date(2027, 5, 26)) if s.mrn == "A1001"]
+    assert [sheet.cycle_number for sheet in ada] == [5]
+
+
+def test_a_week_before_any_course_has_no_sheets(clinic):
+    assert load_week_sheets(clinic, date(2026, 1, 7)) == []
+
+
+def test_settings_defaults_and_stored_values(tmp_path):
+    with open_database(tmp_path / "new.sqlite", clock=lambda: TODAY) as store:
+        assert clinic_name(store) == "Clinic"
+        assert sheet_page_size(store) == "A4"
+        set_setting(store, "clinic_name", "  North Ward  ")
+        set_setting(store, "sheet_page_size", "letter")
+        assert clinic_name(store) == "North Ward"
+        assert sheet_page_size(store) == "Letter"
+        set_setting(store, "sheet_page_size", "Tabloid")
+        assert sheet_page_size(store) == "A4"

@@ -1,0 +1,135 @@
+"""Recording doses taken, missed and held."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from tracker.storage.database import Store
+from tracker.storage.operations.courses import change_dose_level, end_course, start_course
+from tracker.storage.operations.doses import record_dose
+from tracker.storage.queries import course_calendar, dose_records_of
+from tracker.storage.records import DoseRecord
+
+from .conftest import COURSE_START, TODAY
+
+
+def test_a_dose_round_trips_with_the_planned_dose(store: Store, course_id: int) -> None:
+    record_id = record_dose(
+        store, course_id, date(2027, 3, 2), "lenalidomide", "taken", "with food"
+    )
+    assert dose_records_of(store, course_id) == [
+        DoseRecord(
+            id=record_id,
+            course_id=course_id,
+            date=date(2027, 3, 2),
+            drug="lenalidomide",
+            status="taken",
+            dose_mg=25.0,
+            note="with food",
+        )
+    ]
+
+
+def test_the_default_dose_follows_level_changes_and_drug(store: Store, course_id: int) -> None:
+    change_dose_level(store, course_id, "lenalidomide", 2, date(2027, 3, 10))
+    record_dose(store, course_id, date(2027, 3, 11), "lenalidomide", "taken")
+    record_dose(store, course_id, date(2027, 3, 11), "dexamethasone", "taken")
+    doses = {record.drug: record.dose_mg for record in dose_records_of(store, course_id)}
+    assert doses == {"lenalidomide": 15.0, "dexamethasone": 40.0}
+
+
+def test_the_every_other_day_schedule_plans_no_dose_on_off_days(
+    store: Store, patient_id: int, assert_refused: Callable
+) -> None:
+    course_id = start_course(store, patient_id, COURSE_START, len_level=1, len_every_days=2)
+    record_dose(store, course_id, date(2027, 3, 3), "lenalidomide", "taken")
+    assert dose_records_of(store, course_id)[0].dose_mg == 20.0
+    assert_refused(
+        lambda: record_dose(store, course_id, date(2027, 3, 2), "lenalidomide", "taken"),
+        "no lenalidomide is planned",
+    )
+
+
+def test_re_recording_a_day_replaces_the_record(store: Store, course_id: int) -> None:
+    first = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "held", "ANC 0.7")
+    second = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "taken")
+    (record,) = dose_records_of(store, course_id)
+    assert first == second == record.id
+    assert (record.status, record.note) == ("taken", "")
+    # The planned dose, not the zero a hold on that day puts in the calendar.
+    assert record.dose_mg == 25.0
+
+
+def test_a_held_dose_shows_in_the_calendar(store: Store, course_id: int) -> None:
+    record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "held")
+    record_dose(store, course_id, date(2027, 3, 10), "dexamethasone", "held")
+    calendar = {day.date: day for day in course_calendar(store, course_id)}
+    assert calendar[date(2027, 3, 5)].lenalidomide_mg == 0.0
+    assert calendar[date(2027, 3, 5)].held == frozenset({"lenalidomide"})
+    assert calendar[date(2027, 3, 10)].dexamethasone_mg == 0.0
+    assert calendar[date(2027, 3, 10)].lenalidomide_mg == 25.0
+
+
+def test_missed_doses_do_not_change_the_plan(store: Store, course_id: int) -> None:
+    record_dose(store, course_id, date(2027, 3, 6), "lenalidomide", "missed")
+    calendar = {day.date: day for day in course_calendar(store, course_id)}
+    assert calendar[date(2027, 3, 6)].lenalidomide_mg == 25.0
+
+
+def test_a_dose_off_plan_needs_an_explicit_amount(
+    store: Store, course_id: int, assert_refused: Callable
+) -> None:
+    rest_day = COURSE_START + timedelta(days=23)
+    assert_refused(
+        lambda: record_dose(store, course_id, rest_day, "lenalidomide", "taken"),
+        "cycle 1 day 24",
+    )
+    record_dose(store, course_id, rest_day, "dexamethasone", "taken", "extra", dose_mg=20)
+    assert dose_records_of(store, course_id)[0].dose_mg == 20.0
+
+
+@pytest.mark.parametrize(
+    ("day", "drug", "status", "extra", "message"),
+    [
+        (date(2027, 3, 2), "lenalidomide", "skipped", {}, "dose status"),
+        (date(2027, 3, 2), "aspirin", "taken", {}, "drug"),
+        (date(2027, 2, 28), "lenalidomide", "taken", {}, "before the course start"),
+        (TODAY + timedelta(days=1), "lenalidomide", "taken", {}, "in the future"),
+        (date(2027, 3, 29), "lenalidomide", "taken", {}, "not in any started cycle"),
+        (TODAY, "lenalidomide", "taken", {}, "not in any started cycle"),
+        (date(2027, 3, 2), "lenalidomide", "taken", {"dose_mg": -5}, "not possible"),
+        (date(2027, 3, 2), "lenalidomide", "taken", {"dose_mg": 250}, "implausibly high"),
+        ("2027-3-2x", "lenalidomide", "taken", {}, "YYYY-MM-DD"),
+    ],
+)
+def test_bad_dose_records_are_refused(
+    store: Store,
+    course_id: int,
+    assert_refused: Callable,
+    day: date,
+    drug: str,
+    status: str,
+    extra: dict,
+    message: str,
+) -> None:
+    assert_refused(lambda: record_dose(store, course_id, day, drug, status, **extra), message)
+
+
+def test_doses_on_an_ended_course_are_refused(
+    store: Store, course_id: int, assert_refused: Callable
+) -> None:
+    end_course(store, course_id, date(2027, 3, 20), "toxicity")
+    assert_refused(
+        lambda: record_dose(store, course_id, date(2027, 3, 10), "lenalidomide", "taken"),
+        "has ended on 2027-03-20; cannot record doses",
+    )
+
+
+def test_doses_on_an_unknown_course_are_refused(store: Store, assert_refused: Callable) -> None:
+    assert_refused(
+        lambda: record_dose(store, 55, date(2027, 3, 2), "lenalidomide", "taken"),
+        "no treatment course",
+    )

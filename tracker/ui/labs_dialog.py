@@ -157,6 +157,7 @@ class CountField(QWidget):
             self.unit_combo.addItem(label, value)
         self.grade_label = QLabel(objectName=f"{event_type}Grade")
         self.grade_label.setMinimumWidth(150)
+        self.setFocusProxy(self.edit)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
@@ -230,7 +231,9 @@ class LabsDialog(RecordDialog):
         self.form.addRow("&Date", self.date_edit)
         self.form.addRow("&ANC", self.anc)
         self.form.addRow("&Platelets", self.platelets)
-        self.form.addRow("&Creatinine", creatinine_row)
+        creatinine_label = QLabel("&Creatinine")
+        creatinine_label.setBuddy(self.creatinine_edit)
+        self.form.addRow(creatinine_label, creatinine_row)
         self.form.addRow("&Note", self.note_edit)
 
         self.event_box = QGroupBox("Adverse events from this result", objectName="eventBox")

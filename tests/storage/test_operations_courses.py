@@ -177,7 +177,7 @@ def test_update_course_changes_thromboprophylaxis(store: Store, course_id: int) 
     [
         ({"start_date": TODAY + timedelta(days=1)}, "in the future"),
         ({"start_date": "next monday"}, "YYYY-MM-DD"),
-        ({"start_date": date(1940, 1, 1)}, "before birth"),
+        ({"start_date": date(1940, 1, 1)}, "before the date of birth"),
         ({"len_level": 6}, "level 6 is not on the regimen's ladder"),
         ({"len_level": -1}, "ladder"),
         ({"dex_level": 2}, "Dexamethasone dose level 2"),

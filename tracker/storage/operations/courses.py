@@ -80,7 +80,12 @@ def start_course(
     with store.transaction():
         patient = patient_row(store, patient_id)
         if patient["date_of_birth"]:
-            not_before(start, date.fromisoformat(patient["date_of_birth"]), "course start", "birth")
+            not_before(
+                start,
+                date.fromisoformat(patient["date_of_birth"]),
+                "course start",
+                "the date of birth",
+            )
         for course in courses_of(store, patient_id):
             if course.is_active:
                 raise ValidationError(

@@ -91,7 +91,9 @@ def record_labs(
     with store.transaction():
         patient = patient_row(store, patient_id)
         if patient["date_of_birth"]:
-            not_before(day, date.fromisoformat(patient["date_of_birth"]), "lab date", "birth")
+            not_before(
+                day, date.fromisoformat(patient["date_of_birth"]), "lab date", "the date of birth"
+            )
         return insert_row(store, "labs", values, patient_id=patient_id)
 
 

@@ -27,7 +27,6 @@ from tracker.ui.sheet_actions import (
     sheet_preview_dialog,
 )
 
-
 # Showing a dialog on the offscreen platform logs this; it says nothing about the sheets.
 shown_dialog = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 

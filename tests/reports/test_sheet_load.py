@@ -7,7 +7,12 @@ from datetime import date
 import pytest
 
 from tests.reports.sheet_data import BATCH_NAMES, BATCH_WEEK_OF, CLINIC, TODAY
-from tracker.reports.sheet_load import load_cycle_sheet, load_week_sheets, week_bounds
+from tracker.reports.sheet_load import (
+    load_current_cycle_sheet,
+    load_cycle_sheet,
+    load_week_sheets,
+    week_bounds,
+)
 from tracker.reports.sheet_settings import clinic_name, sheet_page_size
 from tracker.storage.database import open_database
 from tracker.storage.errors import NotFoundError
@@ -74,3 +79,18 @@ def test_settings_defaults_and_stored_values(tmp_path):
         assert sheet_page_size(store) == "Letter"
         set_setting(store, "sheet_page_size", "Tabloid")
         assert sheet_page_size(store) == "A4"
+
+
+@pytest.mark.parametrize(
+    ("mrn", "on", "cycle", "planned"),
+    [
+        ("A1001", date(2027, 4, 30), 4, False),
+        ("A1001", date(2027, 5, 24), 5, False),
+        ("A1001", date(2027, 7, 1), 6, True),  # cycle 5 ran out on 2027-06-20
+        ("A1001", date(2027, 1, 1), 1, False),  # before the course
+        ("E5005", date(2027, 7, 1), 1, False),  # ended course: its last cycle
+    ],
+)
+def test_current_cycle_sheet(clinic, mrn, on, cycle, planned):
+    sheet = load_current_cycle_sheet(clinic, mrn, on)
+    assert (sheet.cycle_number, sheet.start_is_planned) == (cycle, planned)

@@ -48,6 +48,24 @@ def load_cycle_sheet(store: Store, mrn: str, cycle_number: int) -> CycleSheet:
     return _sheet(store, patient, course, calendar, cycle_number, started, clinic_name(store))
 
 
+def load_current_cycle_sheet(store: Store, mrn: str, on: date) -> CycleSheet:
+    """The sheet a patient needs on ``on``: the cycle running that day, else the next one due.
+
+    Before the course starts that is cycle 1; after the last started cycle has run out it is
+    the next cycle of an active course (planned), or the last cycle of an ended one.
+    """
+    patient = patient_by_mrn(store, mrn)
+    course = current_course(store, patient.id)
+    if course is None:
+        raise NotFoundError(f"{patient.name} (MRN {patient.mrn}) has no treatment course")
+    started = len(cycles_of(store, course.id))
+    printable = started + 1 if course.is_active else started
+    calendar = course_calendar(store, course.id, cycles=printable)
+    begun = [planned.cycle for planned in calendar if planned.date <= on]
+    number = max(begun) if begun else 1
+    return _sheet(store, patient, course, calendar, number, started, clinic_name(store))
+
+
 def week_bounds(week_of: date) -> tuple[date, date]:
     """Monday and Sunday of the week that contains ``week_of``."""
     monday = week_of - timedelta(days=week_of.weekday())

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrintPreviewWidget
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from tests.reports.sheet_data import TODAY, page_lines, page_text
 from tracker.reports.sheet_load import load_cycle_sheet
@@ -132,3 +132,29 @@ def test_nothing_to_print_is_reported(qtbot, context, settings):
     preview_sheets(None, [], context=context)
     assert save_sheets_pdf(None, [], settings, context=context) is None
     assert context.messages == ["There are no cycle sheets to print."] * 3
+
+
+@shown_dialog
+def test_print_through_the_print_dialog_to_a_pdf_printer(qtbot, context, sheets, tmp_path):
+    target = tmp_path / "printed.pdf"
+    seen = []
+
+    def print_to_file():
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog.windowTitle())
+        # Without a system printer Qt's own dialog offers printing to a PDF file.
+        dialog.findChild(QLineEdit, "filename").setText(str(target))
+        dialog.accept()
+
+    QTimer.singleShot(0, print_to_file)
+    assert print_sheets(None, sheets, context=context) is True
+    assert seen == ["Print 2 cycle sheets"]
+    pages = page_lines(target)
+    assert ["Cycle 4" in page_text(lines) for lines in pages] == [True, False]
+    assert "Cycle 5" in page_text(pages[1])
+
+
+@shown_dialog
+def test_cancelled_print_prints_nothing(qtbot, context, sheets):
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    assert print_sheets(None, sheets, context=context) is False

@@ -1,0 +1,163 @@
+"""``tracker backup``, ``restore``, ``export`` and ``demo``: the database file as a whole.
+
+Storage is imported inside the handlers so other commands start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from tracker.cli.arguments import positive_int
+from tracker.cli.errors import CommandError
+
+DEFAULT_DEMO_PATIENTS = 200
+Result = TypeVar("Result")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    backup = commands.add_parser("backup", help="copy the database to a file, safely while in use")
+    _database_argument(backup)
+    target = backup.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", type=Path, help="backup file to write")
+    target.add_argument(
+        "--rotate",
+        action="store_true",
+        help="write a timestamped backup into the backup folder and keep only the newest",
+    )
+    backup.add_argument("--force", action="store_true", help="replace an existing --output file")
+    _backup_dir_argument(backup)
+    backup.add_argument(
+        "--keep", type=positive_int, default=10, help="backups kept by --rotate (default 10)"
+    )
+    backup.set_defaults(handler=run_backup)
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the current one is kept)"
+    )
+    _database_argument(restore)
+    source = restore.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, help="backup file to restore")
+    source.add_argument("--from", dest="from_file", type=Path, help="backup file to restore")
+    _backup_dir_argument(restore, "folder for the copy of the replaced database")
+    restore.set_defaults(handler=run_restore)
+
+    export = commands.add_parser("export", help="write every table as a CSV file")
+    _database_argument(export)
+    export.add_argument("--format", choices=("csv",), default="csv", help="file format (csv)")
+    export.add_argument("-o", "--output", type=Path, required=True, help="folder to write into")
+    export.add_argument("--force", action="store_true", help="replace existing CSV files")
+    export.set_defaults(handler=run_export)
+
+    demo = commands.add_parser(
+        "demo", help="fill an empty database with a labelled synthetic cohort"
+    )
+    _database_argument(demo, "database file (created if missing; must hold no patients)")
+    demo.add_argument(
+        "--patients",
+        type=positive_int,
+        default=DEFAULT_DEMO_PATIENTS,
+        help=f"number of demo patients (default {DEFAULT_DEMO_PATIENTS})",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.set_defaults(handler=run_demo)
+
+
+def _database_argument(parser: argparse.ArgumentParser, text: str = "database file") -> None:
+    parser.add_argument("--db", type=Path, help=f"{text} (default: the application's database)")
+
+
+def _backup_dir_argument(
+    parser: argparse.ArgumentParser, text: str = "backup folder for --rotate"
+) -> None:
+    parser.add_argument(
+        "--backup-dir", type=Path, help=f"{text} (default: 'backups' beside the default database)"
+    )
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    from tracker.storage.database import default_database_path
+
+    return (args.db or default_database_path()).expanduser()
+
+
+def _existing_database(args: argparse.Namespace) -> Path:
+    """The --db file; a missing one is an error, never silently created."""
+    path = _database_path(args)
+    if not path.is_file():
+        raise CommandError(f"there is no database file at {path}")
+    return path
+
+
+def _storage_call(action: Callable[[], Result]) -> Result:
+    from tracker.storage.errors import StorageError
+
+    try:
+        return action()
+    except StorageError as error:
+        raise CommandError(str(error)) from None
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from tracker.storage.backup import backup_database, rotate_backups
+
+    database = _existing_database(args)
+    if args.rotate:
+        written = _storage_call(lambda: rotate_backups(database, args.backup_dir, args.keep))
+    else:
+        written = _storage_call(
+            lambda: backup_database(database, args.output, overwrite=args.force)
+        )
+    print(f"backed up {database} to {written}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from tracker.storage.backup import restore_database
+
+    database = _database_path(args)
+    source = args.file or args.from_file
+    safety = _storage_call(lambda: restore_database(source, database, safety_dir=args.backup_dir))
+    print(f"restored {database} from {source}")
+    if safety is not None:
+        print(f"the database it replaced is kept as {safety}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from tracker.storage.export import export_csv
+
+    database = _existing_database(args)
+    written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
+    print(f"wrote {len(written)} CSV files to {args.output}")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from tracker.storage.database import open_database
+    from tracker.storage.demo import MAX_PATIENTS, fill_demo_database
+
+    if args.patients > MAX_PATIENTS:
+        raise CommandError(f"--patients must be at most {MAX_PATIENTS}")
+    database = _database_path(args)
+    created = not database.exists()
+    started = time.perf_counter()
+    try:
+        with _storage_call(lambda: open_database(database)) as store:
+            summary = _storage_call(
+                lambda: fill_demo_database(store, args.patients, seed=args.seed)
+            )
+    except BaseException:
+        # A refused demo leaves no empty database behind where there was none.
+        if created:
+            for leftover in ("", "-wal", "-shm"):
+                Path(f"{database}{leftover}").unlink(missing_ok=True)
+        raise
+    seconds = time.perf_counter() - started
+    counts = ", ".join(f"{count} {table}" for table, count in summary.rows.items())
+    print(f"wrote a demo cohort of {summary.patients} patients (seed {summary.seed}) to {database}")
+    print(f"{counts}; {seconds:.1f} s")
+    return 0

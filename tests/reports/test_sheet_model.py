@@ -166,6 +166,8 @@ def test_a_cycle_outside_the_calendar_is_refused():
             mrn="A1001",
             date_of_birth=None,
             thresholds=THRESHOLDS,
+            lenalidomide_start_level=0,
+            dexamethasone_start_level=0,
         )
 
 

@@ -309,17 +309,21 @@ def build_cycle_sheet(
     mrn: str,
     date_of_birth: date | None,
     thresholds: HoldThresholds,
+    lenalidomide_start_level: int,
+    dexamethasone_start_level: int,
     cadence: CountCadence | None = None,
     clinic_name: str = "Clinic",
-    lenalidomide_start_level: int = 0,
-    dexamethasone_start_level: int = 0,
     level_changes: Sequence[LevelChange] = (),
     lenalidomide_every_days: int = 1,
     thromboprophylaxis: str | None = None,
     labs: Iterable[LabEntry] = (),
     start_is_planned: bool = False,
 ) -> CycleSheet:
-    """The sheet of cycle ``cycle_number`` from the course's planned calendar."""
+    """The sheet of cycle ``cycle_number`` from the course's planned calendar.
+
+    The start levels and ``level_changes`` must be those the calendar was planned with: the
+    header states levels, the rows the mg the calendar plans.
+    """
     cycle_days = [planned for planned in calendar if planned.cycle == cycle_number]
     if not cycle_days:
         raise SheetError(f"the course has no cycle {cycle_number}")

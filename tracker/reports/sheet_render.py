@@ -217,7 +217,17 @@ def _paint_sheet(page: _Page, sheet: CycleSheet, print_date: date, number: int, 
 
 def _paint_title(page: _Page, sheet: CycleSheet) -> float:
     badge = 38.0
-    page.text(0, 0, page.width - badge - 2, 8.0, sheet.clinic_name, points=16, bold=True, pad=0)
+    page.text(
+        0,
+        0,
+        page.width - badge - 2,
+        8.0,
+        sheet.clinic_name,
+        points=16,
+        bold=True,
+        pad=0,
+        shrink_to=11,
+    )
     page.text(
         0, 8.0, page.width - badge - 2, 6.0, f"{sheet.regimen_name}: cycle sheet", points=11, pad=0
     )

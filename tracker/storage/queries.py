@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -118,27 +118,34 @@ def current_course(store: Store, patient_id: int) -> Course | None:
     return courses[-1] if courses else None
 
 
-def active_courses(store: Store) -> list[tuple[Patient, Course]]:
-    """Every active course of a current patient, ordered by patient name."""
-    rows = _rows(
-        store,
-        """
-        SELECT p.*, c.id AS c_id, c.patient_id AS c_patient_id, c.regimen_id AS c_regimen_id,
-               c.start_date AS c_start_date, c.len_start_level AS c_len_start_level,
-               c.dex_start_level AS c_dex_start_level, c.len_every_days AS c_len_every_days,
-               c.renal_band AS c_renal_band, c.thromboprophylaxis AS c_thromboprophylaxis,
-               c.status AS c_status, c.end_date AS c_end_date, c.end_reason AS c_end_reason,
-               c.end_note AS c_end_note
-        FROM courses c JOIN patients p ON p.id = c.patient_id
+_PATIENT_COLUMNS = tuple(field.name for field in fields(Patient))
+_COURSE_COLUMNS = tuple(field.name for field in fields(Course))
+
+
+def _active_course_rows(
+    store: Store, extra_columns: str = "", joins: str = "", params: dict[str, Any] | None = None
+) -> Iterator[tuple[Patient, Course, tuple]]:
+    """(patient, course, extra column values) for every active course, by patient name."""
+    columns = ", ".join(
+        [f"p.{name}" for name in _PATIENT_COLUMNS] + [f"c.{name}" for name in _COURSE_COLUMNS]
+    )
+    sql = f"""
+        SELECT {columns}{extra_columns}
+        FROM courses c JOIN patients p ON p.id = c.patient_id {joins}
         WHERE c.status = 'active' AND c.archived = 0 AND p.archived = 0
         ORDER BY p.name COLLATE NOCASE, p.id, c.id
-        """,
-    )
-    pairs = []
-    for row in rows:
-        course_row = {key[2:]: value for key, value in row.items() if key.startswith("c_")}
-        pairs.append((Patient.from_row(row), Course.from_row(course_row)))
-    return pairs
+    """
+    split = len(_PATIENT_COLUMNS)
+    course_end = split + len(_COURSE_COLUMNS)
+    for row in store.db.execute(sql, params or {}):
+        patient = Patient.from_row(dict(zip(_PATIENT_COLUMNS, row[:split], strict=True)))
+        course = Course.from_row(dict(zip(_COURSE_COLUMNS, row[split:course_end], strict=True)))
+        yield patient, course, tuple(row[course_end:])
+
+
+def active_courses(store: Store) -> list[tuple[Patient, Course]]:
+    """Every active course of a current patient, ordered by patient name."""
+    return [(patient, course) for patient, course, _ in _active_course_rows(store)]
 
 
 def cycles_of(store: Store, course_id: int) -> list[Cycle]:
@@ -164,11 +171,7 @@ def cycle_of(store: Store, course_id: int, number: int) -> Cycle:
 def cycle_on(store: Store, course_id: int, day: date) -> Cycle | None:
     """The recorded cycle that ``day`` falls in, or None (before the course, between cycles)."""
     course = get_course(store, course_id)
-    length = regimen_of(course).cycle_length_days
-    for cycle in reversed(cycles_of(store, course_id)):
-        if cycle.actual_start <= day < cycle.actual_start + timedelta(days=length):
-            return cycle
-    return None
+    return _cycle_containing(cycles_of(store, course_id), day, regimen_of(course).cycle_length_days)
 
 
 def level_changes_of(store: Store, course_id: int) -> list[LevelChangeRecord]:
@@ -313,66 +316,39 @@ class TodayRow:
     lenalidomide_held: bool  # the latest lenalidomide record is a hold
 
 
-def _by_course(rows: Iterable[dict[str, Any]], record_type: type) -> dict[int, list]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[row["course_id"]].append(record_type.from_row(row))
-    return grouped
-
-
-_ACTIVE_COURSE_IDS = "SELECT c.id FROM courses c JOIN patients p ON p.id = c.patient_id WHERE c.status = 'active' AND c.archived = 0 AND p.archived = 0"
+# Per active course: its latest started cycle, the latest blood count, the latest lenalidomide
+# record and the drugs held on the day. Each is an indexed lookup, so the whole screen is one
+# query (plus level changes and events) however many patients there are.
+_TODAY_COLUMNS = f"""
+    , cy.number, cy.actual_start,
+    (SELECT MAX(l.date) FROM labs l
+        WHERE l.patient_id = p.id AND l.archived = 0 AND l.date <= :day
+        AND (l.anc IS NOT NULL OR l.platelets IS NOT NULL)),
+    (SELECT d.status FROM dose_records d
+        WHERE d.course_id = c.id AND d.archived = 0 AND d.date <= :day AND d.drug = '{LENALIDOMIDE}'
+        ORDER BY d.date DESC LIMIT 1),
+    (SELECT group_concat(h.drug) FROM dose_records h
+        WHERE h.course_id = c.id AND h.archived = 0 AND h.date = :day AND h.status = 'held')
+"""
+_LATEST_CYCLE_JOIN = """
+    LEFT JOIN cycles cy ON cy.id = (
+        SELECT id FROM cycles WHERE course_id = c.id AND archived = 0 AND actual_start <= :day
+        ORDER BY number DESC LIMIT 1)
+"""
 
 
 def today_rows(store: Store, on: date) -> list[TodayRow]:
-    """One row per active course for the Today screen, in a fixed handful of queries."""
-    pairs = active_courses(store)
+    """One row per active course for the Today screen, in three queries."""
     day = on.isoformat()
-    cycles = _by_course(
-        _rows(
-            store,
-            f"SELECT * FROM cycles WHERE archived = 0 AND actual_start <= ? "
-            f"AND course_id IN ({_ACTIVE_COURSE_IDS}) ORDER BY course_id, number",
-            [day],
-        ),
-        Cycle,
-    )
-    changes = _by_course(
-        _rows(
-            store,
-            f"SELECT * FROM level_changes WHERE archived = 0 AND effective_date <= ? "
-            f"AND course_id IN ({_ACTIVE_COURSE_IDS}) ORDER BY course_id, effective_date, id",
-            [day],
-        ),
-        LevelChangeRecord,
-    )
-    held_today: dict[int, set[str]] = defaultdict(set)
+    changes: dict[int, list[LevelChangeRecord]] = defaultdict(list)
     for row in _rows(
         store,
-        "SELECT course_id, drug FROM dose_records WHERE archived = 0 AND date = ? "
-        "AND status = 'held'",
+        "SELECT lc.* FROM level_changes lc JOIN courses c ON c.id = lc.course_id "
+        "WHERE c.status = 'active' AND lc.archived = 0 AND lc.effective_date <= ? "
+        "ORDER BY lc.course_id, lc.effective_date, lc.id",
         [day],
     ):
-        held_today[row["course_id"]].add(row["drug"])
-    # SQLite returns the bare status column from the row holding MAX(date).
-    latest_lenalidomide = {
-        row["course_id"]: row["status"]
-        for row in _rows(
-            store,
-            f"SELECT course_id, status, MAX(date) FROM dose_records WHERE archived = 0 "
-            f"AND drug = ? AND date <= ? AND course_id IN ({_ACTIVE_COURSE_IDS}) "
-            f"GROUP BY course_id",
-            [LENALIDOMIDE, day],
-        )
-    }
-    last_counts = {
-        row["patient_id"]: date.fromisoformat(row["last"])
-        for row in _rows(
-            store,
-            f"SELECT patient_id, MAX(date) AS last FROM labs WHERE archived = 0 "
-            f"AND date <= ? AND {_HAS_BLOOD_COUNT} GROUP BY patient_id",
-            [day],
-        )
-    }
+        changes[row["course_id"]].append(LevelChangeRecord.from_row(row))
     open_events: dict[int, list[AdverseEvent]] = defaultdict(list)
     for row in _rows(
         store,
@@ -384,23 +360,26 @@ def today_rows(store: Store, on: date) -> list[TodayRow]:
 
     cadence = monitoring_cadence()
     result = []
-    for patient, course in pairs:
+    rows = _active_course_rows(store, _TODAY_COLUMNS, _LATEST_CYCLE_JOIN, {"day": day})
+    for patient, course, (number, cycle_start, last_count, latest_len, held) in rows:
         regimen = regimen_of(course)
-        cycle = _cycle_containing(cycles.get(course.id, []), on, regimen.cycle_length_days)
-        number = day_number = None
+        day_number = None
         len_mg = dex_mg = 0.0
-        if cycle is not None:
-            number, day_number = cycle.number, (on - cycle.actual_start).days + 1
-            len_mg, dex_mg = _planned_doses(
-                regimen,
-                course,
-                changes.get(course.id, []),
-                number,
-                day_number,
-                on,
-                held_today.get(course.id, set()),
-            )
-        last_count = last_counts.get(patient.id)
+        if cycle_start is not None:
+            day_number = (on - date.fromisoformat(cycle_start)).days + 1
+            if day_number > regimen.cycle_length_days:
+                number = day_number = None  # the next cycle is due but not started
+            else:
+                len_mg, dex_mg = _planned_doses(
+                    regimen,
+                    course,
+                    changes.get(course.id, []),
+                    number,
+                    day_number,
+                    on,
+                    set(held.split(",")) if held else set(),
+                )
+        last_count_date = date.fromisoformat(last_count) if last_count else None
         result.append(
             TodayRow(
                 patient=patient,
@@ -409,10 +388,10 @@ def today_rows(store: Store, on: date) -> list[TodayRow]:
                 cycle_day=day_number,
                 lenalidomide_mg=len_mg,
                 dexamethasone_mg=dex_mg,
-                labs_due=cadence.labs_due(course.start_date, on, last_count),
-                last_count_date=last_count,
+                labs_due=cadence.labs_due(course.start_date, on, last_count_date),
+                last_count_date=last_count_date,
                 open_events=tuple(open_events.get(patient.id, ())),
-                lenalidomide_held=latest_lenalidomide.get(course.id) == "held",
+                lenalidomide_held=latest_len == "held",
             )
         )
     return result

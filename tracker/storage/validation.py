@@ -109,7 +109,7 @@ def optional_amount(
     """A measured quantity: never negative; zero only where it can really be measured."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValidationError(f"{label} must be a number")
     amount = float(value)
     if amount < 0 or (amount == 0 and not zero_allowed):

@@ -1,0 +1,89 @@
+from datetime import date
+
+import pytest
+
+from tracker.domain.errors import DomainError
+from tracker.domain.regimen import load_regimen
+from tracker.domain.renal import age_on, creatinine_clearance, renal_starting_dose
+
+
+def test_cockcroft_gault_male_and_female():
+    # (140 - 70) x 72 / (72 x 1.0) = 70
+    assert creatinine_clearance(70, 72, 1.0, "mg/dL", "M") == pytest.approx(70.0)
+    assert creatinine_clearance(70, 72, 1.0, "mg/dL", "F") == pytest.approx(59.5)
+    # (140 - 60) x 90 / (72 x 1.5) = 66.67
+    assert creatinine_clearance(60, 90, 1.5, "mg/dL", "male") == pytest.approx(66.6667, abs=1e-4)
+
+
+def test_creatinine_in_micromoles_is_divided_by_88_4():
+    in_umol = creatinine_clearance(70, 72, 176.8, "umol/L", "M")
+    assert in_umol == pytest.approx(creatinine_clearance(70, 72, 2.0, "mg/dL", "M"))
+    assert in_umol == pytest.approx(35.0)
+    assert creatinine_clearance(70, 72, 88.4, "µmol/L", "F") == pytest.approx(59.5)
+
+
+@pytest.mark.parametrize(
+    ("crcl", "band", "dose_mg", "every_days"),
+    [
+        (120.0, ">=60", 25, 1),
+        (60.0, ">=60", 25, 1),
+        (59.99, "30-60", 10, 1),
+        (30.0, "30-60", 10, 1),
+        (29.75, "<30", 15, 2),
+        (0.0, "<30", 15, 2),
+    ],
+)
+def test_renal_starting_dose_bands(crcl, band, dose_mg, every_days):
+    dose = renal_starting_dose(crcl, on_dialysis=False)
+    assert (dose.band, dose.dose_mg, dose.every_days) == (band, dose_mg, every_days)
+    assert f"{dose_mg} mg" in dose.text
+
+
+def test_dialysis_gets_5_mg_daily_after_dialysis_whatever_the_estimate():
+    for crcl in (10.0, 45.0):
+        dose = renal_starting_dose(crcl, on_dialysis=True)
+        assert (dose.band, dose.dose_mg, dose.every_days) == ("dialysis", 5, 1)
+        assert "after dialysis" in dose.text
+
+
+def test_every_starting_dose_is_a_rung_of_the_regimen_ladder():
+    ladder = load_regimen().lenalidomide
+    for crcl, dialysis in ((80, False), (40, False), (20, False), (20, True)):
+        assert ladder.level_for_dose(renal_starting_dose(crcl, dialysis).dose_mg) >= 0
+
+
+def test_every_48_hours_text_names_the_interval():
+    assert "48 hours" in renal_starting_dose(20, on_dialysis=False).text
+
+
+def test_age_on_counts_completed_years():
+    born = date(1956, 3, 2)
+    assert age_on(born, date(2026, 3, 2)) == 70
+    assert age_on(born, date(2026, 3, 1)) == 69
+    assert age_on(date(1960, 2, 29), date(2021, 2, 28)) == 60
+    assert age_on(date(1960, 2, 29), date(2021, 3, 1)) == 61
+    with pytest.raises(DomainError, match="after 2020-01-01"):
+        age_on(date(2021, 1, 1), date(2020, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((70, 0, 1.0, "mg/dL", "M"), "weight must be more than 0 kg"),
+        ((70, -5, 1.0, "mg/dL", "M"), "weight must be more than 0 kg"),
+        ((70, 72, 0, "mg/dL", "M"), "creatinine must be more than 0 mg/dL"),
+        ((70, 72, -3, "umol/L", "M"), "creatinine must be more than 0 umol/L"),
+        ((17, 72, 1.0, "mg/dL", "M"), "age from 18 to 120 years, not 17"),
+        ((121, 72, 1.0, "mg/dL", "M"), "age from 18 to 120 years, not 121"),
+        ((70, 72, 1.0, "mmol/L", "M"), "unknown creatinine unit 'mmol/L'"),
+        ((70, 72, 1.0, "mg/dL", "X"), "sex M or F, not 'X'"),
+    ],
+)
+def test_bad_inputs_are_refused_with_a_clear_message(args, message):
+    with pytest.raises(DomainError, match=message):
+        creatinine_clearance(*args)
+
+
+def test_negative_clearance_is_refused():
+    with pytest.raises(DomainError, match="0 mL/min or more"):
+        renal_starting_dose(-1, on_dialysis=False)

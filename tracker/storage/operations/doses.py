@@ -50,9 +50,8 @@ def record_dose(
             "start the next cycle first"
         )
     label = regimen.drug(drug).label
-    planned_mg = (
-        planned.lenalidomide_mg if drug == regimen.lenalidomide.name else (planned.dexamethasone_mg)
-    )
+    is_lenalidomide = drug == regimen.lenalidomide.name
+    planned_mg = planned.lenalidomide_mg if is_lenalidomide else planned.dexamethasone_mg
     if dose_mg is None:
         if not planned_mg:
             raise ValidationError(

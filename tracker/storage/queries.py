@@ -25,9 +25,6 @@ from tracker.storage.records import (
     ResponseRecord,
 )
 
-# Blood counts are what the monitoring cadence asks for; a creatinine-only result is not one.
-_HAS_BLOOD_COUNT = "(anc IS NOT NULL OR platelets IS NOT NULL)"
-
 
 def _rows(store: Store, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
     return list(store.db.query(sql, list(params)))
@@ -323,6 +320,7 @@ _TODAY_COLUMNS = f"""
     , cy.number, cy.actual_start,
     (SELECT MAX(l.date) FROM labs l
         WHERE l.patient_id = p.id AND l.archived = 0 AND l.date <= :day
+        -- a creatinine-only result is not the blood count the cadence asks for
         AND (l.anc IS NOT NULL OR l.platelets IS NOT NULL)),
     (SELECT d.status FROM dose_records d
         WHERE d.course_id = c.id AND d.archived = 0 AND d.date <= :day AND d.drug = '{LENALIDOMIDE}'

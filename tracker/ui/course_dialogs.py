@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.domain import renal
+from tracker.domain.errors import DomainError
 from tracker.domain.regimen import (
     DEFAULT_REGIMEN_ID,
     DEXAMETHASONE,
@@ -77,7 +79,49 @@ class RenalSuggestion:
 
 def renal_start_suggestion(patient: Patient, today: date, regimen: Regimen) -> RenalSuggestion:
     """The label's renal starting dose from Cockcroft-Gault, with how it was worked out."""
-    return RenalSuggestion("Renal estimate pending.")
+    if patient.on_dialysis:
+        dose = renal.renal_starting_dose(0.0, True)
+        return _suggest(regimen, dose, "On dialysis")
+    missing = [
+        label
+        for label, value in (
+            ("date of birth", patient.date_of_birth),
+            ("sex", patient.sex),
+            ("weight", patient.weight_kg),
+            ("creatinine", patient.creatinine),
+        )
+        if not value
+    ]
+    if missing:
+        return RenalSuggestion(
+            "No renal dose suggestion: the patient record has no " + ", ".join(missing) + "."
+        )
+    try:
+        age = renal.age_on(patient.date_of_birth, today)
+        crcl = renal.creatinine_clearance(
+            age,
+            patient.weight_kg,
+            patient.creatinine,
+            patient.creatinine_unit or renal.MG_PER_DL,
+            patient.sex,
+        )
+        dose = renal.renal_starting_dose(crcl, False)
+    except DomainError as error:
+        return RenalSuggestion(f"No renal dose suggestion: {error}.")
+    return _suggest(regimen, dose, f"Cockcroft-Gault CrCl {crcl:.0f} mL/min")
+
+
+def _suggest(regimen: Regimen, dose: renal.RenalDose, basis: str) -> RenalSuggestion:
+    try:
+        level = regimen.lenalidomide.level_for_dose(dose.dose_mg)
+    except DomainError:
+        return RenalSuggestion(f"{basis}: label start {dose.text}; not a rung of this regimen.")
+    return RenalSuggestion(
+        f"{basis}: label start {dose.text}. Suggested below; change it if you decide otherwise.",
+        band=dose.band,
+        len_level=level,
+        every_days=dose.every_days,
+    )
 
 
 class StartCourseDialog(RecordDialog):

@@ -1,0 +1,290 @@
+"""The demo cohort: labelled, deterministic, internally consistent, at the trial's event rates."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.storage_extras.helpers import FIXED_TODAY, add_plain_patient
+from tracker.storage.database import open_database
+from tracker.storage.demo import COLUMNS, EventRates, fill_demo_database
+from tracker.storage.errors import ValidationError
+from tracker.storage.queries import course_calendar
+
+PATIENTS = 200
+TRIAL_RATES = EventRates(neutropenia=0.295, thrombocytopenia=0.114, vte=0.114)
+# Timestamps of writing, which differ from run to run by design.
+WRITE_TIME_COLUMNS = {"created_at", "updated_at", "at"}
+
+
+def make_demo(path: Path, *, seed: int = 7, patients: int = PATIENTS) -> Path:
+    with open_database(path, clock=lambda: FIXED_TODAY) as store:
+        fill_demo_database(store, patients, seed=seed, rates=TRIAL_RATES)
+    return path
+
+
+def rows(path: Path, sql: str, params: tuple = ()) -> list[dict]:
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, without the moments they were written."""
+    connection = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations' ORDER BY name"
+            )
+        ]
+        result = {}
+        for table in tables:
+            cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+            keep = [i for i, c in enumerate(cursor.description) if c[0] not in WRITE_TIME_COLUMNS]
+            result[table] = [tuple(row[i] for i in keep) for row in cursor]
+        return result
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def anc_per_litre(lab: dict) -> float:
+    return lab["anc"] / 1000 if lab["anc_unit"] == "/mm3" else lab["anc"]
+
+
+def platelets_per_litre(lab: dict) -> float:
+    return lab["platelets"] / 1000 if lab["platelets_unit"] == "/mm3" else lab["platelets"]
+
+
+def neutropenia_grade(anc: float) -> int:
+    return 4 if anc < 0.5 else 3 if anc < 1.0 else 0
+
+
+def thrombocytopenia_grade(platelets: float) -> int:
+    return 4 if platelets < 25 else 3 if platelets < 50 else 0
+
+
+def test_every_record_is_labelled_synthetic(demo):
+    patients = rows(demo, "SELECT * FROM patients ORDER BY id")
+    assert len(patients) == PATIENTS
+    assert patients[41]["name"] == "DEMO Patient 00042"
+    assert patients[41]["mrn"] == "DEMO-00042"
+    assert all(p["mrn"].startswith("DEMO-") and p["name"].startswith("DEMO ") for p in patients)
+    assert all("synthetic" in p["notes"].lower() for p in patients)
+    assert rows(demo, "SELECT value FROM settings WHERE key = 'demo'") == [{"value": "1"}]
+    assert {p["sex"] for p in patients} == {"F", "M"}
+    assert {p["creatinine_unit"] for p in patients} == {"mg/dL", "umol/L"}
+
+
+def test_one_audit_row_per_table_batch(demo):
+    audit = rows(demo, "SELECT * FROM audit_log ORDER BY id")
+    by_table = {entry["table_name"]: entry for entry in audit}
+    assert len(audit) == len(by_table) == len(COLUMNS) + 1  # + the demo setting
+    for table in COLUMNS:
+        entry = by_table[table]
+        summary = json.loads(entry["after_json"])
+        count = rows(demo, f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+        assert entry["action"] == "insert"
+        assert summary["demo"] is True and summary["seed"] == 7
+        assert summary["rows"] == count > 0
+    assert json.loads(by_table["settings"]["after_json"]) == {"key": "demo", "value": "1"}
+
+
+def test_courses_have_1_to_20_cycles_in_sequence_over_three_years(demo):
+    courses = rows(demo, "SELECT * FROM courses")
+    assert len(courses) == PATIENTS
+    starts = [day(course["start_date"]) for course in courses]
+    assert min(starts) >= FIXED_TODAY - timedelta(days=3 * 366)
+    assert max(starts) <= FIXED_TODAY
+    cycles = defaultdict(list)
+    for cycle in rows(demo, "SELECT * FROM cycles ORDER BY course_id, number"):
+        cycles[cycle["course_id"]].append(cycle)
+    counts = [len(cycles[course["id"]]) for course in courses]
+    assert min(counts) == 1 and max(counts) <= 20 and len(set(counts)) > 10
+    delays = 0
+    for course in courses:
+        own = cycles[course["id"]]
+        assert [c["number"] for c in own] == list(range(1, len(own) + 1))
+        assert own[0]["actual_start"] == course["start_date"]
+        for previous, cycle in itertools.pairwise(own):
+            assert day(cycle["planned_start"]) == day(previous["actual_start"]) + timedelta(28)
+        for cycle in own:
+            late = day(cycle["actual_start"]) > day(cycle["planned_start"])
+            assert late == bool(cycle["delay_reason"]), cycle
+            delays += late
+    assert delays > 10
+
+
+def test_recent_courses_are_active_through_today_and_old_ones_ended(demo):
+    courses = {course["id"]: course for course in rows(demo, "SELECT * FROM courses")}
+    last_cycles = {
+        cycle["course_id"]: cycle
+        for cycle in rows(demo, "SELECT * FROM cycles ORDER BY course_id, number")
+    }
+    statuses = Counter(course["status"] for course in courses.values())
+    assert statuses["active"] > 20 and statuses["ended"] > 50
+    for course_id, course in courses.items():
+        last = last_cycles[course_id]
+        if course["status"] == "active":
+            assert course["end_date"] is None and last["status"] == "active"
+            # Today is in the last cycle, or in a delay before the next one.
+            assert 0 <= (FIXED_TODAY - day(last["actual_start"])).days < 28 + 30
+        else:
+            assert day(course["end_date"]) < FIXED_TODAY
+            assert course["end_reason"] in {"progression", "toxicity", "other"}
+            assert last["status"] == "completed"
+    reasons = Counter(c["end_reason"] for c in courses.values() if c["status"] == "ended")
+    assert reasons["progression"] > reasons["toxicity"] > 0
+
+    def started_within(days: int) -> list[dict]:
+        return [c for c in courses.values() if FIXED_TODAY - day(c["start_date"]) < timedelta(days)]
+
+    # Even a one-cycle course runs at least 20 days; most recent courses are still running.
+    assert all(course["status"] == "active" for course in started_within(20))
+    recent = started_within(90)
+    active = [course for course in recent if course["status"] == "active"]
+    assert len(recent) > 10 and len(active) >= 0.75 * len(recent)
+
+
+def test_dose_records_match_the_course_calendar(demo):
+    """Levels, reductions and taper as the application itself computes them."""
+    doses = Counter(
+        (d["drug"], d["status"]) for d in rows(demo, "SELECT drug, status FROM dose_records")
+    )
+    total = sum(doses.values())
+    assert doses["lenalidomide", "taken"] + doses["dexamethasone", "taken"] > 0.85 * total
+    assert doses["lenalidomide", "missed"] > 0 and doses["lenalidomide", "held"] > 0
+    assert doses["dexamethasone", "held"] == 0
+    reduced_courses = [
+        row["course_id"]
+        for row in rows(demo, "SELECT DISTINCT course_id FROM level_changes ORDER BY course_id")
+    ]
+    assert len(reduced_courses) > 5
+    sample = reduced_courses[:15] + [row["id"] for row in rows(demo, "SELECT id FROM courses")][:15]
+    with open_database(demo, clock=lambda: FIXED_TODAY) as store:
+        for course_id in sample:
+            planned = {
+                (d.date.isoformat(), drug): mg
+                for d in course_calendar(store, course_id)
+                for drug, mg in (
+                    ("lenalidomide", d.lenalidomide_mg),
+                    ("dexamethasone", d.dexamethasone_mg),
+                )
+            }
+            records = rows(demo, "SELECT * FROM dose_records WHERE course_id = ?", (course_id,))
+            assert records
+            for record in records:
+                assert day(record["date"]) < FIXED_TODAY
+                if record["status"] != "held":
+                    assert planned[record["date"], record["drug"]] == record["dose_mg"], record
+
+
+def test_reductions_show_in_later_cycle_levels(demo):
+    changes = rows(demo, "SELECT * FROM level_changes WHERE drug = 'lenalidomide'")
+    reasons = {change["reason"] for change in changes}
+    assert any("thrombocytopenia" in reason or "neutropenia" in reason for reason in reasons)
+    checked = 0
+    for change in changes:
+        later = rows(
+            demo,
+            "SELECT len_level FROM cycles WHERE course_id = ? AND actual_start >= ?",
+            (change["course_id"], change["effective_date"]),
+        )
+        assert all(cycle["len_level"] >= change["level"] for cycle in later)
+        checked += bool(later)
+    assert checked > 0
+
+
+def test_labs_are_weekly_or_fortnightly_in_both_units(demo):
+    labs = rows(demo, "SELECT * FROM labs ORDER BY patient_id, date")
+    assert {lab["anc_unit"] for lab in labs} == {"10^9/L", "/mm3"}
+    by_patient = defaultdict(list)
+    for lab in labs:
+        assert lab["anc_unit"] == lab["platelets_unit"]
+        by_patient[lab["patient_id"]].append(day(lab["date"]))
+    gaps = [b - a for dates in by_patient.values() for a, b in itertools.pairwise(dates)]
+    assert Counter(gap.days for gap in gaps).most_common(2)[0][0] in {7, 14}
+    assert len(by_patient) == PATIENTS
+
+
+def test_grade_3_4_events_at_trial_rates_and_consistent_with_labs(demo):
+    events = rows(demo, "SELECT * FROM adverse_events")
+    labs = {lab["id"]: lab for lab in rows(demo, "SELECT * FROM labs")}
+    assert {event["grade"] for event in events} == {3, 4}
+    assert all(event["ctcae_version"] == "CTCAE v5.0" for event in events)
+    patients_with = defaultdict(set)
+    for event in events:
+        patients_with[event["event_type"]].add(event["patient_id"])
+    for kind, rate in TRIAL_RATES.by_type().items():
+        share = len(patients_with[kind]) / PATIENTS
+        assert abs(share - rate) < 0.08, (kind, share, rate)
+    # Each count event points at its onset lab, whose value has the event's grade.
+    worst = defaultdict(lambda: {"neutropenia": 0, "thrombocytopenia": 0})
+    for lab in labs.values():
+        grades = worst[lab["patient_id"]]
+        grades["neutropenia"] = max(grades["neutropenia"], neutropenia_grade(anc_per_litre(lab)))
+        grades["thrombocytopenia"] = max(
+            grades["thrombocytopenia"], thrombocytopenia_grade(platelets_per_litre(lab))
+        )
+    for event in events:
+        if event["event_type"] == "vte":
+            assert event["lab_id"] is None
+            continue
+        lab = labs[event["lab_id"]]
+        assert lab["date"] == event["onset_date"]
+        assert lab["patient_id"] == event["patient_id"]
+        if event["event_type"] == "neutropenia":
+            assert neutropenia_grade(anc_per_litre(lab)) == event["grade"]
+        else:
+            assert thrombocytopenia_grade(platelets_per_litre(lab)) == event["grade"]
+    # And no lab reaches grade 3 without an event saying so.
+    for patient_id, grades in worst.items():
+        for kind, grade in grades.items():
+            recorded = [
+                e["grade"]
+                for e in events
+                if e["patient_id"] == patient_id and e["event_type"] == kind
+            ]
+            assert grade == max(recorded, default=0), (patient_id, kind)
+
+
+def test_same_seed_same_database_and_another_seed_differs(tmp_path):
+    first = dump(make_demo(tmp_path / "a.sqlite", seed=11, patients=60))
+    second = dump(make_demo(tmp_path / "b.sqlite", seed=11, patients=60))
+    third = dump(make_demo(tmp_path / "c.sqlite", seed=12, patients=60))
+    assert first == second
+    assert first["dose_records"] and first["labs"]
+    assert first["courses"] != third["courses"]
+
+
+def test_refuses_a_database_with_patients_and_writes_nothing(tmp_path):
+    path = tmp_path / "clinic.sqlite"
+    with open_database(path, clock=lambda: FIXED_TODAY) as store:
+        add_plain_patient(store, "REAL-1")
+    before = dump(path)
+    with open_database(path, clock=lambda: FIXED_TODAY) as store:
+        with pytest.raises(ValidationError, match="already holds 1 patients"):
+            fill_demo_database(store, 5, seed=1, rates=TRIAL_RATES)
+        with pytest.raises(ValidationError, match="1 to"):
+            fill_demo_database(store, 0, seed=1, rates=TRIAL_RATES)
+    assert dump(path) == before

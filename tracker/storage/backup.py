@@ -49,18 +49,8 @@ def default_backup_dir() -> Path:
 
 
 def _read_only_uri(path: Path) -> str:
-    uri = path.resolve().as_uri() + "?mode=ro"
-    # A WAL-mode file with no -wal beside it is complete on its own; opening it immutable keeps
-    # SQLite from leaving empty -wal/-shm files next to a backup the user handed us.
-    if _is_wal_mode(path) and not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return uri
-
-
-def _is_wal_mode(path: Path) -> bool:
-    with path.open("rb") as handle:
-        header = handle.read(20)
-    return len(header) == 20 and header[18] == 2
+    # Not "immutable": the file may be the live database, written by the app meanwhile.
+    return path.resolve().as_uri() + "?mode=ro"
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from tracker.reports.sheet_model import (
     SheetError,
     WeeklyThenMonthly,
     build_cycle_sheet,
+    count_text,
     day_ranges_text,
 )
 
@@ -182,3 +183,11 @@ def test_a_cycle_outside_the_calendar_is_refused():
 )
 def test_day_ranges_text(days, text):
     assert day_ranges_text(days) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.0, "1.0"), (0.75, "0.75"), (0.96, "0.96"), (30.0, "30"), (120.5, "120.5")],
+)
+def test_counts_print_unrounded(value, text):
+    assert count_text(value) == text

@@ -1,42 +1,44 @@
-"""The hold thresholds a sheet prints come from the label data file when it is there."""
+"""The hold thresholds a sheet prints come from the label data file."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tracker.domain.label_rules import load_label_rules
 from tracker.reports.sheet_model import HoldThresholds
-from tracker.reports.sheet_rules import LABEL_HOLD_THRESHOLDS, hold_thresholds
+from tracker.reports.sheet_rules import hold_thresholds
+from tracker.resources import resource_path
 
 
 @pytest.fixture
-def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def label_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the label data file in a private resources folder, free to edit."""
+    copy = tmp_path / "advice" / "lenalidomide-label.toml"
+    copy.parent.mkdir()
+    shutil.copy(resource_path("advice", "lenalidomide-label.toml"), copy)
     monkeypatch.setenv("RD_TRACKER_RESOURCES", str(tmp_path))
-    hold_thresholds.cache_clear()
-    yield tmp_path
-    hold_thresholds.cache_clear()
+    load_label_rules.cache_clear()
+    yield copy
+    load_label_rules.cache_clear()
 
 
-def write_label(resources: Path, text: str) -> None:
-    (resources / "advice").mkdir()
-    (resources / "advice" / "lenalidomide-label.toml").write_text(text)
-
-
-def test_without_the_label_file_the_label_figures_are_used(resources):
-    assert hold_thresholds() == LABEL_HOLD_THRESHOLDS == HoldThresholds(1.0, 30.0)
-
-
-def test_thresholds_in_x10_9_per_litre(resources):
-    write_label(resources, "[hold]\nanc_below = 0.75\nplatelets_below = 25\n")
-    assert hold_thresholds() == HoldThresholds(0.75, 25.0)
-
-
-def test_thresholds_per_microlitre_are_converted(resources):
-    write_label(
-        resources,
-        '[[rules]]\nfinding = "platelets"\nresume_at = 30000\n'
-        "[thresholds]\ninterrupt_anc_per_mcl = 1000\ninterrupt_platelets_per_mcl = 30000\n",
+def test_the_shipped_label_thresholds():
+    assert hold_thresholds() == HoldThresholds(anc_below=1.0, platelets_below=30.0)
+    assert hold_thresholds().describe() == (
+        "Hold lenalidomide if ANC < 1.0 x10^9/L or platelets < 30 x10^9/L"
     )
-    assert hold_thresholds() == HoldThresholds(1.0, 30.0)
+
+
+def test_thresholds_follow_the_data_file(label_file):
+    text = label_file.read_text()
+    text = text.replace("anc_below = 1.0", "anc_below = 0.75")
+    text = text.replace("platelets_below = 30", "platelets_below = 25")
+    label_file.write_text(text)
+    assert hold_thresholds() == HoldThresholds(anc_below=0.75, platelets_below=25.0)
+    assert hold_thresholds().describe() == (
+        "Hold lenalidomide if ANC < 0.75 x10^9/L or platelets < 25 x10^9/L"
+    )

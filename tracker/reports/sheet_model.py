@@ -17,6 +17,14 @@ MIN_LAB_ROWS = 4
 MAX_LAB_ROWS = 6
 
 
+def count_text(value: float) -> str:
+    """A count as written on the sheet, never rounded: 1 -> '1.0', 0.75 -> '0.75', 30 -> '30'."""
+    text = f"{value:g}"
+    if "." not in text and "e" not in text and abs(value) < 10:
+        text = f"{value:.1f}"
+    return text
+
+
 class SheetError(DomainError):
     """A sheet that cannot be made from the data given; the message is written for the user."""
 
@@ -49,8 +57,8 @@ class HoldThresholds:
 
     def describe(self) -> str:
         return (
-            f"Hold lenalidomide if ANC < {self.anc_below:.1f} x10^9/L "
-            f"or platelets < {format_mg(self.platelets_below)} x10^9/L"
+            f"Hold lenalidomide if ANC < {count_text(self.anc_below)} x10^9/L "
+            f"or platelets < {count_text(self.platelets_below)} x10^9/L"
         )
 
 
@@ -116,9 +124,9 @@ class LabRow:
         """Which recorded counts fall under the hold thresholds, as short phrases."""
         found = []
         if self.anc is not None and self.anc < thresholds.anc_below:
-            found.append(f"ANC < {thresholds.anc_below:.1f}")
+            found.append(f"ANC < {count_text(thresholds.anc_below)}")
         if self.platelets is not None and self.platelets < thresholds.platelets_below:
-            found.append(f"Plt < {format_mg(thresholds.platelets_below)}")
+            found.append(f"Plt < {count_text(thresholds.platelets_below)}")
         return found
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPagedPaintDevice, QPainter, QPen
 
-from tracker.reports.sheet_model import CycleSheet, DoseMark, DrugCell, LabRow, SheetRow
+from tracker.reports.sheet_model import CycleSheet, DoseMark, DrugCell, LabRow, SheetRow, count_text
 
 MM_PER_INCH = 25.4
 SIDE_MARGIN_MM = 12.0
@@ -405,7 +405,7 @@ def _paint_lab_row(
         )
     for column, value in ((2, lab.anc), (3, lab.platelets)):
         if value is not None:
-            text = f"{value:.1f}" if column == 2 else f"{value:g}"
+            text = count_text(value)
             page.text(
                 x[column],
                 y,

@@ -127,3 +127,29 @@ def test_a_damaged_database_gives_one_line(tmp_path):
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     assert_refused(tracker("export", "--db", damaged, "-o", tmp_path / "out"), str(damaged))
     assert_refused(tracker("backup", "--db", damaged, "-o", tmp_path / "b.sqlite"), str(damaged))
+
+
+def test_demo_fills_a_new_database_once(tmp_path):
+    database = tmp_path / "demo.sqlite"
+    result = tracker("demo", "--db", database, "--patients", "30", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    assert "30 patients (seed 5)" in result.stdout
+    mrns = patient_mrns(database)
+    assert mrns == [f"DEMO-{number:05d}" for number in range(1, 31)]
+    before = digest(database)
+    assert_refused(tracker("demo", "--db", database, "--patients", "5"), "already holds 30")
+    assert digest(database) == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--patients", "0"], "must be 1 or more"),
+        (["--patients", "100000"], "at most 99999"),
+        (["--seed", "x"], "invalid int"),
+    ],
+)
+def test_demo_refuses_bad_arguments_without_creating_a_file(arguments, message, tmp_path):
+    database = tmp_path / "demo.sqlite"
+    assert_refused(tracker("demo", "--db", database, *arguments), message)
+    assert list(tmp_path.iterdir()) == []

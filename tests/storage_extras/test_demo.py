@@ -12,21 +12,31 @@ from pathlib import Path
 import pytest
 
 from tests.storage_extras.helpers import FIXED_TODAY, add_plain_patient
+from tracker.domain.references import load_reference
 from tracker.storage.database import open_database
-from tracker.storage.demo import COLUMNS, EventRates, fill_demo_database
+from tracker.storage.demo import COLUMNS, fill_demo_database, reference_event_rates
 from tracker.storage.errors import ValidationError
 from tracker.storage.queries import course_calendar
 
 PATIENTS = 200
-TRIAL_RATES = EventRates(neutropenia=0.295, thrombocytopenia=0.114, vte=0.114)
+TRIAL_RATES = reference_event_rates("mm010", "lenalidomide")
 # Timestamps of writing, which differ from run to run by design.
 WRITE_TIME_COLUMNS = {"created_at", "updated_at", "at"}
 
 
-def make_demo(path: Path, *, seed: int = 7, patients: int = PATIENTS) -> Path:
+def make_demo(path: Path, *, seed: int = 7, patients: int = PATIENTS, rates=None) -> Path:
+    """A demo database; without ``rates``, at the MM-010 lenalidomide arm's rates."""
     with open_database(path, clock=lambda: FIXED_TODAY) as store:
-        fill_demo_database(store, patients, seed=seed, rates=TRIAL_RATES)
+        fill_demo_database(store, patients, seed=seed, rates=rates)
     return path
+
+
+def shares_of_patients(path: Path) -> dict[str, float]:
+    patients_with = defaultdict(set)
+    for event in rows(path, "SELECT patient_id, event_type FROM adverse_events"):
+        patients_with[event["event_type"]].add(event["patient_id"])
+    total = rows(path, "SELECT COUNT(*) AS n FROM patients")[0]["n"]
+    return {kind: len(ids) / total for kind, ids in patients_with.items()}
 
 
 def rows(path: Path, sql: str, params: tuple = ()) -> list[dict]:
@@ -232,12 +242,9 @@ def test_grade_3_4_events_at_trial_rates_and_consistent_with_labs(demo):
     labs = {lab["id"]: lab for lab in rows(demo, "SELECT * FROM labs")}
     assert {event["grade"] for event in events} == {3, 4}
     assert all(event["ctcae_version"] == "CTCAE v5.0" for event in events)
-    patients_with = defaultdict(set)
-    for event in events:
-        patients_with[event["event_type"]].add(event["patient_id"])
+    shares = shares_of_patients(demo)
     for kind, rate in TRIAL_RATES.by_type().items():
-        share = len(patients_with[kind]) / PATIENTS
-        assert abs(share - rate) < 0.08, (kind, share, rate)
+        assert abs(shares[kind] - rate) < 0.08, (kind, shares[kind], rate)
     # Each count event points at its onset lab, whose value has the event's grade.
     worst = defaultdict(lambda: {"neutropenia": 0, "thrombocytopenia": 0})
     for lab in labs.values():
@@ -268,6 +275,15 @@ def test_grade_3_4_events_at_trial_rates_and_consistent_with_labs(demo):
             assert grade == max(recorded, default=0), (patient_id, kind)
 
 
+def test_rates_come_from_the_reference_file(tmp_path):
+    arm = load_reference("mm010").arm("lenalidomide")
+    assert TRIAL_RATES.by_type() == {kind: arm.percent[kind] / 100 for kind in arm.percent}
+    placebo = reference_event_rates("mm010", "placebo")
+    assert placebo.neutropenia < 0.05
+    shares = shares_of_patients(make_demo(tmp_path / "placebo.sqlite", rates=placebo))
+    assert shares.get("neutropenia", 0) < 0.08
+
+
 def test_same_seed_same_database_and_another_seed_differs(tmp_path):
     first = dump(make_demo(tmp_path / "a.sqlite", seed=11, patients=60))
     second = dump(make_demo(tmp_path / "b.sqlite", seed=11, patients=60))
@@ -284,7 +300,7 @@ def test_refuses_a_database_with_patients_and_writes_nothing(tmp_path):
     before = dump(path)
     with open_database(path, clock=lambda: FIXED_TODAY) as store:
         with pytest.raises(ValidationError, match="already holds 1 patients"):
-            fill_demo_database(store, 5, seed=1, rates=TRIAL_RATES)
+            fill_demo_database(store, 5, seed=1)
         with pytest.raises(ValidationError, match="1 to"):
-            fill_demo_database(store, 0, seed=1, rates=TRIAL_RATES)
+            fill_demo_database(store, 0, seed=1)
     assert dump(path) == before

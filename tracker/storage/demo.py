@@ -15,11 +15,9 @@ audited operation per row would.
 from __future__ import annotations
 
 import random
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from tracker.domain.grading import (
     CTCAE_VERSION,
@@ -30,6 +28,7 @@ from tracker.domain.grading import (
     grade_bounds,
     term_name,
 )
+from tracker.domain.references import DEFAULT_REFERENCE_ID, LENALIDOMIDE_ARM, load_reference
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, Regimen, load_regimen
 from tracker.domain.renal import (
     MG_PER_DL,
@@ -39,7 +38,6 @@ from tracker.domain.renal import (
     load_renal_rules,
     renal_starting_dose,
 )
-from tracker.resources import resource_path
 from tracker.storage.audit import INSERT, utc_now, write_audit
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
@@ -105,79 +103,28 @@ class EventRates:
         }
 
 
-_EVENT_ALIASES = {
-    NEUTROPENIA: (NEUTROPENIA,),
-    THROMBOCYTOPENIA: (THROMBOCYTOPENIA,),
-    VTE: (VTE, "venous_thromboembolism", "venous thromboembolism", "thromboembolism"),
-}
-_PLACEBO_WORDS = ("placebo", "control", "comparator", "dex_alone", "dexamethasone_alone")
-
-
-def reference_event_rates(reference: str = "mm010", arm: str = "lenalidomide") -> EventRates:
-    """Grade 3-4 event rates of one arm, read from ``resources/references/<reference>.toml``.
+def reference_event_rates(
+    reference_id: str = DEFAULT_REFERENCE_ID, arm: str = LENALIDOMIDE_ARM
+) -> EventRates:
+    """Grade 3-4 event rates of one trial arm, from ``resources/references/<id>.toml``.
 
     The rates are reference data, never constants in code: the demo follows the file.
     """
-    try:
-        path = resource_path("references", f"{reference}.toml")
-    except FileNotFoundError as error:
-        raise ValidationError(f"the reference data is missing: {error}") from None
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
-    rates = _find_arm_rates(data, arm)
-    if rates is None:
-        raise ValidationError(f"{path} has no grade 3-4 rates for the {arm} arm")
-    return EventRates(**rates, source=str(data.get("source", reference)))
-
-
-def _find_arm_rates(data: dict[str, Any], arm: str) -> dict[str, float] | None:
-    """The first table under an ``arm`` key that gives all three event rates."""
-    candidates: list[tuple[str, dict[str, float]]] = []
-
-    def walk(node: Any, path: str) -> None:
-        if not isinstance(node, dict):
-            return
-        rates = _rates_in(node)
-        if rates is not None:
-            candidates.append((path, rates))
-        for key, child in node.items():
-            walk(child, f"{path}/{key}".lower())
-
-    walk(data, "")
-    arm_word = arm.lower()[:3]
-    for path, rates in candidates:
-        if arm_word in path and not any(word in path for word in _PLACEBO_WORDS):
-            return rates
-    return None
-
-
-def _rates_in(table: dict[str, Any]) -> dict[str, float] | None:
-    rates = {}
-    for kind, aliases in _EVENT_ALIASES.items():
-        value = next((table[alias] for alias in aliases if alias in table), None)
-        share = _share(value)
-        if share is None:
-            return None
-        rates[kind] = share
-    return rates
-
-
-def _share(value: Any) -> float | None:
-    """A share of patients from 0.295, 29.5 (percent), or a table with patients and n."""
-    if isinstance(value, dict):
-        for key in ("fraction", "proportion", "rate"):
-            if key in value:
-                return _share(value[key])
-        if "percent" in value:
-            return float(value["percent"]) / 100
-        count = value.get("patients", value.get("events", value.get("count")))
-        total = value.get("n", value.get("total", value.get("denominator")))
-        if count is not None and total:
-            return float(count) / float(total)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) / 100 if value > 1 else float(value)
+    reference_arm = load_reference(reference_id).arm(arm)
+    missing = [
+        kind for kind in (NEUTROPENIA, THROMBOCYTOPENIA, VTE) if reference_arm.rate(kind) is None
+    ]
+    if missing:
+        raise ValidationError(
+            f"{reference_arm.short_label} reports no grade 3-4 rate for {', '.join(missing)}"
+        )
+    rates = reference_arm.rates
+    return EventRates(
+        neutropenia=rates[NEUTROPENIA],
+        thrombocytopenia=rates[THROMBOCYTOPENIA],
+        vte=rates[VTE],
+        source=reference_arm.short_label,
+    )
 
 
 # --- simulation ------------------------------------------------------------------------------

@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from tracker.domain import advice as advice_rules
 from tracker.domain import grading
+from tracker.domain.advice import Advice, ToxicityHistory
+from tracker.domain.errors import DomainError
+from tracker.domain.grading import to_per_litre_e9
 from tracker.domain.regimen import LENALIDOMIDE, format_mg, load_regimen
 from tracker.storage import queries
 from tracker.storage.operations import courses as course_operations
@@ -258,7 +261,7 @@ class LabsDialog(RecordDialog):
         advice_layout.addWidget(self.accept_hold_check)
         advice_layout.addWidget(self.accept_resume_check)
         self.form.addRow(self.advice_box)
-        self.advice = None
+        self.advice: Advice | None = None
         self._resume_level: int | None = None
 
         for count in (self.anc, self.platelets):
@@ -285,10 +288,11 @@ class LabsDialog(RecordDialog):
             if severe:
                 any_offer = True
                 check.setText(
-                    f"Log {count.event_type} grade {grade} ({grading.CTCAE_VERSION}), "
+                    f"Log {count.event_type} grade {grade} as an adverse event "
+                    f"({grading.term_name(count.event_type)}, {grading.CTCAE_VERSION}), "
                     "linked to this result"
                 )
-                check.setToolTip(grading.term_definition(count.event_type))
+                check.setToolTip(grading.definition_text(count.event_type, grade))
         self.event_box.setVisible(any_offer)
 
     def _lenalidomide_planned_on(self, day: date) -> bool:
@@ -304,67 +308,69 @@ class LabsDialog(RecordDialog):
         self._resume_level = None
         self.accept_hold_check.hide()
         self.accept_resume_check.hide()
-        if self.course is None:
-            self.advice_box.hide()
-            return
         anc, platelets = self._counts_or_none()
-        if anc is None and platelets is None:
+        if self.course is None or (anc is None and platelets is None):
             self.advice_box.hide()
             return
-        self.advice = advice_rules.advise(
-            anc=anc,
-            platelets=platelets,
-            history=self._history(),
-            current_level=self.levels.get(LENALIDOMIDE, 0),
-            regimen=self.regimen,
-        )
-        self.advice_label.setText(self.advice.text)
-        self.advice_box.setVisible(True)
+        current = self.levels.get(LENALIDOMIDE, self.course.len_start_level)
+        try:
+            self.advice = advice_rules.advise(
+                anc,
+                platelets,
+                history=self._history(),
+                current_level=current,
+                regimen=self.regimen,
+            )
+        except DomainError as error:
+            self.advice_label.setText(f"No advice: {error}")
+            self.advice_box.show()
+            return
+        self.advice_box.show()
+        text = self.advice.text
         day = date_of(self.date_edit)
-        if self.advice.action == "interrupt":
+        if self.advice.action in (advice_rules.INTERRUPT, advice_rules.KEEP_HOLDING):
             if self._lenalidomide_planned_on(day):
+                verb = "hold" if self.advice.action == advice_rules.INTERRUPT else "keep holding"
                 self.accept_hold_check.setText(
-                    f"Accept: hold lenalidomide from {day:%d %b %Y} (records a held dose)"
+                    f"Accept: {verb} lenalidomide — record it held on {day:%d %b %Y}"
                 )
                 self.accept_hold_check.show()
             else:
-                self.advice_label.setText(
-                    self.advice.text
-                    + f"\nNo lenalidomide is planned on {day:%d %b %Y}: delay the next cycle "
-                    "instead of recording a hold."
+                text += (
+                    f"\nNo lenalidomide dose is planned on {day:%d %b %Y}, so there is no dose "
+                    "to hold; delay the next cycle if it is due."
                 )
-        elif self.advice.action == "resume" and self.advice.level is not None:
-            current = self.levels.get(LENALIDOMIDE, 0)
-            mg = format_mg(self.regimen.lenalidomide.dose_for_level(self.advice.level))
+        elif self.advice.action == advice_rules.RESUME and self.advice.level is not None:
+            ladder = self.regimen.lenalidomide
             if self.advice.level != current:
-                current_mg = format_mg(self.regimen.lenalidomide.dose_for_level(current))
                 self._resume_level = self.advice.level
                 self.accept_resume_check.setText(
-                    f"Accept: resume lenalidomide at {mg} mg (from {current_mg} mg), "
-                    f"effective {day:%d %b %Y}"
+                    f"Accept: resume lenalidomide at "
+                    f"{format_mg(ladder.dose_for_level(self.advice.level))} mg (now "
+                    f"{format_mg(ladder.dose_for_level(current))} mg) from {day:%d %b %Y}"
                 )
                 self.accept_resume_check.show()
+        self.advice_label.setText(text)
 
     def _counts_or_none(self) -> tuple[float | None, float | None]:
-        values = []
+        """The typed counts in x10^9/L (None where empty or unreadable)."""
+        values: list[float | None] = []
         for count in (self.anc, self.platelets):
             try:
                 value = count.value()
-            except InputProblem:
-                value = None
-            values.append(None if value is None else self._per_litre(value, count.unit()))
+                values.append(None if value is None else to_per_litre_e9(value, count.unit()))
+            except (InputProblem, DomainError):
+                values.append(None)
         return values[0], values[1]
 
-    @staticmethod
-    def _per_litre(value: float, unit: str) -> float:
-        return value / 1000 if unit == "/mm3" else value
-
-    def _history(self):
+    def _history(self) -> ToxicityHistory:
         store = self.context.store
+        assert self.course is not None
         return advice_rules.history_from(
             labs=queries.labs_of(store, self.patient.id),
             events=queries.events_of(store, self.patient.id),
-            doses=queries.dose_records_of(store, self.course.id) if self.course else [],
+            doses=queries.dose_records_of(store, self.course.id),
+            starting_level=self.course.len_start_level,
         )
 
     # -- saving ---------------------------------------------------------------------------

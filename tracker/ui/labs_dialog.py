@@ -268,6 +268,7 @@ class LabsDialog(RecordDialog):
             count.edit.textChanged.connect(self.update_assessment)
             count.unit_combo.currentIndexChanged.connect(self.update_assessment)
         self.date_edit.dateChanged.connect(self.update_assessment)
+        self.setMinimumWidth(560)
         self.update_assessment()
 
     # -- live assessment ------------------------------------------------------------------
@@ -287,12 +288,11 @@ class LabsDialog(RecordDialog):
             check.setVisible(severe)
             if severe:
                 any_offer = True
-                check.setText(
-                    f"Log {count.event_type} grade {grade} as an adverse event "
-                    f"({grading.term_name(count.event_type)}, {grading.CTCAE_VERSION}), "
-                    "linked to this result"
+                check.setText(f"Log {count.event_type}, grade {grade}, linked to this result")
+                check.setToolTip(
+                    f"{grading.term_name(count.event_type)} ({grading.CTCAE_VERSION})\n"
+                    + grading.definition_text(count.event_type, grade)
                 )
-                check.setToolTip(grading.definition_text(count.event_type, grade))
         self.event_box.setVisible(any_offer)
 
     def _lenalidomide_planned_on(self, day: date) -> bool:
@@ -351,6 +351,10 @@ class LabsDialog(RecordDialog):
                 )
                 self.accept_resume_check.show()
         self.advice_label.setText(text)
+        # A wrapped label only reports its height for a width once the layout has one.
+        self.advice_label.setMinimumHeight(
+            self.advice_label.heightForWidth(max(self.advice_label.width(), 500))
+        )
 
     def _counts_or_none(self) -> tuple[float | None, float | None]:
         """The typed counts in x10^9/L (None where empty or unreadable)."""

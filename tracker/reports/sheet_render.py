@@ -7,10 +7,7 @@ black lines and text, with light grey only as a background fill.
 
 from __future__ import annotations
 
-import ctypes
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,37 +61,16 @@ def render_sheets(
     """Paint one page per sheet onto ``device``, starting new pages in between."""
     if not sheets:
         raise ValueError("there are no sheets to print")
-    with _none_refcount_kept():
-        painter = QPainter()
-        if not painter.begin(device):
-            raise SheetRenderError("could not start painting the sheets")
-        try:
-            for index, sheet in enumerate(sheets):
-                if index and not device.newPage():
-                    raise SheetRenderError("could not start a new page")
-                with _none_refcount_kept():
-                    _paint_sheet(_Page(painter, device), sheet, print_date, index + 1, len(sheets))
-        finally:
-            painter.end()
-
-
-@contextmanager
-def _none_refcount_kept() -> Iterator[None]:
-    """Give back the references to None that PySide6 6.12 drops on Python 3.11.
-
-    Its void methods (QPainter.drawRect, setPen, ...) return None without taking a reference,
-    so a page of a few hundred calls walks None's count toward zero, and Python aborts with
-    "deallocating None" a few pages later. From Python 3.12 None is immortal and this is moot.
-    """
-    if sys.version_info >= (3, 12):
-        yield
-        return
-    before = sys.getrefcount(None)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise SheetRenderError("could not start painting the sheets")
     try:
-        yield
+        for index, sheet in enumerate(sheets):
+            if index and not device.newPage():
+                raise SheetRenderError("could not start a new page")
+            _paint_sheet(_Page(painter, device), sheet, print_date, index + 1, len(sheets))
     finally:
-        for _ in range(before - sys.getrefcount(None)):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+        painter.end()
 
 
 class _Page:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.reports.errors import ReportError
 from tracker.storage import queries
 from tracker.storage.errors import StorageError
 from tracker.ui.context import AppContext
@@ -122,7 +123,7 @@ class LazyChart(QWidget):
             return
         try:
             self.save_to(with_suffix_for_filter(path, chosen_filter))
-        except (OSError, ValueError) as error:
+        except (OSError, ReportError) as error:
             self.context.report_error(self, f"Cannot save the chart: {error}")
 
     def default_file_name(self) -> str:
@@ -136,6 +137,7 @@ class PatientChartView(LazyChart):
         super().__init__(context, "Counts over time", parent)
         self.setObjectName("patientChartView")
         self.patient_id: int | None = None
+        self._file_name = "counts.png"
 
     def show_patient(self, patient_id: int | None) -> None:
         self.patient_id = patient_id
@@ -150,16 +152,22 @@ class PatientChartView(LazyChart):
         patient = queries.get_patient(store, self.patient_id)
         labs = queries.labs_of(store, self.patient_id)
         events = queries.events_of(store, self.patient_id)
-        starts = [
-            cycle.actual_start
-            for course in queries.courses_of(store, self.patient_id)
-            for cycle in queries.cycles_of(store, course.id)
-        ]
+        # Cycle lines are numbered C1, C2 ... so they come from one course: the current one.
+        course = queries.current_course(store, self.patient_id)
+        starts = (
+            [cycle.actual_start for cycle in queries.cycles_of(store, course.id)] if course else []
+        )
         charts.patient_chart(figure, labs, starts, events, charts.DEFAULT_THRESHOLDS)
-        self._file_name = f"counts-{patient.mrn}.png"
+        self._file_name = f"counts-{_safe_file_part(patient.mrn)}.png"
         if not labs:
             return "No counts recorded yet"
         return ""
 
     def default_file_name(self) -> str:
-        return getattr(self, "_file_name", "counts.png")
+        return self._file_name
+
+
+def _safe_file_part(text: str) -> str:
+    return "".join(
+        character if character.isalnum() or character in "-_" else "_" for character in text
+    )

@@ -17,6 +17,7 @@ from tests.ui.patient_fixtures import (
     seed_rich_course,
 )
 from tracker.storage import queries
+from tracker.storage.operations import courses
 from tracker.ui.course_dialogs import NextCycleDialog, ReduceDoseDialog, StartCourseDialog
 
 # Popup menus ask the window system to raise them and grab the keyboard; offscreen cannot.
@@ -253,3 +254,67 @@ def test_start_course_without_renal_data_says_what_is_missing(qtbot, store, cont
     )
     assert dialog.len_combo.currentText() == "25 mg"
     dialog.reject()
+
+
+@popup_menus
+def test_keyboard_reaches_a_day_and_records_a_dose(qtbot, store, context, messages):
+    seeded = seed_course(store, days_ago=2)
+    view = make_view(qtbot, context, seeded.patient_id)
+    view.calendar.setFocus()
+    qtbot.keyClick(view.calendar, Qt.Key.Key_Right)  # the first arrow lands on today
+    qtbot.keyClick(view.calendar, Qt.Key.Key_Left)
+    qtbot.keyClick(view.calendar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.dose_menu is not None and view.dose_menu.isVisible())
+    yesterday = store.today() - timedelta(days=1)
+    assert view.dose_menu.title() == "" and yesterday.strftime("%d %b %Y") in (
+        view.dose_menu.actions()[0].text()
+    )
+    choose(qtbot, view.dose_menu, "dexamethasone-taken")
+    [record] = queries.dose_records_of(store, seeded.course_id)
+    assert (record.date, record.drug, record.status, record.dose_mg) == (
+        yesterday,
+        "dexamethasone",
+        "taken",
+        40,
+    )
+
+
+@popup_menus
+def test_future_days_and_unstarted_cycles_cannot_be_recorded(qtbot, store, context):
+    seeded = seed_course(store, days_ago=5)
+    view = make_view(qtbot, context, seeded.patient_id)
+
+    def choices(menu) -> list[str]:
+        return [action.text() for action in menu.actions() if not action.isSeparator()]
+
+    def enabled(menu) -> list[str]:
+        return [a.text() for a in menu.actions() if a.isEnabled() and not a.isSeparator()]
+
+    tomorrow = click_day(qtbot, view, store.today() + timedelta(days=1))
+    assert "A future day: record doses on or after the day" in choices(tomorrow)
+    assert "Missed" in choices(tomorrow) and enabled(tomorrow) == []
+    tomorrow.close()
+    planned = click_day(qtbot, view, seeded.start + timedelta(days=29))
+    assert choices(planned) == ["Cycle 2 has not started yet"] and enabled(planned) == []
+    planned.close()
+
+
+def test_an_earlier_course_can_be_chosen_after_a_new_one_starts(qtbot, store, context, messages):
+    seeded = seed_course(store, days_ago=40)
+    first_end = store.today() - timedelta(days=12)
+    courses.end_course(store, seeded.course_id, first_end, "toxicity")
+    second_start = store.today() - timedelta(days=5)
+    second_id = courses.start_course(store, seeded.patient_id, second_start, len_level=1)
+    view = make_view(qtbot, context, seeded.patient_id)
+    assert not view.course_combo.isHidden() and view.course_combo.count() == 2
+    assert view.course.id == second_id
+    assert view.calendar.cell(1, 1).planned.date == second_start
+    assert view.calendar.cell(1, 1).planned.lenalidomide_mg == 20
+
+    view.course_combo.setCurrentIndex(view.course_combo.findData(seeded.course_id))
+    view.course_combo.activated.emit(view.course_combo.currentIndex())
+    assert view.course.id == seeded.course_id
+    assert view.calendar.cell(1, 1).planned.date == seeded.start
+    assert view.calendar.cycle_count == 1
+    assert f"Course ended {first_end:%d %b %Y} (toxicity)" in view.header.text()
+    assert not view.actions.next_cycle.isEnabled() and not view.actions.start_course.isEnabled()

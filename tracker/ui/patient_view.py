@@ -302,6 +302,8 @@ class PatientView(QWidget):
         elif not drugs:
             menu.addAction("Rest day: no dose planned").setEnabled(False)
         future = day.date > self.context.store.today()
+        if future and drugs:
+            menu.addAction("A future day: record doses on or after the day").setEnabled(False)
         for drug in drugs:
             mg = day.lenalidomide_mg if drug == LENALIDOMIDE else day.dexamethasone_mg
             dose = f" {format_mg(mg)} mg" if mg else ""
@@ -311,8 +313,8 @@ class PatientView(QWidget):
                 action.setObjectName(f"{drug}-{status}")
                 action.setCheckable(True)
                 action.setChecked(cell.status(drug) == status)
-                # Only a hold can be decided ahead; taken or missed are facts of the past.
-                action.setEnabled(status == "held" or not future)
+                # Dose records are facts of a day that has come, holds included.
+                action.setEnabled(not future)
                 action.triggered.connect(
                     lambda _checked=False, d=(drug,), s=status: self._record(day.date, d, s)
                 )

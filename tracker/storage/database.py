@@ -17,6 +17,7 @@ from platformdirs import user_data_path
 from sqlite_utils import Database
 
 from tracker.storage.errors import (
+    DatabaseBusyError,
     DatabaseTooNewError,
     NotADatabaseError,
     StorageError,
@@ -78,10 +79,29 @@ class Store:
         """One atomic change; nested calls join the outer transaction (as savepoints)."""
         if self._closed:
             raise StorageError(f"the database {self.path} is closed")
+        connection = self.db.conn
+        outermost = not connection.in_transaction
         self._depth += 1
         try:
-            with self.db.atomic():
-                yield self.db
+            if outermost:
+                # IMMEDIATE takes the write lock up front, so a second writer waits out the
+                # busy timeout instead of failing when its read turns into a write.
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as error:
+                    raise DatabaseBusyError(
+                        f"the database {self.path} is busy in another program ({error}); "
+                        "try again in a moment"
+                    ) from error
+            try:
+                with self.db.atomic():
+                    yield self.db
+            except BaseException:
+                if outermost and connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            if outermost:
+                connection.execute("COMMIT")
         finally:
             self._depth -= 1
         if self._depth == 0:

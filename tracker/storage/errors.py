@@ -19,3 +19,7 @@ class DatabaseTooNewError(StorageError):
 
 class NotFoundError(ValidationError):
     """An unknown MRN, id or cycle number."""
+
+
+class DatabaseBusyError(StorageError):
+    """Another program held the write lock for longer than the busy timeout."""

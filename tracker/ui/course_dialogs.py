@@ -23,7 +23,13 @@ from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import responses as response_operations
 from tracker.ui.context import AppContext
 from tracker.ui.patient_header import age_on
-from tracker.ui.record_dialog import InputProblem, RecordDialog, date_edit, date_of
+from tracker.ui.record_dialog import (
+    InputProblem,
+    RecordDialog,
+    WrappedLabel,
+    date_edit,
+    date_of,
+)
 
 if TYPE_CHECKING:
     from tracker.storage.records import Course, Cycle, Patient
@@ -117,7 +123,7 @@ def _suggest(regimen: Regimen, dose: renal.RenalDose, basis: str) -> RenalSugges
     except DomainError:
         return RenalSuggestion(f"{basis}: label start {dose.text}; not a rung of this regimen.")
     return RenalSuggestion(
-        f"{basis}: label start {dose.text}. Suggested below; change it if you decide otherwise.",
+        f"{basis}: label start {dose.text}. Preselected below; change it if you decide otherwise.",
         band=dose.band,
         len_level=level,
         every_days=dose.every_days,
@@ -145,22 +151,19 @@ class StartCourseDialog(RecordDialog):
         self.schedule_combo = QComboBox(objectName="lenalidomideScheduleCombo")
         self.schedule_combo.addItem("once daily", 1)
         self.schedule_combo.addItem("every 48 hours", 2)
-        self.renal_label = QLabel(objectName="renalSuggestion")
-        self.renal_label.setWordWrap(True)
+        self.renal_label = WrappedLabel(objectName="renalSuggestion")
         self.dex_combo = _dose_combo(self.regimen, DEXAMETHASONE, "dexamethasoneDoseCombo")
-        self.dex_hint = QLabel(objectName="dexamethasoneHint")
-        self.dex_hint.setWordWrap(True)
+        self.dex_hint = WrappedLabel(objectName="dexamethasoneHint")
         self.prophylaxis_combo = QComboBox(objectName="thromboprophylaxisCombo")
         self.prophylaxis_combo.addItems(THROMBOPROPHYLAXIS)
-        prophylaxis_hint = QLabel(
+        prophylaxis_hint = WrappedLabel(
             "IMWG: aspirin for 0-1 VTE risk factors; LMWH for 2 or more, or with "
             "high-dose dexamethasone."
         )
-        prophylaxis_hint.setWordWrap(True)
         self.form.addRow("&Start date", self.start_edit)
+        self.form.addRow("Renal function", self.renal_label)
         self.form.addRow("&Lenalidomide", self.len_combo)
         self.form.addRow("Sc&hedule", self.schedule_combo)
-        self.form.addRow("", self.renal_label)
         self.form.addRow("&Dexamethasone", self.dex_combo)
         self.form.addRow("", self.dex_hint)
         self.form.addRow("&Thromboprophylaxis", self.prophylaxis_combo)

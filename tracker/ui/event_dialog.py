@@ -21,6 +21,7 @@ from tracker.ui.context import AppContext
 from tracker.ui.record_dialog import (
     InputProblem,
     RecordDialog,
+    WrappedLabel,
     date_edit,
     date_of,
     set_date,
@@ -94,9 +95,8 @@ class EventDialog(RecordDialog):
         self.version_label = QLabel(
             event.ctcae_version if event else grading.CTCAE_VERSION, objectName="ctcaeVersion"
         )
-        self.definition_label = QLabel(objectName="definitionHelp")
-        self.definition_label.setWordWrap(True)
-        self.definition_label.setStyleSheet("QLabel { color: palette(dark); }")
+        self.definition_label = WrappedLabel(objectName="definitionHelp")
+        self.definition_label.setStyleSheet("QLabel { color: #444444; }")
         self.onset_edit = date_edit(onset or self.today(), "onsetDateEdit")
         self.resolved_check = QCheckBox("Resolved on", objectName="resolvedCheck")
         self.resolution_edit = date_edit(self.today(), "resolutionDateEdit")

@@ -34,7 +34,14 @@ from tracker.storage.operations import doses as dose_operations
 from tracker.storage.operations import events as event_operations
 from tracker.storage.operations import labs as lab_operations
 from tracker.ui.context import AppContext
-from tracker.ui.record_dialog import InputProblem, RecordDialog, date_edit, date_of, parse_number
+from tracker.ui.record_dialog import (
+    InputProblem,
+    RecordDialog,
+    WrappedLabel,
+    date_edit,
+    date_of,
+    parse_number,
+)
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
@@ -253,8 +260,7 @@ class LabsDialog(RecordDialog):
             "Dose advice (US label) — decision support", objectName="adviceBox"
         )
         advice_layout = QVBoxLayout(self.advice_box)
-        self.advice_label = QLabel(objectName="adviceLabel")
-        self.advice_label.setWordWrap(True)
+        self.advice_label = WrappedLabel(objectName="adviceLabel")
         self.accept_hold_check = QCheckBox(objectName="acceptHoldCheck")
         self.accept_resume_check = QCheckBox(objectName="acceptResumeCheck")
         advice_layout.addWidget(self.advice_label)
@@ -351,10 +357,6 @@ class LabsDialog(RecordDialog):
                 )
                 self.accept_resume_check.show()
         self.advice_label.setText(text)
-        # A wrapped label only reports its height for a width once the layout has one.
-        self.advice_label.setMinimumHeight(
-            self.advice_label.heightForWidth(max(self.advice_label.width(), 500))
-        )
 
     def _counts_or_none(self) -> tuple[float | None, float | None]:
         """The typed counts in x10^9/L (None where empty or unreadable)."""

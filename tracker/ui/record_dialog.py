@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -80,6 +81,32 @@ def set_date(edit: QDateEdit, value: date) -> None:
     edit.setDate(QDate(value.year, value.month, value.day))
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label exactly as tall as its text at the width it was given.
+
+    Form layouts size a wrapped label from a guessed width, which leaves gaps or clips text;
+    fixing the height to the real width's need after each resize avoids both.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, **kwargs: Any) -> None:
+        super().__init__(text, parent, **kwargs)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def _fit(self) -> None:
+        height = self.heightForWidth(self.width())
+        if height > 0 and height != self.height():
+            self.setFixedHeight(height)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
 class RecordDialog(QDialog):
     """A form plus Save/Cancel; subclasses fill ``form`` and implement ``submit``."""
 
@@ -89,8 +116,7 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.intro = QLabel(objectName="dialogIntro")
-        self.intro.setWordWrap(True)
+        self.intro = WrappedLabel(objectName="dialogIntro")
         self.intro.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

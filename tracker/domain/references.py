@@ -32,6 +32,7 @@ class ReferenceArm:
     patients: int
     percent: Mapping[str, float]
     confirmed: bool
+    grading: str = ""
 
     def rate(self, event_type: str) -> float | None:
         """The proportion (0..1) with a grade 3-4 ``event_type`` event, None if not reported."""
@@ -79,6 +80,7 @@ def _arm_from_data(trial: dict, name: str, data: dict) -> ReferenceArm:
         patients=patients,
         percent=percent,
         confirmed=trial.get("status") == CONFIRMED,
+        grading=trial.get("grading", ""),
     )
 
 

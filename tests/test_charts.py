@@ -232,3 +232,12 @@ def test_charts_never_load_pyplot():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_cohort_chart_never_ticks_above_100_percent():
+    stats = cohort_statistics([CohortPatient(1, date(2025, 5, 1), 2, {"vte": 3})])
+    figure = Figure()
+    charts.cohort_chart(figure, stats, [LEN_ARM])
+    [axes] = figure.axes
+    assert axes.get_ylim()[1] > 100
+    assert max(axes.get_yticks()) == 100

@@ -314,6 +314,8 @@ def cohort_chart(
     axes.set_xticks(positions, [_tick_label(stats, kind) for kind in COHORT_EVENT_TYPES])
     axes.set_ylabel("Patients with a grade 3-4 event (%)")
     axes.set_ylim(0, max([*tops, 10.0]) * 1.2)
+    # Headroom above 100% is for the labels only: no tick promises a rate above 100%.
+    axes.set_yticks([tick for tick in axes.get_yticks() if 0 <= tick <= 100])
     axes.grid(axis="y", alpha=0.3)
     # A figure legend above the axes can never cover a bar, however tall.
     figure.legend(

@@ -33,6 +33,12 @@ def activate(qtbot, widget) -> None:
     qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
 
 
+def show_loaded(qtbot, window) -> None:
+    """Show the main window and wait for the Today screen to read its rows."""
+    window.show()
+    qtbot.waitUntil(lambda: not window.today_view.loading, timeout=5000)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> AppSettings:
     return AppSettings.in_file(tmp_path / "settings.ini")

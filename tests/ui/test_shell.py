@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from tests.ui.conftest import FIXED_TODAY, activate
+from tests.ui.conftest import FIXED_TODAY, activate, show_loaded
 from tracker.storage import queries
 from tracker.storage.database import open_database
 from tracker.storage.operations.patients import add_patient
@@ -260,7 +260,7 @@ def test_a_refused_start_up_database_leaves_the_window_usable(qtbot, settings, t
     assert not context.has_store and window.windowTitle() == "Rd Cycle Tracker"
     assert not window.commands.new_patient.isEnabled()
     assert window.commands.open_database.isEnabled()
-    window.show()
+    show_loaded(qtbot, window)
     assert window.today_view.summary.text() == "No database is open."
 
 
@@ -342,17 +342,20 @@ def test_gui_command_opens_the_database_given(qtbot, tmp_path, monkeypatch):
             seen["path"] = window.context.store.path
             seen["patients"] = queries.count_patients(window.context.store)
             timer.stop()
+            qtbot.addWidget(window)  # deleted with the test, like every other window
             window.close()
-            window.deleteLater()
 
     timer = QTimer()
     timer.timeout.connect(look_and_quit)
     timer.start(20)
-    QTimer.singleShot(10_000, QApplication.quit)  # never hang the test run
+    give_up = QTimer(singleShot=True, interval=10_000)  # never hang the test run
+    give_up.timeout.connect(QApplication.quit)
+    give_up.start()
     try:
         assert main(["gui", "--db", str(database)]) == 0
     finally:
         timer.stop()
+        give_up.stop()
         for handler in list(app_module.log.handlers):
             app_module.log.removeHandler(handler)
             handler.close()

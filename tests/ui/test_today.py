@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.ui.conftest import FIXED_TODAY
+from tests.ui.conftest import FIXED_TODAY, show_loaded
 from tracker.storage.operations.courses import change_dose_level, start_course
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.events import log_event
@@ -61,7 +61,7 @@ def clinic(store):
 
 
 def test_today_lists_each_active_patient_with_cycle_day_and_doses(qtbot, window, clinic):
-    window.show()
+    show_loaded(qtbot, window)
     view = window.today_view
     assert window.stack.currentWidget() is view
     rows = table_rows(view)
@@ -84,8 +84,8 @@ def test_today_lists_each_active_patient_with_cycle_day_and_doses(qtbot, window,
     assert "1 with lenalidomide held" in view.summary.text()
 
 
-def test_held_lenalidomide_and_open_grade_4_event_show_hold_advice(window, clinic):
-    window.show()
+def test_held_lenalidomide_and_open_grade_4_event_show_hold_advice(qtbot, window, clinic):
+    show_loaded(qtbot, window)
     held = table_rows(window.today_view)["T-HLD"]
     assert held["Cycle"] == "C1 D6"
     assert held["Lenalidomide"] == "held"
@@ -99,17 +99,17 @@ def test_held_lenalidomide_and_open_grade_4_event_show_hold_advice(window, clini
     assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
-def test_an_open_event_without_a_hold_suggests_considering_one(window, store, clinic):
+def test_an_open_event_without_a_hold_suggests_considering_one(qtbot, window, store, clinic):
     patient_id, course_id = clinic["day11"]
     log_event(store, patient_id, "thrombocytopenia", 3, FIXED_TODAY, course_id=course_id)
-    window.show()
+    show_loaded(qtbot, window)
     row = table_rows(window.today_view)["T-011"]
     assert row["Hold advice"] == "Open grade 3 event: consider holding lenalidomide"
     assert row["Grade 3-4 events"] == "Thrombocytopenia G3 since 02 Mar"
 
 
-def test_today_refreshes_after_a_change(window, context, clinic):
-    window.show()
+def test_today_refreshes_after_a_change(qtbot, window, context, clinic):
+    show_loaded(qtbot, window)
     _, course_id = clinic["day11"]
     assert table_rows(window.today_view)["T-011"]["Lenalidomide"] == "25 mg"
     context.run(change_dose_level, course_id, "lenalidomide", 3, FIXED_TODAY, reason="rash")
@@ -117,7 +117,7 @@ def test_today_refreshes_after_a_change(window, context, clinic):
 
 
 def test_columns_sort_by_header_click(qtbot, window, clinic):
-    window.show()
+    show_loaded(qtbot, window)
     view = window.today_view
     header = view.table.horizontalHeader()
     cycle = HEADERS.index("Cycle")
@@ -130,7 +130,7 @@ def test_columns_sort_by_header_click(qtbot, window, clinic):
 
 
 def test_double_click_opens_that_patient(qtbot, window, clinic):
-    window.show()
+    show_loaded(qtbot, window)
     view = window.today_view
     row = list(table_rows(view)).index("T-028")
     index = view.table.model().index(row, 1)
@@ -143,8 +143,8 @@ def test_double_click_opens_that_patient(qtbot, window, clinic):
     assert window.stack.currentWidget() is view
 
 
-def test_an_empty_database_says_so(window):
-    window.show()
+def test_an_empty_database_says_so(qtbot, window):
+    show_loaded(qtbot, window)
     assert window.today_view.table.model().rowCount() == 0
     assert window.today_view.summary.text().startswith("No patient is on an active course")
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tracker.storage.database import default_database_path
 from tracker.ui import database_actions
@@ -20,6 +21,7 @@ from tracker.ui.settings import APPLICATION, ORGANIZATION, AppSettings
 
 LOG_NAME = "tracker"
 log = logging.getLogger(LOG_NAME)
+_EXPOSE_POLL_MS = 10
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
@@ -79,16 +81,61 @@ def startup_database(cli_path: Path | None, settings: AppSettings) -> tuple[Path
     return default_database_path(), None
 
 
-def open_at_start(window: MainWindow, path: Path) -> bool:
+def open_at_start(
+    window: MainWindow, path: Path, *, clock: Callable[[], date] = date.today
+) -> bool:
     """Open (creating if new) the start-up database; a refused file leaves no database open."""
-    store, message = database_actions.try_open(path, staff=window.staff_initials)
+    store, message = database_actions.try_open(path, staff=window.staff_initials, clock=clock)
+    window.today_view.no_database_text = "No database is open."
     if store is None:
         window.context.report_error(
             window, f"{message}\n\nUse File > Open database… or File > New database…."
         )
+        window.today_view.reload()
         return False
     window.context.replace_store(store)
     return True
+
+
+def call_when_exposed(widget: QWidget, call: Callable[[], None]) -> None:
+    """Run ``call`` once ``widget``'s window is on screen (and so painted once)."""
+
+    def attempt() -> None:
+        handle = widget.windowHandle()
+        if handle is not None and not handle.isExposed() and widget.isVisible():
+            QTimer.singleShot(_EXPOSE_POLL_MS, attempt)
+            return
+        # One more turn of the event loop, so the first paint reaches the screen first.
+        QTimer.singleShot(0, call)
+
+    QTimer.singleShot(0, attempt)
+
+
+def launch(
+    db_path: Path | None,
+    settings: AppSettings,
+    *,
+    ask_staff: bool = True,
+    clock: Callable[[], date] = date.today,
+) -> MainWindow:
+    """Show the main window at once, then open the database into it.
+
+    Opening checks the whole file (seconds for a large clinic), so the window comes first and
+    says what it is doing; the staff prompt follows once the database is open.
+    """
+    window = MainWindow(AppContext(), settings)
+    path, note = startup_database(db_path, settings)
+    window.today_view.no_database_text = f"Opening {path}…"
+    window.show()
+
+    def open_database() -> None:
+        if open_at_start(window, path, clock=clock) and note:
+            window.statusBar().showMessage(note, 15000)
+        if ask_staff:
+            QTimer.singleShot(0, window.ask_staff_initials_once)
+
+    call_when_exposed(window, open_database)
+    return window
 
 
 def run_app(db_path: Path | None = None) -> int:
@@ -104,12 +151,7 @@ def run_app(db_path: Path | None = None) -> int:
         lambda message: show_error(QApplication.activeWindow(), message, "Unexpected error"),
         log_path,
     )
-    window = MainWindow(AppContext(), AppSettings())
-    path, note = startup_database(db_path, window.settings)
-    window.show()
-    if open_at_start(window, path) and note:
-        window.statusBar().showMessage(note, 15000)
-    QTimer.singleShot(0, window.ask_staff_initials_once)
+    window = launch(db_path, AppSettings())
     code = app.exec()
     if window.context.has_store:
         window.context.store.close()

@@ -7,6 +7,7 @@ open; nothing here ever swaps the store before the new one has opened cleanly.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -29,10 +30,12 @@ def backups_available() -> bool:
     return storage_backup is not None
 
 
-def try_open(path: Path, *, staff: str | None) -> tuple[Store | None, str | None]:
+def try_open(
+    path: Path, *, staff: str | None, clock: Callable[[], date] = date.today
+) -> tuple[Store | None, str | None]:
     """(store, None) or (None, message fit for a dialog). Never raises for a bad file."""
     try:
-        return open_database(path, staff=staff), None
+        return open_database(path, staff=staff, clock=clock), None
     except StorageError as error:
         return None, str(error)
     except (sqlite3.Error, OSError) as error:

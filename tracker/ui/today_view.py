@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
@@ -39,6 +40,7 @@ from tracker.ui.context import AppContext
 from tracker.ui.reads import read
 
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_EXPOSE_POLL_MS = 10
 
 _ATTENTION_BACKGROUND = QColor("#fff1d6")
 _EVENT_FOREGROUND = QColor("#a61b1b")
@@ -272,6 +274,9 @@ class TodayView(QWidget):
         self.setObjectName("todayView")
         self._context = context
         self._stale = True
+        self._load_scheduled = False
+        # What the screen says while no store is open; the start-up sequence sets "Opening …".
+        self.no_database_text = "No database is open."
         self.shown_date: date | None = None
 
         self.title = QLabel(objectName="todayTitle")
@@ -376,7 +381,7 @@ class TodayView(QWidget):
         if not self._context.has_store:
             self.model.set_rows([])
             self.title.setText("Today")
-            self.summary.setText("No database is open.")
+            self.summary.setText(self.no_database_text)
             self._stale = False
             return
         store = self._context.store
@@ -409,10 +414,28 @@ class TodayView(QWidget):
         if self.isVisible():
             self.reload()
 
+    @property
+    def loading(self) -> bool:
+        """True from the moment the screen is shown stale until its rows are in."""
+        return self._load_scheduled
+
     def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and not self._load_scheduled:
+            # Read after the window is on screen: with thousands of patients on treatment the
+            # read takes a noticeable moment, and an empty window that fills beats no window.
+            self._load_scheduled = True
+            self.summary.setText("Loading today's patients…")
+            QTimer.singleShot(0, self._load_when_exposed)
+
+    def _load_when_exposed(self) -> None:
+        handle = self.window().windowHandle()
+        if handle is not None and not handle.isExposed() and self.isVisible():
+            QTimer.singleShot(_EXPOSE_POLL_MS, self._load_when_exposed)
+            return
+        self._load_scheduled = False
         if self._stale:
             self.reload()
-        super().showEvent(event)
 
     # --- opening a patient ----------------------------------------------------------------
 

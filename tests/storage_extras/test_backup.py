@@ -62,6 +62,11 @@ def test_backup_refuses_to_overwrite_unless_told(database, tmp_path):
     assert patient_mrns(existing) == ORIGINAL
 
 
+def test_backup_into_a_folder_is_refused(database, tmp_path):
+    with pytest.raises(StorageError, match="is a folder"):
+        backup_database(database, tmp_path, overwrite=True)
+
+
 def test_backup_of_a_file_that_is_not_sqlite_is_refused(tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not a database")

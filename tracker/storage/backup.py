@@ -147,6 +147,8 @@ def backup_database(
 ) -> Path:
     """Copy the database at ``source`` to ``destination``; refuse to replace a file unless told."""
     source, destination = Path(source), Path(destination)
+    if destination.is_dir():
+        raise StorageError(f"{destination} is a folder; name the backup file to write")
     if destination.exists() and not overwrite:
         raise StorageError(f"{destination} already exists (use --force to replace it)")
     if destination.exists() and destination.resolve() == source.resolve():

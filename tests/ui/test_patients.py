@@ -124,21 +124,21 @@ def test_live_cockcroft_gault_and_starting_dose(qtbot, context):
     assert "needs creatinine" in dialog.crcl_label.text()
     qtbot.keyClicks(dialog.creatinine_edit, "1.0")
     # (140 - 70) x 72 / (72 x 1.0) = 70 mL/min
-    assert "70 mL/min" in dialog.crcl_label.text()
+    assert "70.0 mL/min" in dialog.crcl_label.text()
     assert "25 mg" in dialog.renal_dose_label.text()
 
     dialog.creatinine_edit.clear()
     qtbot.keyClicks(dialog.creatinine_edit, "2")
-    assert "35 mL/min" in dialog.crcl_label.text()
+    assert "35.0 mL/min" in dialog.crcl_label.text()
     assert "10 mg" in dialog.renal_dose_label.text()
 
     dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("F"))
-    assert "30 mL/min" in dialog.crcl_label.text()  # 35 x 0.85 = 29.75
+    assert "29.8 mL/min" in dialog.crcl_label.text()  # 35 x 0.85 = 29.75
 
     dialog.creatinine_edit.clear()
     qtbot.keyClicks(dialog.creatinine_edit, "176.8")
     dialog.creatinine_unit_combo.setCurrentIndex(dialog.creatinine_unit_combo.findData("umol/L"))
-    assert "30 mL/min" in dialog.crcl_label.text()  # 176.8 umol/L = 2.0 mg/dL
+    assert "29.8 mL/min" in dialog.crcl_label.text()  # 176.8 umol/L = 2.0 mg/dL
     assert "15 mg" in dialog.renal_dose_label.text() and "48" in dialog.renal_dose_label.text()
 
     qtbot.mouseClick(dialog.dialysis_check, Qt.MouseButton.LeftButton)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
 from tests.ui.conftest import FIXED_TODAY, show_loaded
 from tracker.storage.operations.courses import change_dose_level, start_course
@@ -90,12 +91,16 @@ def test_held_lenalidomide_and_open_grade_4_event_show_hold_advice(qtbot, window
     assert held["Cycle"] == "C1 D6"
     assert held["Lenalidomide"] == "held"
     assert held["Grade 3-4 events"] == "Neutropenia G4 since 28 Feb"
-    assert held["Hold advice"].startswith("Lenalidomide held; open grade 4 event")
+    assert held["Hold advice"] == "Held; grade 4 open: restart one level lower once grade 2 or less"
 
     model = window.today_view.table.model()
     row = list(table_rows(window.today_view)).index("T-HLD")
     tooltip = model.index(row, HEADERS.index("Hold advice")).data(Qt.ItemDataRole.ToolTipRole)
     assert "Decision support only" in tooltip
+    events_tip = model.index(row, HEADERS.index("Grade 3-4 events")).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert "grade 4 (CTCAE v5.0), since 28 Feb 2026" in events_tip
     assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
@@ -104,7 +109,7 @@ def test_an_open_event_without_a_hold_suggests_considering_one(qtbot, window, st
     log_event(store, patient_id, "thrombocytopenia", 3, FIXED_TODAY, course_id=course_id)
     show_loaded(qtbot, window)
     row = table_rows(window.today_view)["T-011"]
-    assert row["Hold advice"] == "Open grade 3 event: consider holding lenalidomide"
+    assert row["Hold advice"] == "Grade 3 open: consider holding lenalidomide"
     assert row["Grade 3-4 events"] == "Thrombocytopenia G3 since 02 Mar"
 
 
@@ -114,6 +119,10 @@ def test_today_refreshes_after_a_change(qtbot, window, context, clinic):
     assert table_rows(window.today_view)["T-011"]["Lenalidomide"] == "25 mg"
     context.run(change_dose_level, course_id, "lenalidomide", 3, FIXED_TODAY, reason="rash")
     assert table_rows(window.today_view)["T-011"]["Lenalidomide"] == "10 mg"
+    context.run(record_dose, course_id, FIXED_TODAY, "lenalidomide", "held")
+    row = table_rows(window.today_view)["T-011"]
+    assert row["Lenalidomide"] == "held"
+    assert row["Hold advice"] == "Held: check counts before restarting"
 
 
 def test_columns_sort_by_header_click(qtbot, window, clinic):
@@ -153,8 +162,45 @@ def test_today_model_passes_qt_model_checks(qtmodeltester, store, clinic):
     from tracker.storage import queries
 
     model = TodayModel()
-    model.set_rows(queries.today_rows(store, FIXED_TODAY))
+    model.set_rows(queries.today_rows(store, FIXED_TODAY), FIXED_TODAY)
     qtmodeltester.check(model)
     model.sort(HEADERS.index("Hold advice"), Qt.SortOrder.AscendingOrder)
     assert model.index(0, 0).data() == "T-HLD"
     qtmodeltester.check(model)
+
+
+def test_week_sheets_save_as_one_pdf_page_per_patient(qtbot, window, clinic, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    target = tmp_path / "week.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "PDF files (*.pdf)")
+    )
+    show_loaded(qtbot, window)
+    button = window.today_view.findChild(QToolButton, "saveSheetsButton")
+    assert button.isEnabled() and button.text() == "Save as PDF…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    # The PDF text separates words with tabs as often as spaces.
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(target).pages]
+    names = ["Adams, Day Eleven", "Baker, Rest Day", "Clark, Reduced", "Davis, On Hold"]
+    assert len(pages) == len(names)
+    for name in names:
+        assert sum(name in text for text in pages) == 1
+    assert not any("Evans" in text or "Fisher" in text for text in pages)
+
+
+def test_week_sheets_preview_opens_a_print_preview(qtbot, window, clinic):
+    seen = []
+
+    def close_preview():
+        preview = QApplication.activeModalWidget()
+        seen.append(preview.objectName())
+        preview.reject()
+
+    show_loaded(qtbot, window)
+    QTimer.singleShot(0, close_preview)
+    qtbot.mouseClick(
+        window.today_view.findChild(QToolButton, "previewSheetsButton"), Qt.MouseButton.LeftButton
+    )
+    assert seen == ["sheetPreviewDialog"]

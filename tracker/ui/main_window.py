@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.commands = MainActions.create(self)
         self.toolbar = self.commands.install(self)
 
-        self.today_view = TodayView(context, self)
+        self.today_view = TodayView(context, self, settings=settings)
         self.patients_view = PatientsView(context, self)
         self.patient_view: QWidget | None = None
         self._return_to: QWidget = self.today_view

@@ -106,7 +106,7 @@ class PatientDialog(QDialog):
             self.sex_combo.addItem(label, value)
 
         self.weight_edit = QLineEdit(objectName="weightEdit")
-        self.weight_edit.setPlaceholderText("kg (actual body weight)")
+        self.weight_edit.setPlaceholderText("actual body weight")
 
         self.creatinine_edit = QLineEdit(objectName="creatinineEdit")
         self.creatinine_edit.setPlaceholderText("serum creatinine")
@@ -116,6 +116,9 @@ class PatientDialog(QDialog):
         creatinine_row = QHBoxLayout()
         creatinine_row.addWidget(self.creatinine_edit, 1)
         creatinine_row.addWidget(self.creatinine_unit_combo)
+        weight_row = QHBoxLayout()
+        weight_row.addWidget(self.weight_edit, 1)
+        weight_row.addWidget(QLabel("kg"))
 
         self.dialysis_check = QCheckBox("On dialysis", objectName="dialysisCheck")
         self.reproductive_check = QCheckBox(
@@ -130,8 +133,9 @@ class PatientDialog(QDialog):
         form.addRow("N&ame", self.name_edit)
         form.addRow("&Date of birth", self.dob_edit)
         form.addRow("&Sex", self.sex_combo)
-        form.addRow("&Weight", self.weight_edit)
-        form.addRow("&Creatinine", creatinine_row)
+        # A row holding a layout gets no buddy label by itself, so the shortcut needs one.
+        form.addRow(_buddy_label("&Weight", self.weight_edit), weight_row)
+        form.addRow(_buddy_label("&Creatinine", self.creatinine_edit), creatinine_row)
         form.addRow("", self.dialysis_check)
         form.addRow("", self.reproductive_check)
         form.addRow("N&otes", self.notes_edit)
@@ -267,7 +271,8 @@ class PatientDialog(QDialog):
             dose = renal.renal_starting_dose(crcl, dialysis)
         except DomainError as error:
             return f"Creatinine clearance: {error}", ""
-        return (f"Creatinine clearance {crcl:.0f} mL/min (age {age}).", _dose_line(dose))
+        # One decimal: rounding 29.6 up to "30" would contradict a "< 30 mL/min" band.
+        return (f"Creatinine clearance {crcl:.1f} mL/min (age {age}).", _dose_line(dose))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -310,6 +315,12 @@ def _stored_value(patient: Patient, key: str) -> Any:
     if key == "creatinine_unit":
         return value or "mg/dL"
     return value
+
+
+def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 def _dose_line(dose: Any) -> str:

@@ -9,6 +9,7 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +39,7 @@ from tracker.storage import queries
 from tracker.storage.queries import TodayRow
 from tracker.ui.context import AppContext
 from tracker.ui.reads import read
+from tracker.ui.settings import AppSettings
 
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _EXPOSE_POLL_MS = 10
@@ -67,6 +69,7 @@ class TodayLine:
     labs_text: str
     labs_due: bool
     events_text: str
+    events_detail: str
     events_count: int
     advice: str
 
@@ -75,9 +78,23 @@ class TodayLine:
         return bool(self.advice) or self.labs_due
 
 
-def _event_text(event: Any) -> str:
-    name = event.term or _EVENT_NAMES.get(event.event_type, event.event_type.capitalize())
-    return f"{name} G{event.grade} since {event.onset_date:%d %b}"
+def _event_name(event: Any) -> str:
+    """The short name for the table; the full CTCAE term goes in the tooltip."""
+    return _EVENT_NAMES.get(event.event_type) or event.term or event.event_type
+
+
+def _short_date(day: date, on: date) -> str:
+    """'28 Feb', with the year only when it is not this year's."""
+    return f"{day:%d %b}" if day.year == on.year else f"{day:%d %b %Y}"
+
+
+def _event_text(event: Any, on: date) -> str:
+    return f"{_event_name(event)} G{event.grade} since {_short_date(event.onset_date, on)}"
+
+
+def _event_detail(event: Any) -> str:
+    term = event.term or _event_name(event)
+    return f"{term}, grade {event.grade} ({event.ctcae_version}), since {event.onset_date:%d %b %Y}"
 
 
 def _lenalidomide_text(row: TodayRow) -> str:
@@ -100,18 +117,15 @@ def hold_advice(row: TodayRow) -> str:
     """What to review before today's lenalidomide; '' when nothing is pending."""
     worst = max((event.grade for event in row.open_events), default=0)
     if row.lenalidomide_held and worst:
-        return (
-            f"Lenalidomide held; open grade {worst} event: restart one level lower "
-            "once grade 2 or less"
-        )
+        return f"Held; grade {worst} open: restart one level lower once grade 2 or less"
     if row.lenalidomide_held:
-        return "Lenalidomide held: check counts before restarting"
+        return "Held: check counts before restarting"
     if worst:
-        return f"Open grade {worst} event: consider holding lenalidomide"
+        return f"Grade {worst} open: consider holding lenalidomide"
     return ""
 
 
-def line_from(row: TodayRow) -> TodayLine:
+def line_from(row: TodayRow, on: date) -> TodayLine:
     if row.cycle_number is None:
         cycle_text, cycle_key = "between cycles", (0, 0)
     else:
@@ -120,9 +134,9 @@ def line_from(row: TodayRow) -> TodayLine:
     if row.labs_due:
         labs_text = "due"
         if row.last_count_date is not None:
-            labs_text += f" (last {row.last_count_date:%d %b})"
+            labs_text += f" (last {_short_date(row.last_count_date, on)})"
     elif row.last_count_date is not None:
-        labs_text = f"last {row.last_count_date:%d %b}"
+        labs_text = f"last {_short_date(row.last_count_date, on)}"
     else:
         labs_text = ""
     return TodayLine(
@@ -137,7 +151,8 @@ def line_from(row: TodayRow) -> TodayLine:
         dexamethasone_key=row.dexamethasone_mg,
         labs_text=labs_text,
         labs_due=row.labs_due,
-        events_text="; ".join(_event_text(event) for event in row.open_events),
+        events_text="; ".join(_event_text(event, on) for event in row.open_events),
+        events_detail="\n".join(_event_detail(event) for event in row.open_events),
         events_count=len(row.open_events),
         advice=hold_advice(row),
     )
@@ -176,9 +191,9 @@ class TodayModel(QAbstractTableModel):
         self._lines: list[TodayLine] = []
         self._sort: tuple[int, Qt.SortOrder] = (NAME_COLUMN, Qt.SortOrder.AscendingOrder)
 
-    def set_rows(self, rows: list[TodayRow]) -> None:
+    def set_rows(self, rows: list[TodayRow], on: date) -> None:
         self.beginResetModel()
-        self._lines = [line_from(row) for row in rows]
+        self._lines = [line_from(row, on) for row in rows]
         self._sort_lines()
         self.endResetModel()
 
@@ -202,7 +217,9 @@ class TodayModel(QAbstractTableModel):
             return line.patient_id
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == ADVICE_COLUMN and line.advice:
-                return f"{line.advice}. Decision support only; the clinician decides."
+                return f"{line.advice}.\nDecision support only; the clinician decides."
+            if column == EVENTS_COLUMN and line.events_detail:
+                return line.events_detail
             return COLUMNS[column].text(line) or None
         if role == Qt.ItemDataRole.BackgroundRole and line.advice:
             return QBrush(_ATTENTION_BACKGROUND)
@@ -258,21 +275,28 @@ class TodayModel(QAbstractTableModel):
         self._lines.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
 
+_SHEET_MODULES = ("tracker.ui.sheet_actions", "tracker.reports.sheet_load")
+
+
 def sheets_available() -> bool:
-    """True when this build can print the week's cycle sheets."""
-    return all(
-        importlib.util.find_spec(name) is not None
-        for name in ("tracker.ui.sheet_actions", "tracker.reports.sheet_model")
-    )
+    """True when this build can print the week's cycle sheets (checked without importing)."""
+    return all(importlib.util.find_spec(name) is not None for name in _SHEET_MODULES)
 
 
 class TodayView(QWidget):
     patient_activated = Signal(int)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        settings: AppSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("todayView")
         self._context = context
+        self._settings = settings if settings is not None else AppSettings()
         self._stale = True
         self._load_scheduled = False
         # What the screen says while no store is open; the start-up sequence sets "Opening …".
@@ -299,7 +323,7 @@ class TodayView(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 200, 80, 150, 110, 130, 220)):
+        for column, width in enumerate((105, 180, 75, 105, 110, 105, 220)):
             header.resizeSection(column, width)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
@@ -343,43 +367,38 @@ class TodayView(QWidget):
     def _week_sheets(self) -> list | None:
         if not self._context.has_store:
             return None
-        from tracker.reports.sheet_model import load_week_sheets
+        from tracker.reports.sheet_load import load_week_sheets
 
-        store = self._context.store
-        sheets = read(self._context, load_week_sheets, store.today(), parent=self)
-        if sheets is not None and not sheets:
-            self._context.report_error(
-                self, "No cycle starts this week: there are no sheets to print."
-            )
-            return None
-        return sheets
+        return read(self._context, load_week_sheets, self._context.store.today(), parent=self)
 
-    def print_week_sheets(self) -> None:
+    def print_week_sheets(self) -> bool:
         sheets = self._week_sheets()
-        if sheets:
-            from tracker.ui.sheet_actions import print_sheets
+        if sheets is None:
+            return False
+        from tracker.ui.sheet_actions import print_sheets
 
-            print_sheets(self, sheets)
+        return print_sheets(self, sheets, context=self._context)
 
     def preview_week_sheets(self) -> None:
         sheets = self._week_sheets()
-        if sheets:
+        if sheets is not None:
             from tracker.ui.sheet_actions import preview_sheets
 
-            preview_sheets(self, sheets)
+            preview_sheets(self, sheets, context=self._context)
 
-    def save_week_sheets(self) -> None:
+    def save_week_sheets(self) -> Path | None:
         sheets = self._week_sheets()
-        if sheets:
-            from tracker.ui.sheet_actions import save_sheets_pdf
+        if sheets is None:
+            return None
+        from tracker.ui.sheet_actions import save_sheets_pdf
 
-            save_sheets_pdf(self, sheets)
+        return save_sheets_pdf(self, sheets, self._settings, context=self._context)
 
     # --- loading --------------------------------------------------------------------------
 
     def reload(self) -> None:
         if not self._context.has_store:
-            self.model.set_rows([])
+            self.model.set_rows([], date.today())
             self.title.setText("Today")
             self.summary.setText(self.no_database_text)
             self._stale = False
@@ -387,7 +406,7 @@ class TodayView(QWidget):
         store = self._context.store
         on = store.today()
         rows = read(self._context, queries.today_rows, on, parent=self) or []
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, on)
         self.shown_date = on
         self.title.setText(f"Today, {on:%A} {on.day} {on:%B %Y}")
         self.summary.setText(self._summary(self.model.lines()))

@@ -19,9 +19,9 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 
 def _command_modules() -> list:
-    from tracker.cli import data_commands, gui, schedule, sheet_commands
+    from tracker.cli import data_commands, gui, report_commands, schedule, sheet_commands
 
-    return [gui, schedule, sheet_commands, data_commands]
+    return [gui, schedule, sheet_commands, data_commands, report_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,161 @@
+"""The clinic's cohort read from a real database, and the report and chart commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from scipy.stats import beta, binomtest
+
+from tracker.cli.main import main
+from tracker.reports.cohort_report import cohort_report
+from tracker.storage.cohort import cohort_records
+from tracker.storage.database import open_database
+from tracker.storage.operations.courses import end_course, start_course
+from tracker.storage.operations.events import archive_event, log_event
+from tracker.storage.operations.patients import add_patient, archive_patient
+
+TODAY = date(2027, 6, 1)
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Path:
+    """Ten patients: 3 with grade 3-4 neutropenia (one of them twice), 1 with grade 2
+    neutropenia only, 1 with a VTE logged without a course link, and an archived patient."""
+    path = tmp_path / "clinic.sqlite"
+    with open_database(path, clock=lambda: TODAY) as store:
+        courses = []
+        for number in range(10):
+            patient = add_patient(store, mrn=f"C{number:03d}", name=f"Patient {number}")
+            start = date(2026, 1 + number, 5)
+            courses.append((patient, start_course(store, patient, start)))
+        for patient, course in courses[:3]:
+            log_event(store, patient, "neutropenia", 4, date(2026, 11, 20), course_id=course)
+        log_event(
+            store, courses[0][0], "neutropenia", 3, date(2026, 12, 1), course_id=courses[0][1]
+        )
+        log_event(
+            store, courses[3][0], "neutropenia", 2, date(2026, 11, 20), course_id=courses[3][1]
+        )
+        log_event(store, courses[4][0], "vte", 3, date(2026, 12, 20))
+        wrong = log_event(store, courses[5][0], "thrombocytopenia", 4, date(2026, 12, 20))
+        archive_event(store, wrong)
+        gone = add_patient(store, mrn="GONE", name="Archived Patient")
+        gone_course = start_course(store, gone, date(2026, 3, 1))
+        log_event(store, gone, "vte", 4, date(2026, 4, 1), course_id=gone_course)
+        end_course(store, gone_course, date(2026, 5, 1), "other")
+        archive_patient(store, gone)
+    return path
+
+
+def test_cohort_records_one_per_course_with_worst_grades(clinic: Path):
+    with open_database(clinic, clock=lambda: TODAY) as store:
+        records = cohort_records(store)
+    assert len(records) == 10
+    first = records[0]
+    assert first.course_start == date(2026, 1, 5)
+    assert first.cycles_started == 1
+    assert first.worst_grade == {"neutropenia": 4}
+    assert first.events_grade34 == {"neutropenia": 2}
+    assert records[3].worst_grade == {"neutropenia": 2}
+    assert records[3].events_grade34 == {"neutropenia": 0}
+    assert records[4].worst_grade == {"vte": 3}
+    assert records[5].worst_grade == {}
+
+
+def test_report_rates_and_exact_intervals(clinic: Path):
+    with open_database(clinic, clock=lambda: TODAY) as store:
+        report = cohort_report(store)
+    neutropenia = report.statistics.rate("neutropenia")
+    assert (neutropenia.patients_with_event, neutropenia.patients) == (3, 10)
+    assert neutropenia.ci_low == pytest.approx(beta.ppf(0.025, 3, 8))
+    assert neutropenia.ci_high == pytest.approx(beta.ppf(0.975, 4, 7))
+    assert neutropenia.p_value == pytest.approx(binomtest(3, 10, 0.295).pvalue)
+    assert report.statistics.rate("vte").patients_with_event == 1
+    assert report.statistics.rate("thrombocytopenia").patients_with_event == 0
+
+
+def test_report_json_from_the_command(clinic: Path, capsys):
+    assert main(["report", "--db", str(clinic), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["patients"] == 10
+    events = {event["event"]: event for event in data["events"]}
+    assert list(events) == ["neutropenia", "thrombocytopenia", "vte"]
+    for event in events.values():
+        assert {
+            "event",
+            "patients_with_event",
+            "rate",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "reference_rate",
+            "placebo_reference_rate",
+        } <= set(event)
+    assert events["neutropenia"]["rate"] == pytest.approx(0.3)
+    assert events["neutropenia"]["reference_rate"] == pytest.approx(0.295)
+    assert events["thrombocytopenia"]["placebo_reference_rate"] == pytest.approx(0.057)
+    assert events["vte"]["reference_rate"] == pytest.approx(0.114)
+    assert events["vte"]["ci_low"] < 0.1 < events["vte"]["ci_high"]
+
+
+def test_report_period_filter(clinic: Path, capsys):
+    arguments = [
+        "report",
+        "--db",
+        str(clinic),
+        "--json",
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-05-31",
+    ]
+    assert main(arguments) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["patients"] == 4
+    assert data["events"][0]["patients_with_event"] == 2
+
+
+def test_report_text_table(clinic: Path, capsys):
+    assert main(["report", "--db", str(clinic)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "10 patients" in lines[0]
+    assert lines[2].split()[:3] == ["neutropenia", "3/10", "30.0%"]
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_chart_command_writes_each_format(clinic: Path, tmp_path: Path, suffix: str, capsys):
+    output = tmp_path / f"cohort{suffix}"
+    assert main(["chart", "--db", str(clinic), "-o", str(output)]) == 0
+    assert output.stat().st_size > 1000
+    head = output.read_bytes()[:8]
+    assert {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix] in head
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["report", "--db", "{missing}"], "no database file"),
+        (["report", "--db", "{db}", "--from", "2026-13-01"], "YYYY-MM-DD"),
+        (["report", "--db", "{db}", "--from", "2027-01-01", "--to", "2026-01-01"], "after"),
+        (["chart", "--db", "{db}", "-o", "{tmp}/chart.gif"], ".png, .svg or .pdf"),
+        (["chart", "--db", "{db}", "-o", "{tmp}/nowhere/chart.png"], "no folder"),
+    ],
+)
+def test_bad_requests_give_one_line_and_exit_two(clinic, tmp_path, arguments, message):
+    filled = [
+        part.format(db=clinic, missing=tmp_path / "missing.sqlite", tmp=tmp_path)
+        for part in arguments
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", *filled], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert not (tmp_path / "missing.sqlite").exists()
+    assert not list(tmp_path.glob("chart.*"))

@@ -262,6 +262,7 @@ def test_a_refused_start_up_database_leaves_the_window_usable(qtbot, settings, t
     assert window.commands.open_database.isEnabled()
     show_loaded(qtbot, window)
     assert window.today_view.summary.text() == "No database is open."
+    assert not any(button.isEnabled() for button in window.today_view.sheet_buttons)
 
 
 def test_uncaught_errors_are_logged_and_shown(tmp_path, monkeypatch):

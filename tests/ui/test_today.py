@@ -66,7 +66,7 @@ def test_today_lists_each_active_patient_with_cycle_day_and_doses(qtbot, window,
     view = window.today_view
     assert window.stack.currentWidget() is view
     rows = table_rows(view)
-    assert list(rows) == ["T-011", "T-028", "T-003", "T-HLD"]  # by name
+    assert list(rows) == ["T-HLD", "T-011", "T-028", "T-003"]  # hold advice first, then names
 
     assert rows["T-011"]["Cycle"] == "C1 D11"
     assert (rows["T-011"]["Lenalidomide"], rows["T-011"]["Dexamethasone"]) == ("25 mg", "40 mg")
@@ -164,8 +164,9 @@ def test_today_model_passes_qt_model_checks(qtmodeltester, store, clinic):
     model = TodayModel()
     model.set_rows(queries.today_rows(store, FIXED_TODAY), FIXED_TODAY)
     qtmodeltester.check(model)
-    model.sort(HEADERS.index("Hold advice"), Qt.SortOrder.AscendingOrder)
     assert model.index(0, 0).data() == "T-HLD"
+    model.sort(HEADERS.index("Name"), Qt.SortOrder.DescendingOrder)
+    assert [model.index(row, 0).data() for row in range(4)] == ["T-HLD", "T-003", "T-028", "T-011"]
     qtmodeltester.check(model)
 
 

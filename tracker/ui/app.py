@@ -126,9 +126,11 @@ def launch(
     window = MainWindow(AppContext(), settings)
     path, note = startup_database(db_path, settings)
     window.today_view.no_database_text = f"Opening {path}…"
+    window.statusBar().showMessage(f"Opening {path}…")
     window.show()
 
     def open_database() -> None:
+        window.statusBar().clearMessage()
         if open_at_start(window, path, clock=clock) and note:
             window.statusBar().showMessage(note, 15000)
         if ask_staff:

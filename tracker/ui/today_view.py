@@ -189,7 +189,7 @@ class TodayModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines: list[TodayLine] = []
-        self._sort: tuple[int, Qt.SortOrder] = (NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        self._sort: tuple[int, Qt.SortOrder] = (ADVICE_COLUMN, Qt.SortOrder.AscendingOrder)
 
     def set_rows(self, rows: list[TodayRow], on: date) -> None:
         self.beginResetModel()
@@ -326,7 +326,8 @@ class TodayView(QWidget):
         for column, width in enumerate((105, 180, 75, 105, 110, 105, 220)):
             header.resizeSection(column, width)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        # Patients with pending hold advice first, then everyone else by name.
+        self.table.sortByColumn(ADVICE_COLUMN, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), self.table, self.open_selected)
@@ -358,11 +359,16 @@ class TodayView(QWidget):
             button = QToolButton(objectName=name)
             button.setText(text)
             button.clicked.connect(slot)
-            button.setEnabled(available)
+            button.setEnabled(False)
             if not available:
                 button.setToolTip("Cycle sheets are not part of this build")
             buttons.append(button)
         return buttons
+
+    def _enable_sheet_buttons(self, has_store: bool) -> None:
+        available = sheets_available()
+        for button in self.sheet_buttons:
+            button.setEnabled(has_store and available)
 
     def _week_sheets(self) -> list | None:
         if not self._context.has_store:
@@ -401,12 +407,14 @@ class TodayView(QWidget):
             self.model.set_rows([], date.today())
             self.title.setText("Today")
             self.summary.setText(self.no_database_text)
+            self._enable_sheet_buttons(False)
             self._stale = False
             return
         store = self._context.store
         on = store.today()
         rows = read(self._context, queries.today_rows, on, parent=self) or []
         self.model.set_rows(rows, on)
+        self._enable_sheet_buttons(True)
         self.shown_date = on
         self.title.setText(f"Today, {on:%A} {on.day} {on:%B %Y}")
         self.summary.setText(self._summary(self.model.lines()))

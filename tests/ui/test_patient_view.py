@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.ui.patient_fixtures import (
@@ -38,8 +39,8 @@ def click_save(qtbot, dialog) -> None:
 def test_start_a_course_through_the_dialog(qtbot, store, context, messages):
     patient_id = add_test_patient(store)
     view = make_view(qtbot, context, patient_id)
-    assert view.actions.start_course.isEnabled()
-    assert not view.actions.next_cycle.isEnabled()
+    assert view.patient_actions.start_course.isEnabled()
+    assert not view.patient_actions.next_cycle.isEnabled()
 
     dialog = view.start_course()
     assert isinstance(dialog, StartCourseDialog) and dialog.isVisible()
@@ -62,8 +63,8 @@ def test_start_a_course_through_the_dialog(qtbot, store, context, messages):
     assert view.calendar.cell(1, 1).planned.date == start
     assert "Cycle 1, day 4" in view.header.text()
     assert "Lenalidomide 25 mg daily" in view.header.text()
-    assert not view.actions.start_course.isEnabled()
-    assert view.actions.next_cycle.isEnabled()
+    assert not view.patient_actions.start_course.isEnabled()
+    assert view.patient_actions.next_cycle.isEnabled()
 
 
 def test_a_refused_course_start_keeps_the_dialog_open_with_its_input(
@@ -206,7 +207,10 @@ def test_end_course_and_record_response(qtbot, store, context, messages):
         "progression",
     )
     assert "Course ended" in view.header.text() and "(progression)" in view.header.text()
-    assert view.actions.start_course.isEnabled() and not view.actions.next_cycle.isEnabled()
+    assert (
+        view.patient_actions.start_course.isEnabled()
+        and not view.patient_actions.next_cycle.isEnabled()
+    )
     assert view.calendar.cycle_count == 1  # no planned next cycle after the end
 
 
@@ -317,4 +321,29 @@ def test_an_earlier_course_can_be_chosen_after_a_new_one_starts(qtbot, store, co
     assert view.calendar.cell(1, 1).planned.date == seeded.start
     assert view.calendar.cycle_count == 1
     assert f"Course ended {first_end:%d %b %Y} (toxicity)" in view.header.text()
-    assert not view.actions.next_cycle.isEnabled() and not view.actions.start_course.isEnabled()
+    assert (
+        not view.patient_actions.next_cycle.isEnabled()
+        and not view.patient_actions.start_course.isEnabled()
+    )
+
+
+def test_shortcuts_open_the_patient_dialogs(qtbot, store, context):
+    seeded = seed_course(store, days_ago=5)
+    view = make_view(qtbot, context, seeded.patient_id)
+    view.activateWindow()
+    view.calendar.setFocus()
+    qtbot.waitUntil(view.calendar.hasFocus)
+    opened = []
+    for key, expected in (
+        ("Ctrl+L", "labsDialog"),
+        ("Ctrl+E", "eventDialog"),
+        ("Ctrl+Shift+D", "reduceDoseDialog"),
+        ("Ctrl+Shift+N", "nextCycleDialog"),
+    ):
+        sequence = QKeySequence(key)[0]
+        qtbot.keyClick(view.calendar, sequence.key(), sequence.keyboardModifiers())
+        qtbot.waitUntil(lambda name=expected: view.active_dialog.objectName() == name)
+        opened.append(view.active_dialog.objectName())
+        view.active_dialog.reject()
+        view.calendar.setFocus()
+    assert opened == ["labsDialog", "eventDialog", "reduceDoseDialog", "nextCycleDialog"]

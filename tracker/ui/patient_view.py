@@ -113,10 +113,10 @@ class PatientView(QWidget):
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.header, 1)
 
-        self.actions = self._create_actions()
+        self.patient_actions = self._create_actions()
         self.toolbar = QToolBar(objectName="patientToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self.actions.all():
+        for action in self.patient_actions.all():
             self.toolbar.addAction(action)
             self.addAction(action)
         self.course_combo = QComboBox(objectName="courseCombo")
@@ -193,12 +193,16 @@ class PatientView(QWidget):
     def _enable_actions(self) -> None:
         has_patient = self.patient is not None
         active = self.course is not None and self.course.is_active
-        self.actions.start_course.setEnabled(has_patient and not self._has_active_course())
-        for action in (self.actions.next_cycle, self.actions.reduce_dose, self.actions.end_course):
+        self.patient_actions.start_course.setEnabled(has_patient and not self._has_active_course())
+        for action in (
+            self.patient_actions.next_cycle,
+            self.patient_actions.reduce_dose,
+            self.patient_actions.end_course,
+        ):
             action.setEnabled(active and bool(self.cycles))
-        self.actions.record_response.setEnabled(self.course is not None)
-        self.actions.record_labs.setEnabled(has_patient)
-        self.actions.log_event.setEnabled(has_patient)
+        self.patient_actions.record_response.setEnabled(self.course is not None)
+        self.patient_actions.record_labs.setEnabled(has_patient)
+        self.patient_actions.log_event.setEnabled(has_patient)
 
     def _has_active_course(self) -> bool:
         return any(course.is_active for course in self.courses)

@@ -18,6 +18,7 @@ from tests.ui.patient_fixtures import (
     seed_rich_course,
 )
 from tracker.storage import queries
+from tracker.storage.database import open_database
 from tracker.storage.operations import courses
 from tracker.ui.course_dialogs import NextCycleDialog, ReduceDoseDialog, StartCourseDialog
 
@@ -347,3 +348,16 @@ def test_shortcuts_open_the_patient_dialogs(qtbot, store, context):
         view.active_dialog.reject()
         view.calendar.setFocus()
     assert opened == ["labsDialog", "eventDialog", "reduceDoseDialog", "nextCycleDialog"]
+
+
+def test_opening_another_database_clears_the_screen(qtbot, store, context, tmp_path):
+    seeded = seed_course(store, days_ago=5)
+    view = make_view(qtbot, context, seeded.patient_id)
+    assert view.calendar.cycle_count == 2
+    other = open_database(tmp_path / "other.sqlite", clock=store.today)
+    context.replace_store(other)
+    assert view.patient is None and view.calendar.cycle_count == 0
+    assert view.header.text() == ""
+    assert not view.patient_actions.record_labs.isEnabled()
+    assert view.history_view.model.rowCount() == 0
+    other.close()

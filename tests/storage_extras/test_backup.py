@@ -205,6 +205,7 @@ def test_restore_refuses_while_another_program_has_the_database_open(database, t
         add_plain_patient(store, "MRN004")
         with pytest.raises(StorageError, match="in use"):
             restore_database(saved, database, safety_dir=tmp_path / "safety")
+        assert list((tmp_path / "safety").glob("*")) == []
         assert [row["mrn"] for row in store.db.query("SELECT mrn FROM patients")] == [
             *ORIGINAL,
             "MRN004",
@@ -221,3 +222,21 @@ def test_restore_replaces_a_damaged_database_and_keeps_its_bytes(database, tmp_p
     assert patient_mrns(database) == ORIGINAL
     assert safety is not None and safety.read_bytes() == damaged
     assert Path(f"{safety}-wal").read_bytes() == b"stale wal"
+
+
+def test_restore_keeps_changes_that_were_only_in_the_wal(database, tmp_path):
+    """A target left by a crash (committed rows still in its -wal) is kept whole."""
+    saved = backup_database(database, tmp_path / "saved.sqlite")
+    crashed = tmp_path / "crashed" / "tracker.sqlite"
+    crashed.parent.mkdir()
+    with open_database(database) as store:
+        store.db.execute("PRAGMA wal_autocheckpoint = 0")
+        add_plain_patient(store, "MRN004")
+        # Copy the files while the database is open: what a power cut would leave behind.
+        for extension in ("", "-wal"):
+            Path(f"{crashed}{extension}").write_bytes(Path(f"{database}{extension}").read_bytes())
+    assert Path(f"{crashed}-wal").stat().st_size > 0
+    safety = restore_database(saved, crashed, safety_dir=tmp_path / "safety")
+    assert patient_mrns(crashed) == ORIGINAL
+    assert safety is not None
+    assert patient_mrns(safety) == [*ORIGINAL, "MRN004"]

@@ -30,6 +30,7 @@ _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 _AUTOMATIC_GLOB = "-????????-??????-??????.sqlite"
 # How long a restore waits for another program to let go of the database it replaces.
 _RELEASE_TIMEOUT_SECONDS = 2.0
+_RENAME_OVER_OPEN_FILES = os.name == "posix"
 
 Clock = Callable[[], datetime]
 
@@ -121,17 +122,24 @@ def _sync_directory(directory: Path) -> None:
 
 def _copy_database(source: Path, destination: Path) -> None:
     """Snapshot ``source`` into a new single-file ``destination`` (no -wal needed to read it)."""
+    try:
+        with open_read_only(source) as reader:
+            _snapshot(reader, source, destination)
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(f"cannot copy {source}: {error}") from None
+
+
+def _snapshot(reader: sqlite3.Connection, source: Path, destination: Path) -> None:
     partial = destination.with_name(f".{destination.name}.partial")
     partial.unlink(missing_ok=True)
     try:
-        with open_read_only(source) as reader:
-            writer = sqlite3.connect(partial)
-            try:
-                reader.backup(writer)
-                # The copy keeps the source's WAL flag; a backup should be one self-contained file.
-                writer.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                writer.close()
+        writer = sqlite3.connect(partial)
+        try:
+            reader.backup(writer)
+            # The copy keeps the source's WAL flag; a backup should be one self-contained file.
+            writer.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            writer.close()
         os.replace(partial, destination)
     except sqlite3.DatabaseError as error:
         raise NotADatabaseError(f"cannot copy {source}: {error}") from None
@@ -211,41 +219,68 @@ def automatic_backup(
 # --- restoring -------------------------------------------------------------------------------
 
 
-def _safety_copy(target: Path, directory: Path, when: datetime) -> tuple[Path, bool]:
-    """Keep the database about to be replaced; raw bytes if SQLite cannot read it.
+_SIDECARS = ("-wal", "-shm", "-journal")
 
-    Returns the copy and whether the target was a readable database.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    safety = _stamped_name(target.stem, when, directory, suffix="-before-restore")
+
+def _readable(path: Path) -> bool:
+    """Whether SQLite can read ``path``; checked read-only, so a damaged file's WAL stays as is."""
     try:
-        _copy_database(target, safety)
-    except NotADatabaseError:
-        # A damaged database is often the reason for restoring: keep it as it is, with its WAL.
-        for extension in ("", "-wal", "-shm"):
+        with open_read_only(path) as connection:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except (StorageError, sqlite3.DatabaseError):
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _held(target: Path) -> Iterator[sqlite3.Connection]:
+    """The target with its WAL folded in and a read lock held, so nobody writes until we let go.
+
+    Refuses (StorageError) if another program has the database open.
+    """
+    connection = sqlite3.connect(target, timeout=_RELEASE_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        try:
+            # Leaving WAL mode needs every other connection gone, so this doubles as the check;
+            # in rollback mode our read lock then keeps any other writer from committing.
+            connection.execute("PRAGMA journal_mode=DELETE")
+            connection.execute("BEGIN EXCLUSIVE")
+            connection.execute("ROLLBACK")
+            connection.execute("BEGIN")
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StorageError(
+                    f"{target} is in use by another program; close it and restore again"
+                ) from None
+            raise StorageError(f"cannot take over {target}: {error}") from None
+        yield connection
+    finally:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        connection.close()
+
+
+def _keep_raw_files(target: Path, safety: Path) -> None:
+    """A damaged database is often the reason for restoring: keep it byte for byte, WAL included."""
+    try:
+        for extension in ("", *_SIDECARS):
             original = Path(f"{target}{extension}")
             if original.exists():
                 shutil.copy2(original, f"{safety}{extension}")
-        return safety, False
-    return safety, True
+    except OSError as error:
+        raise StorageError(f"cannot keep a copy of {target}: {error.strerror or error}") from None
 
 
-def _release(target: Path) -> None:
-    """Fold the target's WAL into its file, refusing if another program has it open."""
-    connection = sqlite3.connect(target, timeout=_RELEASE_TIMEOUT_SECONDS)
+def _swap(staged: Path, target: Path) -> None:
     try:
-        # Leaving WAL mode needs every other connection gone, so this doubles as the check.
-        connection.execute("PRAGMA journal_mode=DELETE")
-        connection.execute("BEGIN EXCLUSIVE")
-        connection.execute("ROLLBACK")
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise StorageError(
-                f"{target} is in use by another program; close it and restore again"
-            ) from None
-        raise
-    finally:
-        connection.close()
+        for sidecar in _SIDECARS:
+            # Only a damaged target can still have these; a stale WAL must never meet the new file.
+            Path(f"{target}{sidecar}").unlink(missing_ok=True)
+        os.replace(staged, target)
+    except OSError as error:
+        raise StorageError(f"cannot replace {target}: {error.strerror or error}") from None
+    _sync_directory(target.parent)
 
 
 def restore_database(
@@ -272,21 +307,27 @@ def restore_database(
     try:
         _copy_database(backup_file, staged)
         check_tracker_database(staged)
-        safety = None
-        if target.exists():
-            directory = Path(safety_dir) if safety_dir is not None else default_backup_dir()
-            safety, readable = _safety_copy(target, directory, now())
-            if readable:
-                try:
-                    _release(target)
-                except StorageError:
-                    safety.unlink()
-                    raise
-        for sidecar in ("-wal", "-shm", "-journal"):
-            # Only a damaged target can still have these; a stale WAL must never meet the new file.
-            Path(f"{target}{sidecar}").unlink(missing_ok=True)
-        os.replace(staged, target)
-        _sync_directory(target.parent)
+        if not target.exists():
+            _swap(staged, target)
+            return None
+        directory = Path(safety_dir) if safety_dir is not None else default_backup_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(f"cannot create {directory}: {error.strerror or error}") from None
+        safety = _stamped_name(target.stem, now(), directory, suffix="-before-restore")
+        if _readable(target):
+            # Held from the safety copy to the swap: no change can slip in between and be lost.
+            with _held(target) as holder:
+                _snapshot(holder, target, safety)
+                if _RENAME_OVER_OPEN_FILES:
+                    _swap(staged, target)
+            if not _RENAME_OVER_OPEN_FILES:
+                # Windows cannot rename over an open file: swap right after letting go.
+                _swap(staged, target)
+        else:
+            _keep_raw_files(target, safety)
+            _swap(staged, target)
     finally:
         staged.unlink(missing_ok=True)
     return safety

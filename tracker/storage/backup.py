@@ -15,13 +15,10 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from tracker.storage.database import Store, default_database_path
 from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
 from tracker.storage.schema import MIGRATION_SET, known_migration_names
-
-if TYPE_CHECKING:
-    from tracker.storage.database import Store
 
 DEFAULT_KEEP = 10
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -41,8 +38,6 @@ def _utc_now() -> datetime:
 
 def default_backup_dir() -> Path:
     """``backups/`` beside the default database, in the user data directory."""
-    from tracker.storage.database import default_database_path
-
     return default_database_path().parent / "backups"
 
 

@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from tracker.cli.arguments import positive_int
+from tracker.cli.database_option import (
+    add_database_option,
+    database_path,
+    existing_database_path,
+)
 from tracker.cli.errors import CommandError
 
 DEFAULT_DEMO_PATIENTS = 200
@@ -20,7 +25,7 @@ Result = TypeVar("Result")
 
 def register(commands: argparse._SubParsersAction) -> None:
     backup = commands.add_parser("backup", help="copy the database to a file, safely while in use")
-    _database_argument(backup)
+    add_database_option(backup)
     target = backup.add_mutually_exclusive_group(required=True)
     target.add_argument("-o", "--output", type=Path, help="backup file to write")
     target.add_argument(
@@ -38,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     restore = commands.add_parser(
         "restore", help="replace the database with a backup (the current one is kept)"
     )
-    _database_argument(restore)
+    add_database_option(restore)
     source = restore.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", type=Path, help="backup file to restore")
     source.add_argument("--from", dest="from_file", type=Path, help="backup file to restore")
@@ -46,7 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     restore.set_defaults(handler=run_restore)
 
     export = commands.add_parser("export", help="write every table as a CSV file")
-    _database_argument(export)
+    add_database_option(export)
     export.add_argument("--format", choices=("csv",), default="csv", help="file format (csv)")
     export.add_argument("-o", "--output", type=Path, required=True, help="folder to write into")
     export.add_argument("--force", action="store_true", help="replace existing CSV files")
@@ -55,7 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo = commands.add_parser(
         "demo", help="fill an empty database with a labelled synthetic cohort"
     )
-    _database_argument(demo, "database file (created if missing; must hold no patients)")
+    add_database_option(demo, "database file (created if missing; must hold no patients)")
     demo.add_argument(
         "--patients",
         type=positive_int,
@@ -66,30 +71,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo.set_defaults(handler=run_demo)
 
 
-def _database_argument(parser: argparse.ArgumentParser, text: str = "database file") -> None:
-    parser.add_argument("--db", type=Path, help=f"{text} (default: the application's database)")
-
-
 def _backup_dir_argument(
     parser: argparse.ArgumentParser, text: str = "backup folder for --rotate"
 ) -> None:
     parser.add_argument(
         "--backup-dir", type=Path, help=f"{text} (default: 'backups' beside the default database)"
     )
-
-
-def _database_path(args: argparse.Namespace) -> Path:
-    from tracker.storage.database import default_database_path
-
-    return (args.db or default_database_path()).expanduser()
-
-
-def _existing_database(args: argparse.Namespace) -> Path:
-    """The --db file; a missing one is an error, never silently created."""
-    path = _database_path(args)
-    if not path.is_file():
-        raise CommandError(f"there is no database file at {path}")
-    return path
 
 
 def _storage_call(action: Callable[[], Result]) -> Result:
@@ -104,7 +91,7 @@ def _storage_call(action: Callable[[], Result]) -> Result:
 def run_backup(args: argparse.Namespace) -> int:
     from tracker.storage.backup import backup_database, rotate_backups
 
-    database = _existing_database(args)
+    database = existing_database_path(args)
     if args.rotate:
         written = _storage_call(lambda: rotate_backups(database, args.backup_dir, args.keep))
     else:
@@ -118,7 +105,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from tracker.storage.backup import restore_database
 
-    database = _database_path(args)
+    database = database_path(args)
     source = args.file or args.from_file
     safety = _storage_call(lambda: restore_database(source, database, safety_dir=args.backup_dir))
     print(f"restored {database} from {source}")
@@ -130,7 +117,7 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from tracker.storage.export import export_csv
 
-    database = _existing_database(args)
+    database = existing_database_path(args)
     written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
     print(f"wrote {len(written)} CSV files to {args.output}")
     return 0
@@ -142,7 +129,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.patients > MAX_PATIENTS:
         raise CommandError(f"--patients must be at most {MAX_PATIENTS}")
-    database = _database_path(args)
+    database = database_path(args)
     created = not database.exists()
     started = time.perf_counter()
     try:

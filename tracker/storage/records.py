@@ -3,21 +3,56 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, Self
+from functools import cache
+from typing import Any, Self, get_type_hints
 
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _required_date(value: str) -> date:
-    return date.fromisoformat(value)
+def _json(value: str | None) -> dict | None:
+    return json.loads(value) if value else None
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else value
+
+
+# A column becomes its field's type: ISO text to dates, 0/1 to bools, and NULL to "" where the
+# field is plain text. Any other type is stored as it is read.
+_CONVERTERS: dict[object, Callable[[Any], Any]] = {
+    date: date.fromisoformat,
+    date | None: _date,
+    bool: bool,
+    str: _text,
+}
+
+
+@cache
+def _field_converters(record_type: type) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    hints = get_type_hints(record_type)
+    return tuple((field.name, _CONVERTERS.get(hints[field.name])) for field in fields(record_type))
+
+
+class RowRecord:
+    """A dataclass whose fields are columns of the same name, converted by their types."""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Self:
+        return cls(
+            **{
+                name: row[name] if convert is None else convert(row[name])
+                for name, convert in _field_converters(cls)
+            }
+        )
 
 
 @dataclass(frozen=True)
-class Patient:
+class Patient(RowRecord):
     id: int
     mrn: str
     name: str
@@ -31,26 +66,9 @@ class Patient:
     notes: str
     archived: bool
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            mrn=row["mrn"],
-            name=row["name"],
-            date_of_birth=_date(row["date_of_birth"]),
-            sex=row["sex"],
-            weight_kg=row["weight_kg"],
-            creatinine=row["creatinine"],
-            creatinine_unit=row["creatinine_unit"],
-            on_dialysis=bool(row["on_dialysis"]),
-            reproductive_potential=bool(row["reproductive_potential"]),
-            notes=row["notes"] or "",
-            archived=bool(row["archived"]),
-        )
-
 
 @dataclass(frozen=True)
-class Course:
+class Course(RowRecord):
     id: int
     patient_id: int
     regimen_id: str
@@ -69,27 +87,9 @@ class Course:
     def is_active(self) -> bool:
         return self.status == "active"
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            patient_id=row["patient_id"],
-            regimen_id=row["regimen_id"],
-            start_date=_required_date(row["start_date"]),
-            len_start_level=row["len_start_level"],
-            dex_start_level=row["dex_start_level"],
-            len_every_days=row["len_every_days"],
-            renal_band=row["renal_band"],
-            thromboprophylaxis=row["thromboprophylaxis"],
-            status=row["status"],
-            end_date=_date(row["end_date"]),
-            end_reason=row["end_reason"],
-            end_note=row["end_note"],
-        )
-
 
 @dataclass(frozen=True)
-class Cycle:
+class Cycle(RowRecord):
     id: int
     course_id: int
     number: int
@@ -104,23 +104,9 @@ class Cycle:
     def delay_days(self) -> int:
         return (self.actual_start - self.planned_start).days
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            course_id=row["course_id"],
-            number=row["number"],
-            planned_start=_required_date(row["planned_start"]),
-            actual_start=_required_date(row["actual_start"]),
-            len_level=row["len_level"],
-            dex_level=row["dex_level"],
-            status=row["status"],
-            delay_reason=row["delay_reason"],
-        )
-
 
 @dataclass(frozen=True)
-class LevelChangeRecord:
+class LevelChangeRecord(RowRecord):
     id: int
     course_id: int
     effective_date: date
@@ -128,20 +114,9 @@ class LevelChangeRecord:
     level: int
     reason: str | None
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            course_id=row["course_id"],
-            effective_date=_required_date(row["effective_date"]),
-            drug=row["drug"],
-            level=row["level"],
-            reason=row["reason"],
-        )
-
 
 @dataclass(frozen=True)
-class DoseRecord:
+class DoseRecord(RowRecord):
     id: int
     course_id: int
     date: date
@@ -150,21 +125,9 @@ class DoseRecord:
     dose_mg: float | None
     note: str
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            course_id=row["course_id"],
-            date=_required_date(row["date"]),
-            drug=row["drug"],
-            status=row["status"],
-            dose_mg=row["dose_mg"],
-            note=row["note"] or "",
-        )
-
 
 @dataclass(frozen=True)
-class LabResult:
+class LabResult(RowRecord):
     id: int
     patient_id: int
     date: date
@@ -176,24 +139,9 @@ class LabResult:
     creatinine_unit: str | None
     note: str
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            patient_id=row["patient_id"],
-            date=_required_date(row["date"]),
-            anc=row["anc"],
-            anc_unit=row["anc_unit"],
-            platelets=row["platelets"],
-            platelets_unit=row["platelets_unit"],
-            creatinine=row["creatinine"],
-            creatinine_unit=row["creatinine_unit"],
-            note=row["note"] or "",
-        )
-
 
 @dataclass(frozen=True)
-class AdverseEvent:
+class AdverseEvent(RowRecord):
     id: int
     patient_id: int
     course_id: int | None
@@ -211,26 +159,9 @@ class AdverseEvent:
     def is_open(self) -> bool:
         return self.resolution_date is None
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            patient_id=row["patient_id"],
-            course_id=row["course_id"],
-            lab_id=row["lab_id"],
-            event_type=row["event_type"],
-            term=row["term"],
-            grade=row["grade"],
-            ctcae_version=row["ctcae_version"],
-            onset_date=_required_date(row["onset_date"]),
-            resolution_date=_date(row["resolution_date"]),
-            action=row["action"],
-            note=row["note"] or "",
-        )
-
 
 @dataclass(frozen=True)
-class ResponseRecord:
+class ResponseRecord(RowRecord):
     id: int
     course_id: int
     assessed_on: date
@@ -238,20 +169,9 @@ class ResponseRecord:
     progression_date: date | None
     note: str
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            course_id=row["course_id"],
-            assessed_on=_required_date(row["assessed_on"]),
-            response=row["response"],
-            progression_date=_date(row["progression_date"]),
-            note=row["note"] or "",
-        )
-
 
 @dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(RowRecord):
     id: int
     at: str
     os_user: str
@@ -265,15 +185,6 @@ class AuditEntry:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            id=row["id"],
-            at=row["at"],
-            os_user=row["os_user"],
-            staff=row["staff"],
-            table_name=row["table_name"],
-            row_id=row["row_id"],
-            patient_id=row["patient_id"],
-            action=row["action"],
-            before=json.loads(row["before_json"]) if row["before_json"] else None,
-            after=json.loads(row["after_json"]) if row["after_json"] else None,
+        return super().from_row(
+            {**row, "before": _json(row["before_json"]), "after": _json(row["after_json"])}
         )

@@ -461,7 +461,9 @@ class TodayView(QWidget):
             QTimer.singleShot(_EXPOSE_POLL_MS, self._load_when_exposed)
             return
         self._load_scheduled = False
-        if self._stale:
+        # Hidden (or closed) before the read came round: the next show reads instead, while
+        # the database is surely still open.
+        if self._stale and self.isVisible():
             self.reload()
 
     # --- opening a patient ----------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
@@ -21,11 +20,6 @@ from tracker.storage import queries
 from tracker.storage.database import open_database
 from tracker.storage.operations import courses
 from tracker.ui.course_dialogs import NextCycleDialog, ReduceDoseDialog, StartCourseDialog
-
-# Popup menus ask the window system to raise them and grab the keyboard; offscreen cannot.
-popup_menus = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (raise|grabbing|propagateSizeHints)"
-)
 
 
 def qdate(day) -> QDate:
@@ -86,7 +80,6 @@ def test_a_refused_course_start_keeps_the_dialog_open_with_its_input(
     assert queries.current_course(store, patient_id) is None
 
 
-@popup_menus
 def test_clicking_a_day_cell_records_a_missed_dose(qtbot, store, context, messages):
     seeded = seed_course(store, days_ago=6)
     view = make_view(qtbot, context, seeded.patient_id)
@@ -107,7 +100,6 @@ def test_clicking_a_day_cell_records_a_missed_dose(qtbot, store, context, messag
     assert view.calendar.cell_for_date(day).status("dexamethasone") is None
 
 
-@popup_menus
 def test_both_drugs_recorded_from_one_click_and_rest_days_offer_nothing(
     qtbot, store, context, messages
 ):
@@ -261,7 +253,6 @@ def test_start_course_without_renal_data_says_what_is_missing(qtbot, store, cont
     dialog.reject()
 
 
-@popup_menus
 def test_keyboard_reaches_a_day_and_records_a_dose(qtbot, store, context, messages):
     seeded = seed_course(store, days_ago=2)
     view = make_view(qtbot, context, seeded.patient_id)
@@ -284,7 +275,6 @@ def test_keyboard_reaches_a_day_and_records_a_dose(qtbot, store, context, messag
     )
 
 
-@popup_menus
 def test_future_days_and_unstarted_cycles_cannot_be_recorded(qtbot, store, context):
     seeded = seed_course(store, days_ago=5)
     view = make_view(qtbot, context, seeded.patient_id)

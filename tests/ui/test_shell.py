@@ -229,6 +229,19 @@ def test_staff_initials_are_asked_once_per_session(qtbot, window):
     assert len(asked) == 1
 
 
+def test_a_window_closed_before_today_is_read_does_not_read_after_the_database_closed(
+    qtbot, window, store
+):
+    # Showing the window defers the Today read to the next turn of the event loop; a window
+    # closed before then (and a database closed after it, as at the end of a session) must
+    # not be read by that deferred call.
+    window.show()
+    window.close()
+    store.close()
+    qtbot.wait(50)
+    assert window.today_view.model.rowCount() == 0 and not window.today_view.loading
+
+
 def test_start_up_database_order(tmp_path, settings):
     default = tmp_path / "default" / "tracker.sqlite"  # RD_TRACKER_DATABASE in conftest
     given = tmp_path / "given.sqlite"

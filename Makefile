@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/ruff check tracker tests
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -o addopts="--strict-markers" tests/benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s -o addopts="--strict-markers" tests/benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check tracker tests

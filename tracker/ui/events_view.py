@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,47 +21,26 @@ from PySide6.QtWidgets import (
 from tracker.storage import queries
 from tracker.ui.context import AppContext
 from tracker.ui.event_dialog import ACTIONS, EventDialog, definition_help, event_label
+from tracker.ui.table_model import ReadOnlyTableModel
 
 if TYPE_CHECKING:
     from tracker.storage.records import AdverseEvent
 
-Index = QModelIndex | QPersistentModelIndex
 _ACTION_LABELS = dict(ACTIONS)
 # Grade 3 and above is what the trial counted and what changes dosing.
 _SEVERE_BACKGROUND = QColor("#f8d7d3")
 
 
-class EventsTableModel(QAbstractTableModel):
+class EventsTableModel(ReadOnlyTableModel["AdverseEvent"]):
     HEADERS = ("Onset", "Event", "Grade", "Grading", "Resolved", "Action", "Note")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._events: list[AdverseEvent] = []
 
     def set_events(self, events: Sequence[AdverseEvent]) -> None:
         self.beginResetModel()
-        self._events = sorted(events, key=lambda event: (event.onset_date, event.id), reverse=True)
+        self._rows = sorted(events, key=lambda event: (event.onset_date, event.id), reverse=True)
         self.endResetModel()
 
     def event_at(self, row: int) -> AdverseEvent:
-        return self._events[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return self._rows[row]
 
     def _display(self, event: AdverseEvent, column: int) -> str:
         if column == 0:
@@ -78,13 +57,10 @@ class EventsTableModel(QAbstractTableModel):
             return _ACTION_LABELS.get(event.action, event.action)
         return event.note or ""
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
-            return None
-        event = self._events[index.row()]
+    def row_data(self, event: AdverseEvent, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(event, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 2):
+            return self._display(event, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):
             return definition_help(event.event_type, event.grade) or None
         if role == Qt.ItemDataRole.BackgroundRole and event.grade >= 3:
             return _SEVERE_BACKGROUND

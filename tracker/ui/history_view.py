@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from tracker.storage import queries
 from tracker.ui.context import AppContext
+from tracker.ui.table_model import ReadOnlyTableModel
 
 if TYPE_CHECKING:
     from tracker.storage.records import AuditEntry
@@ -29,8 +30,6 @@ TABLE_LABELS = {
     "settings": "Setting",
 }
 ACTION_LABELS = {"insert": "added", "update": "changed", "archive": "archived"}
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def local_time(stamp: str) -> str:
@@ -77,45 +76,23 @@ def who(entry: AuditEntry) -> str:
     return entry.os_user
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(ReadOnlyTableModel["AuditEntry"]):
     HEADERS = ("When", "Who", "Record", "Action", "Changes")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[AuditEntry] = []
-        self._changes: list[list[str]] = []
+        self._changes: dict[int, str] = {}
 
     def set_entries(self, entries: Sequence[AuditEntry]) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
-        self._changes = [describe_changes(entry) for entry in self._entries]
+        self._rows = list(entries)
+        self._changes = {entry.id: "\n".join(describe_changes(entry)) for entry in self._rows}
         self.endResetModel()
 
     def entry(self, row: int) -> AuditEntry:
-        return self._entries[row]
+        return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
+    def row_data(self, entry: AuditEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return local_time(entry.at)
@@ -127,11 +104,11 @@ class AuditTableModel(QAbstractTableModel):
             if column == 3:
                 return ACTION_LABELS.get(entry.action, entry.action)
             if column == 4:
-                return "\n".join(self._changes[index.row()])
+                return self._changes[entry.id]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{entry.at} (UTC)"
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return "\n".join(self._changes[index.row()]) or None
+            return self._changes[entry.id] or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None

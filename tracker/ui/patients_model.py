@@ -10,24 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
 from tracker.storage.records import Patient
+from tracker.ui.table_model import PATIENT_ID_ROLE, Column, Index, ReadOnlyTableModel
 
-PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _SEX_LABELS = {"F": "Female", "M": "Male"}
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -55,82 +46,33 @@ class PatientRow:
         )
 
 
-@dataclass(frozen=True)
-class Column:
-    title: str
-
-    def display(self, row: PatientRow) -> str:
-        raise NotImplementedError
-
-    def sort_key(self, row: PatientRow) -> Any:
-        raise NotImplementedError
+def _birth_text(row: PatientRow) -> str:
+    return row.date_of_birth.isoformat() if row.date_of_birth else ""
 
 
-class _MrnColumn(Column):
-    def display(self, row: PatientRow) -> str:
-        return row.mrn
-
-    def sort_key(self, row: PatientRow) -> Any:
-        return row.mrn.casefold()
+def _weight_text(row: PatientRow) -> str:
+    return f"{row.weight_kg:g} kg" if row.weight_kg is not None else ""
 
 
-class _NameColumn(Column):
-    def display(self, row: PatientRow) -> str:
-        return row.name
-
-    def sort_key(self, row: PatientRow) -> Any:
-        return row.name.casefold()
-
-
-class _BirthColumn(Column):
-    def display(self, row: PatientRow) -> str:
-        return row.date_of_birth.isoformat() if row.date_of_birth else ""
-
-    def sort_key(self, row: PatientRow) -> Any:
-        return row.date_of_birth or date.min
-
-
-class _SexColumn(Column):
-    def display(self, row: PatientRow) -> str:
-        return _SEX_LABELS.get(row.sex or "", "")
-
-    def sort_key(self, row: PatientRow) -> Any:
-        return row.sex or ""
-
-
-class _WeightColumn(Column):
-    def display(self, row: PatientRow) -> str:
-        return f"{row.weight_kg:g} kg" if row.weight_kg is not None else ""
-
-    def sort_key(self, row: PatientRow) -> Any:
-        return row.weight_kg if row.weight_kg is not None else -1.0
-
-
-class _DialysisColumn(Column):
-    def display(self, row: PatientRow) -> str:
-        return "yes" if row.on_dialysis else ""
-
-    def sort_key(self, row: PatientRow) -> Any:
-        return row.on_dialysis
-
-
-COLUMNS: tuple[Column, ...] = (
-    _MrnColumn("MRN"),
-    _NameColumn("Name"),
-    _BirthColumn("Date of birth"),
-    _SexColumn("Sex"),
-    _WeightColumn("Weight"),
-    _DialysisColumn("Dialysis"),
+COLUMNS: tuple[Column[PatientRow], ...] = (
+    Column("MRN", lambda row: row.mrn, lambda row: row.mrn.casefold()),
+    Column("Name", lambda row: row.name, lambda row: row.name.casefold()),
+    Column("Date of birth", _birth_text, lambda row: row.date_of_birth or date.min),
+    Column("Sex", lambda row: _SEX_LABELS.get(row.sex or "", ""), lambda row: row.sex or ""),
+    Column(
+        "Weight",
+        _weight_text,
+        lambda row: row.weight_kg if row.weight_kg is not None else -1.0,
+    ),
+    Column("Dialysis", lambda row: "yes" if row.on_dialysis else "", lambda row: row.on_dialysis),
 )
 MRN_COLUMN, NAME_COLUMN = 0, 1
 
 
-class PatientsModel(QAbstractTableModel):
+class PatientsModel(ReadOnlyTableModel[PatientRow]):
     """Read-only rows of patients; ``set_patients`` swaps the whole list in one reset."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PatientRow] = []
+    HEADERS = tuple(column.title for column in COLUMNS)
 
     def set_patients(self, patients: list[Patient]) -> None:
         self.beginResetModel()
@@ -146,19 +88,9 @@ class PatientsModel(QAbstractTableModel):
                 return number
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
+    def row_data(self, row: PatientRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
+            return COLUMNS[column].text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.name} ({row.mrn}) — double-click to open"
         if role == PATIENT_ID_ROLE:
@@ -167,42 +99,14 @@ class PatientsModel(QAbstractTableModel):
             return row.search_text
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title if 0 <= section < len(COLUMNS) else None
-        return section + 1
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in Python with precomputed keys: one key per row, not one call per comparison."""
         if not 0 <= column < len(COLUMNS):
             return
-        key = COLUMNS[column].sort_key
-        self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        moved_ids = [self._rows[index.row()].id for index in before]
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        new_row_of = {row.id: number for number, row in enumerate(self._rows)}
-        self.changePersistentIndexList(
-            before,
-            [
-                self.index(new_row_of[patient_id], index.column())
-                for index, patient_id in zip(before, moved_ids, strict=True)
-            ],
+        key = COLUMNS[column].key
+        self._rearrange(
+            lambda: self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         )
-        self.layoutChanged.emit()
 
 
 class PatientsFilter(QSortFilterProxyModel):

@@ -6,21 +6,12 @@ Hold advice here is a prompt for the clinician, never a change made by the progr
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,8 +31,8 @@ from tracker.storage.queries import TodayRow
 from tracker.ui.context import AppContext
 from tracker.ui.reads import read
 from tracker.ui.settings import AppSettings
+from tracker.ui.table_model import PATIENT_ID_ROLE, Column, ReadOnlyTableModel
 
-PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _EXPOSE_POLL_MS = 10
 
 _ATTENTION_BACKGROUND = QColor("#fff1d6")
@@ -158,59 +149,39 @@ def line_from(row: TodayRow, on: date) -> TodayLine:
     )
 
 
-@dataclass(frozen=True)
-class _Column:
-    title: str
-    text: Callable[[TodayLine], str]
-    key: Callable[[TodayLine], Any]
-
-
-COLUMNS: tuple[_Column, ...] = (
-    _Column("MRN", lambda line: line.mrn, lambda line: line.mrn.casefold()),
-    _Column("Name", lambda line: line.name, lambda line: line.name.casefold()),
-    _Column("Cycle", lambda line: line.cycle_text, lambda line: line.cycle_key),
-    _Column(
-        "Lenalidomide", lambda line: line.lenalidomide_text, lambda line: line.lenalidomide_key
-    ),
-    _Column(
+COLUMNS: tuple[Column[TodayLine], ...] = (
+    Column("MRN", lambda line: line.mrn, lambda line: line.mrn.casefold()),
+    Column("Name", lambda line: line.name, lambda line: line.name.casefold()),
+    Column("Cycle", lambda line: line.cycle_text, lambda line: line.cycle_key),
+    Column("Lenalidomide", lambda line: line.lenalidomide_text, lambda line: line.lenalidomide_key),
+    Column(
         "Dexamethasone", lambda line: line.dexamethasone_text, lambda line: line.dexamethasone_key
     ),
-    _Column("Labs", lambda line: line.labs_text, lambda line: (not line.labs_due, line.labs_text)),
-    _Column("Grade 3-4 events", lambda line: line.events_text, lambda line: -line.events_count),
-    _Column("Hold advice", lambda line: line.advice, lambda line: (not line.advice, line.advice)),
+    Column("Labs", lambda line: line.labs_text, lambda line: (not line.labs_due, line.labs_text)),
+    Column("Grade 3-4 events", lambda line: line.events_text, lambda line: -line.events_count),
+    Column("Hold advice", lambda line: line.advice, lambda line: (not line.advice, line.advice)),
 )
 NAME_COLUMN = 1
 LABS_COLUMN, EVENTS_COLUMN, ADVICE_COLUMN = 5, 6, 7
 
-Index = QModelIndex | QPersistentModelIndex
 
+class TodayModel(ReadOnlyTableModel[TodayLine]):
+    HEADERS = tuple(column.title for column in COLUMNS)
 
-class TodayModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._lines: list[TodayLine] = []
         self._sort: tuple[int, Qt.SortOrder] = (ADVICE_COLUMN, Qt.SortOrder.AscendingOrder)
 
     def set_rows(self, rows: list[TodayRow], on: date) -> None:
         self.beginResetModel()
-        self._lines = [line_from(row, on) for row in rows]
+        self._rows = [line_from(row, on) for row in rows]
         self._sort_lines()
         self.endResetModel()
 
     def lines(self) -> list[TodayLine]:
-        return list(self._lines)
+        return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        line = self._lines[index.row()]
-        column = index.column()
+    def row_data(self, line: TodayLine, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[column].text(line)
         if role == PATIENT_ID_ROLE:
@@ -231,48 +202,18 @@ class TodayModel(QAbstractTableModel):
             return bold
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title if 0 <= section < len(COLUMNS) else None
-        return section + 1
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        moved = [self._lines[index.row()].patient_id for index in before]
         self._sort = (column, order)
-        self._sort_lines()
-        row_of = {line.patient_id: number for number, line in enumerate(self._lines)}
-        self.changePersistentIndexList(
-            before,
-            [
-                self.index(row_of[patient_id], index.column())
-                for index, patient_id in zip(before, moved, strict=True)
-            ],
-        )
-        self.layoutChanged.emit()
+        self._rearrange(self._sort_lines)
 
     def _sort_lines(self) -> None:
         column, order = self._sort
         key = COLUMNS[column].key
         # Ties keep a stable, readable order: by name.
-        self._lines.sort(key=lambda line: line.name.casefold())
-        self._lines.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=lambda line: line.name.casefold())
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
 
 _SHEET_MODULES = ("tracker.ui.sheet_actions", "tracker.reports.sheet_load")

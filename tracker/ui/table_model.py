@@ -1,0 +1,74 @@
+"""The read-only table model the list screens share: a list of rows, one column per title.
+
+A subclass sets ``HEADERS``, fills ``_rows`` inside a model reset and says in ``row_data`` what
+a row shows in each column and role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """A sortable column: its title, the text a row shows in it and the key it sorts by."""
+
+    title: str
+    text: Callable[[Row], str]
+    key: Callable[[Row], Any]
+
+
+class ReadOnlyTableModel(QAbstractTableModel, Generic[Row]):
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+
+    def row_data(self, row: Row, column: int, role: int) -> Any:
+        """What ``row`` shows in ``column`` for ``role``; None for nothing."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self.row_data(self._rows[index.row()], index.column(), role)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return super().headerData(section, orientation, role)
+
+    def _rearrange(self, reorder: Callable[[], None]) -> None:
+        """Runs ``reorder`` on ``_rows`` with the persistent indexes (selection, current cell)
+        following their rows to where they moved."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        moved = [id(self._rows[index.row()]) for index in before]
+        reorder()
+        new_row_of = {id(row): number for number, row in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            before,
+            [
+                self.index(new_row_of[row], index.column())
+                for index, row in zip(before, moved, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 _ENV_OVERRIDE = "RD_TRACKER_RESOURCES"
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: beside the package in a checkout, or set by the environment."""
+    """The ``resources/`` folder: set by the environment, beside the package in a checkout,
+    or under ``<prefix>/share`` in an installed copy."""
     override = os.environ.get(_ENV_OVERRIDE)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "resources"
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "rd-cycle-tracker" / "resources"
 
 
 def resource_path(*parts: str) -> Path:

@@ -27,8 +27,10 @@ from tracker.ui.record_dialog import (
     InputProblem,
     RecordDialog,
     WrappedLabel,
+    combo_box,
     date_edit,
     date_of,
+    select_data,
 )
 
 if TYPE_CHECKING:
@@ -67,12 +69,6 @@ def _dose_combo(regimen: Regimen, drug: str, object_name: str) -> QComboBox:
     for level, mg in enumerate(regimen.drug(drug).dose_ladder_mg):
         combo.addItem(f"{format_mg(mg)} mg", level)
     return combo
-
-
-def _select_data(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    if index >= 0:
-        combo.setCurrentIndex(index)
 
 
 @dataclass(frozen=True)
@@ -148,9 +144,9 @@ class StartCourseDialog(RecordDialog):
         self.set_intro(f"{patient.name} ({patient.mrn}): {self.regimen.name}")
         self.start_edit = date_edit(self.today(), "startDateEdit")
         self.len_combo = _dose_combo(self.regimen, LENALIDOMIDE, "lenalidomideDoseCombo")
-        self.schedule_combo = QComboBox(objectName="lenalidomideScheduleCombo")
-        self.schedule_combo.addItem("once daily", 1)
-        self.schedule_combo.addItem("every 48 hours", 2)
+        self.schedule_combo = combo_box(
+            (("once daily", 1), ("every 48 hours", 2)), "lenalidomideScheduleCombo"
+        )
         self.renal_label = WrappedLabel(objectName="renalSuggestion")
         self.dex_combo = _dose_combo(self.regimen, DEXAMETHASONE, "dexamethasoneDoseCombo")
         self.dex_hint = WrappedLabel(objectName="dexamethasoneHint")
@@ -176,8 +172,8 @@ class StartCourseDialog(RecordDialog):
         self.renal_label.setText(suggestion.explanation)
         if suggestion.len_level is not None:
             self.renal_band = suggestion.band
-            _select_data(self.len_combo, suggestion.len_level)
-            _select_data(self.schedule_combo, suggestion.every_days)
+            select_data(self.len_combo, suggestion.len_level)
+            select_data(self.schedule_combo, suggestion.every_days)
         if self.patient.date_of_birth and age_on(self.patient.date_of_birth, self.today()) > 75:
             self.dex_hint.setText("Over 75: consider dexamethasone 20 mg.")
         self.dex_hint.setVisible(bool(self.dex_hint.text()))
@@ -305,7 +301,7 @@ class ReduceDoseDialog(RecordDialog):
         self.form.addRow("&Effective from", self.effective_edit)
         self.form.addRow("&Reason", self.reason_combo)
         self.drug_combo.currentIndexChanged.connect(self._show_change)
-        _select_data(self.drug_combo, drug)
+        select_data(self.drug_combo, drug)
         self._show_change()
 
     def drug(self) -> str:
@@ -357,9 +353,7 @@ class EndCourseDialog(RecordDialog):
         self.course = course
         self.set_intro(f"Course started {course.start_date:%d %b %Y}. Ending it stops all dosing.")
         self.end_edit = date_edit(self.today(), "endDateEdit")
-        self.reason_combo = QComboBox(objectName="endReasonCombo")
-        for label, value in END_REASONS:
-            self.reason_combo.addItem(label, value)
+        self.reason_combo = combo_box(END_REASONS, "endReasonCombo")
         self.note_edit = _note_edit("endNoteEdit")
         self.form.addRow("&End date", self.end_edit)
         self.form.addRow("&Reason", self.reason_combo)

@@ -24,6 +24,7 @@ from tracker.ui.record_dialog import (
     WrappedLabel,
     date_edit,
     date_of,
+    select_data,
     set_date,
 )
 
@@ -119,7 +120,7 @@ class EventDialog(RecordDialog):
         if event is not None:
             self._fill(event)
         else:
-            self._select(self.type_combo, event_type or "neutropenia")
+            select_data(self.type_combo, event_type or "neutropenia")
             self.grade_spin.setValue(grade or 1)
         if self.lab_id is not None:
             self.set_intro("Linked to the lab result it was graded from.")
@@ -129,20 +130,15 @@ class EventDialog(RecordDialog):
         self.resolution_edit.setEnabled(self.resolved_check.isChecked())
         self._update_help()
 
-    @staticmethod
-    def _select(combo: QComboBox, value: Any) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(index, 0))
-
     def _fill(self, event: AdverseEvent) -> None:
-        self._select(self.type_combo, event.event_type)
+        select_data(self.type_combo, event.event_type)
         self.term_edit.setText(event.term or "")
         self.grade_spin.setValue(event.grade)
         set_date(self.onset_edit, event.onset_date)
         if event.resolution_date is not None:
             self.resolved_check.setChecked(True)
             set_date(self.resolution_edit, event.resolution_date)
-        self._select(self.action_combo, event.action)
+        select_data(self.action_combo, event.action)
         self.note_edit.setText(event.note or "")
 
     def event_type(self) -> str:

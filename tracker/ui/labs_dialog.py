@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -35,12 +34,17 @@ from tracker.storage.operations import events as event_operations
 from tracker.storage.operations import labs as lab_operations
 from tracker.ui.context import AppContext
 from tracker.ui.record_dialog import (
+    CREATININE_UNITS,
     InputProblem,
     RecordDialog,
     WrappedLabel,
+    buddy_label,
+    combo_box,
     date_edit,
     date_of,
+    field_row,
     parse_number,
+    select_data,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +52,6 @@ if TYPE_CHECKING:
     from tracker.storage.records import Course, Cycle, Patient
 
 COUNT_UNITS = (("×10⁹/L", "10^9/L"), ("/mm³", "/mm3"))
-CREATININE_UNITS = (("mg/dL", "mg/dL"), ("µmol/L", "umol/L"))
 SEVERE_GRADE = 3
 GRADE_COLOURS = {0: "#2e7d32", 1: "#6b6b00", 2: "#a15c00", 3: "#c0392b", 4: "#8e0000"}
 
@@ -162,9 +165,7 @@ class CountField(QWidget):
         self._grader = grader
         self.edit = QLineEdit(objectName=f"{event_type}Edit")
         self.edit.setPlaceholderText("value")
-        self.unit_combo = QComboBox(objectName=f"{event_type}UnitCombo")
-        for label, value in COUNT_UNITS:
-            self.unit_combo.addItem(label, value)
+        self.unit_combo = combo_box(COUNT_UNITS, f"{event_type}UnitCombo")
         self.grade_label = QLabel(objectName=f"{event_type}Grade")
         self.grade_label.setMinimumWidth(150)
         self.setFocusProxy(self.edit)
@@ -227,23 +228,17 @@ class LabsDialog(RecordDialog):
         self.platelets = CountField("Platelets", "thrombocytopenia", grading.grade_platelets)
         self.creatinine_edit = QLineEdit(objectName="creatinineEdit")
         self.creatinine_edit.setPlaceholderText("optional")
-        self.creatinine_unit = QComboBox(objectName="creatinineUnitCombo")
-        for label, value in CREATININE_UNITS:
-            self.creatinine_unit.addItem(label, value)
+        self.creatinine_unit = combo_box(CREATININE_UNITS, "creatinineUnitCombo")
         if patient.creatinine_unit:
-            self.creatinine_unit.setCurrentIndex(
-                max(0, self.creatinine_unit.findData(patient.creatinine_unit))
-            )
-        creatinine_row = QHBoxLayout()
-        creatinine_row.addWidget(self.creatinine_edit, 1)
-        creatinine_row.addWidget(self.creatinine_unit)
+            select_data(self.creatinine_unit, patient.creatinine_unit)
         self.note_edit = QLineEdit(objectName="labNoteEdit")
         self.form.addRow("&Date", self.date_edit)
         self.form.addRow("&ANC", self.anc)
         self.form.addRow("&Platelets", self.platelets)
-        creatinine_label = QLabel("&Creatinine")
-        creatinine_label.setBuddy(self.creatinine_edit)
-        self.form.addRow(creatinine_label, creatinine_row)
+        self.form.addRow(
+            buddy_label("&Creatinine", self.creatinine_edit),
+            field_row(self.creatinine_edit, self.creatinine_unit),
+        )
         self.form.addRow("&Note", self.note_edit)
 
         self.event_box = QGroupBox("Adverse events from this result", objectName="eventBox")

@@ -12,13 +12,10 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -30,6 +27,19 @@ from tracker.domain.errors import DomainError
 from tracker.storage.operations import patients as patient_operations
 from tracker.storage.records import Patient
 from tracker.ui.context import AppContext
+from tracker.ui.record_dialog import (
+    CREATININE_UNITS,
+    InputProblem,
+    buddy_label,
+    combo_box,
+    date_edit,
+    date_of,
+    field_row,
+    format_number,
+    parse_number,
+    select_data,
+    set_date,
+)
 
 try:
     from tracker.domain import renal
@@ -39,31 +49,11 @@ except ImportError:  # the renal rules ship separately; the form works without t
 # A QDateEdit always holds a date; its minimum stands for "not recorded".
 _NO_DATE = QDate(1900, 1, 1)
 _SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
-_CREATININE_UNITS = (("mg/dL", "mg/dL"), ("µmol/L", "umol/L"))
-
-
-class InputError(ValueError):
-    """A field the form itself cannot read; the message names the field."""
 
 
 def parse_optional_number(text: str, field: str) -> float | None:
-    """'' -> None; '72,5' -> 72.5 (decimal comma accepted); anything else refused."""
-    cleaned = text.strip()
-    if not cleaned:
-        return None
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise InputError(f"{field}: {text.strip()!r} is not a number") from None
-    if not value > 0:
-        raise InputError(f"{field} must be greater than 0")
-    return value
-
-
-def _format_number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """'' -> None; '72,5' -> 72.5 (decimal comma accepted); 0, negatives and words refused."""
+    return parse_number(text, field, above_zero=True, digit_groups=False)
 
 
 class PatientDialog(QDialog):
@@ -91,9 +81,7 @@ class PatientDialog(QDialog):
         self.name_edit = QLineEdit(objectName="nameEdit")
         self.name_edit.setPlaceholderText("Family name, given names")
 
-        self.dob_edit = QDateEdit(objectName="dobEdit")
-        self.dob_edit.setDisplayFormat("yyyy-MM-dd")
-        self.dob_edit.setCalendarPopup(True)
+        self.dob_edit = date_edit(_NO_DATE.toPython(), "dobEdit")
         self.dob_edit.setMinimumDate(_NO_DATE)
         self.dob_edit.setMaximumDate(QDate.currentDate())
         self.dob_edit.setSpecialValueText("not recorded")
@@ -101,24 +89,14 @@ class PatientDialog(QDialog):
         # Opening the calendar on 1900 would make everyone scroll back from there.
         self.dob_edit.calendarWidget().setCurrentPage(1950, 1)
 
-        self.sex_combo = QComboBox(objectName="sexCombo")
-        for label, value in _SEXES:
-            self.sex_combo.addItem(label, value)
+        self.sex_combo = combo_box(_SEXES, "sexCombo")
 
         self.weight_edit = QLineEdit(objectName="weightEdit")
         self.weight_edit.setPlaceholderText("actual body weight")
 
         self.creatinine_edit = QLineEdit(objectName="creatinineEdit")
         self.creatinine_edit.setPlaceholderText("serum creatinine")
-        self.creatinine_unit_combo = QComboBox(objectName="creatinineUnitCombo")
-        for label, value in _CREATININE_UNITS:
-            self.creatinine_unit_combo.addItem(label, value)
-        creatinine_row = QHBoxLayout()
-        creatinine_row.addWidget(self.creatinine_edit, 1)
-        creatinine_row.addWidget(self.creatinine_unit_combo)
-        weight_row = QHBoxLayout()
-        weight_row.addWidget(self.weight_edit, 1)
-        weight_row.addWidget(QLabel("kg"))
+        self.creatinine_unit_combo = combo_box(CREATININE_UNITS, "creatinineUnitCombo")
 
         self.dialysis_check = QCheckBox("On dialysis", objectName="dialysisCheck")
         self.reproductive_check = QCheckBox(
@@ -133,9 +111,13 @@ class PatientDialog(QDialog):
         form.addRow("N&ame", self.name_edit)
         form.addRow("&Date of birth", self.dob_edit)
         form.addRow("&Sex", self.sex_combo)
-        # A row holding a layout gets no buddy label by itself, so the shortcut needs one.
-        form.addRow(_buddy_label("&Weight", self.weight_edit), weight_row)
-        form.addRow(_buddy_label("&Creatinine", self.creatinine_edit), creatinine_row)
+        form.addRow(
+            buddy_label("&Weight", self.weight_edit), field_row(self.weight_edit, QLabel("kg"))
+        )
+        form.addRow(
+            buddy_label("&Creatinine", self.creatinine_edit),
+            field_row(self.creatinine_edit, self.creatinine_unit_combo),
+        )
         form.addRow("", self.dialysis_check)
         form.addRow("", self.reproductive_check)
         form.addRow("N&otes", self.notes_edit)
@@ -174,13 +156,11 @@ class PatientDialog(QDialog):
         self.mrn_edit.setText(patient.mrn)
         self.name_edit.setText(patient.name)
         if patient.date_of_birth is not None:
-            dob = patient.date_of_birth
-            self.dob_edit.setDate(QDate(dob.year, dob.month, dob.day))
-        self.sex_combo.setCurrentIndex(max(0, self.sex_combo.findData(patient.sex)))
-        self.weight_edit.setText(_format_number(patient.weight_kg))
-        self.creatinine_edit.setText(_format_number(patient.creatinine))
-        unit_index = self.creatinine_unit_combo.findData(patient.creatinine_unit or "mg/dL")
-        self.creatinine_unit_combo.setCurrentIndex(max(0, unit_index))
+            set_date(self.dob_edit, patient.date_of_birth)
+        select_data(self.sex_combo, patient.sex)
+        self.weight_edit.setText(format_number(patient.weight_kg))
+        self.creatinine_edit.setText(format_number(patient.creatinine))
+        select_data(self.creatinine_unit_combo, patient.creatinine_unit or "mg/dL")
         self.dialysis_check.setChecked(bool(patient.on_dialysis))
         self.reproductive_check.setChecked(bool(patient.reproductive_potential))
         self.notes_edit.setPlainText(patient.notes or "")
@@ -188,10 +168,9 @@ class PatientDialog(QDialog):
     # --- reading the form -----------------------------------------------------------------
 
     def date_of_birth(self) -> date | None:
-        chosen = self.dob_edit.date()
-        if chosen == self.dob_edit.minimumDate():
+        if self.dob_edit.date() == self.dob_edit.minimumDate():
             return None
-        return date(chosen.year(), chosen.month(), chosen.day())
+        return date_of(self.dob_edit)
 
     def _raw_input(self) -> tuple:
         return (
@@ -212,7 +191,10 @@ class PatientDialog(QDialog):
         return self.result() != QDialog.DialogCode.Accepted and self._raw_input() != self._initial
 
     def values(self) -> dict[str, Any]:
-        """The form as keyword arguments for add_patient / update_patient; InputError if unreadable."""
+        """The form as keyword arguments for add_patient / update_patient.
+
+        Raises InputProblem for a field the form cannot read.
+        """
         return {
             "mrn": self.mrn_edit.text().strip(),
             "name": " ".join(self.name_edit.text().split()),
@@ -245,7 +227,7 @@ class PatientDialog(QDialog):
         try:
             weight = parse_optional_number(self.weight_edit.text(), "Weight")
             creatinine = parse_optional_number(self.creatinine_edit.text(), "Creatinine")
-        except InputError as error:
+        except InputProblem as error:
             return f"Creatinine clearance: {error}.", ""
         missing = [
             name
@@ -279,7 +261,7 @@ class PatientDialog(QDialog):
     def save(self) -> None:
         try:
             values = self.values()
-        except InputError as error:
+        except InputProblem as error:
             self._context.report_error(self, str(error))
             return
         if self._patient is None:
@@ -315,12 +297,6 @@ def _stored_value(patient: Patient, key: str) -> Any:
     if key == "creatinine_unit":
         return value or "mg/dL"
     return value
-
-
-def _buddy_label(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
 
 
 def _dose_line(dose: Any) -> str:

@@ -1,4 +1,5 @@
-"""Shared frame of the small forms that record one clinical fact through ``context.run``.
+"""Shared frame of the small forms that record one clinical fact through ``context.run``,
+and the field helpers every form uses.
 
 Save validates what the form can check itself, then calls the storage operation. Any refusal
 is shown in a dialog and the form stays open with everything typed still in it.
@@ -6,7 +7,7 @@ is shown in a dialog and the form stays open with everything typed still in it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -14,10 +15,12 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -47,9 +50,21 @@ def completed(operation: Callable[..., Value]) -> Callable[..., Completed[Value]
     return call
 
 
-def parse_number(text: str, field: str, *, required: bool = False) -> float | None:
-    """'' -> None; '0,8' -> 0.8 (decimal comma accepted); negatives and words refused."""
-    cleaned = text.strip().replace(" ", "")
+def parse_number(
+    text: str,
+    field: str,
+    *,
+    required: bool = False,
+    above_zero: bool = False,
+    digit_groups: bool = True,
+) -> float | None:
+    """'' -> None; '0,8' -> 0.8 (decimal comma accepted); words refused.
+
+    Accepts 0 and more, or only more than 0 with ``above_zero``. With ``digit_groups`` spaces
+    between digits are dropped ('1 500'); without, such text is refused as not a number.
+    """
+    shown = text.strip()
+    cleaned = shown.replace(" ", "") if digit_groups else shown
     if not cleaned:
         if required:
             raise InputProblem(f"{field} is required")
@@ -59,10 +74,18 @@ def parse_number(text: str, field: str, *, required: bool = False) -> float | No
     try:
         value = float(cleaned)
     except ValueError:
-        raise InputProblem(f"{field}: {text.strip()!r} is not a number") from None
-    if value < 0 or value != value or value in (float("inf"), float("-inf")):
+        raise InputProblem(f"{field}: {shown!r} is not a number") from None
+    if above_zero:
+        if not value > 0:
+            raise InputProblem(f"{field} must be greater than 0")
+    elif value < 0 or value != value or value in (float("inf"), float("-inf")):
         raise InputProblem(f"{field} must be a number of 0 or more")
     return value
+
+
+def format_number(value: float | None) -> str:
+    """A stored number as the form shows it: '' for none, no trailing zeros."""
+    return "" if value is None else f"{value:g}"
 
 
 def date_edit(initial: date, object_name: str) -> QDateEdit:
@@ -79,6 +102,38 @@ def date_of(edit: QDateEdit) -> date:
 
 def set_date(edit: QDateEdit, value: date) -> None:
     edit.setDate(QDate(value.year, value.month, value.day))
+
+
+CREATININE_UNITS = (("mg/dL", "mg/dL"), ("µmol/L", "umol/L"))
+
+
+def combo_box(items: Iterable[tuple[str, Any]], object_name: str) -> QComboBox:
+    """A combo box of (label, value) items; ``currentData()`` gives the chosen value."""
+    combo = QComboBox(objectName=object_name)
+    for label, value in items:
+        combo.addItem(label, value)
+    return combo
+
+
+def select_data(combo: QComboBox, value: Any) -> None:
+    """Choose the item holding ``value``; the first item when none does."""
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A label whose '&' shortcut focuses ``buddy``; a form row holding a layout gets none."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def field_row(field: QWidget, *beside: QWidget) -> QHBoxLayout:
+    """``field`` taking the spare width, with the widgets (a unit, say) after it."""
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    for widget in beside:
+        row.addWidget(widget)
+    return row
 
 
 class WrappedLabel(QLabel):

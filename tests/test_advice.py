@@ -17,6 +17,7 @@ from tracker.domain.advice import (
 )
 from tracker.domain.errors import DomainError
 from tracker.domain.regimen import load_regimen
+from tracker.resources import resource_path
 
 NEUTRO = frozenset({"neutropenia"})
 PLATELETS = frozenset({"thrombocytopenia"})
@@ -229,7 +230,7 @@ def test_bad_inputs_are_refused(regimen):
 
 def test_hold_thresholds_come_from_the_data_file(regimen, monkeypatch, tmp_path):
     assert hold_thresholds() == {"neutropenia": 1.0, "thrombocytopenia": 30}
-    source = label_rules.resource_path("advice", "lenalidomide-label.toml").read_text("utf-8")
+    source = resource_path("advice", "lenalidomide-label.toml").read_text("utf-8")
     (tmp_path / "advice").mkdir()
     (tmp_path / "advice" / "lenalidomide-label.toml").write_text(
         source.replace("platelets_below = 30", "platelets_below = 50"), "utf-8"

@@ -5,6 +5,7 @@ import pytest
 from tracker.domain import grading
 from tracker.domain.errors import DomainError
 from tracker.domain.grading import Unit, grade_anc, grade_platelets, to_per_litre_e9
+from tracker.resources import resource_path
 
 E9 = Unit.PER_LITRE_E9
 MM3 = Unit.PER_MM3
@@ -86,7 +87,7 @@ def test_unknown_unit_is_refused():
 
 
 def test_thresholds_come_from_the_data_file(monkeypatch, tmp_path):
-    source = grading.resource_path("grading", "ctcae-v5.toml").read_text(encoding="utf-8")
+    source = resource_path("grading", "ctcae-v5.toml").read_text(encoding="utf-8")
     changed = source.replace("lower_limit_of_normal = 2.0", "lower_limit_of_normal = 1.8")
     (tmp_path / "grading").mkdir()
     (tmp_path / "grading" / "ctcae-v5.toml").write_text(changed, encoding="utf-8")

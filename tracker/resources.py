@@ -1,10 +1,12 @@
-"""Where the data files under ``resources/`` live."""
+"""Where the data files under ``resources/`` live, and reading them."""
 
 from __future__ import annotations
 
 import os
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 _ENV_OVERRIDE = "RD_TRACKER_RESOURCES"
 
@@ -26,3 +28,13 @@ def resource_path(*parts: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"missing data file: {path}")
     return path
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_toml(*parts: str) -> dict[str, Any]:
+    """The data file ``resources/<parts>``, parsed; FileNotFoundError when it is missing."""
+    return read_toml(resource_path(*parts))

@@ -7,12 +7,11 @@ so a clinic can match its laboratory's reference range without touching code.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 
 from tracker.domain.errors import DomainError
-from tracker.resources import resource_path
+from tracker.resources import load_toml
 
 NEUTROPENIA = "neutropenia"
 THROMBOCYTOPENIA = "thrombocytopenia"
@@ -94,8 +93,7 @@ def grading_from_data(data: dict) -> Grading:
 
 @cache
 def load_grading() -> Grading:
-    with resource_path("grading", "ctcae-v5.toml").open("rb") as handle:
-        return grading_from_data(tomllib.load(handle))
+    return grading_from_data(load_toml("grading", "ctcae-v5.toml"))
 
 
 CTCAE_VERSION: str = load_grading().version

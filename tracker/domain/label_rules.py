@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 
 from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA
-from tracker.resources import resource_path
+from tracker.resources import load_toml
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,7 @@ def label_rules_from_data(data: dict) -> LabelRules:
 
 @cache
 def load_label_rules() -> LabelRules:
-    with resource_path("advice", "lenalidomide-label.toml").open("rb") as handle:
-        return label_rules_from_data(tomllib.load(handle))
+    return label_rules_from_data(load_toml("advice", "lenalidomide-label.toml"))
 
 
 def hold_thresholds() -> dict[str, float]:

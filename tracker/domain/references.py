@@ -6,13 +6,13 @@ figures nobody has checked against the paper yet, and the reports say so.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from tracker.domain.data_files import load_data_file
 from tracker.domain.errors import DomainError
-from tracker.resources import resource_path, resources_dir
+from tracker.resources import resources_dir
 
 DEFAULT_REFERENCE_ID = "mm010"
 LENALIDOMIDE_ARM = "lenalidomide"
@@ -98,12 +98,7 @@ def reference_from_data(data: dict) -> TrialReference:
 
 @cache
 def load_reference(reference_id: str = DEFAULT_REFERENCE_ID) -> TrialReference:
-    try:
-        path = resource_path("references", f"{reference_id}.toml")
-    except FileNotFoundError:
-        raise DomainError(f"unknown reference {reference_id!r}") from None
-    with path.open("rb") as handle:
-        return reference_from_data(tomllib.load(handle))
+    return reference_from_data(load_data_file("references", reference_id, "reference"))
 
 
 def reference_ids() -> list[str]:

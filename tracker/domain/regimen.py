@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tracker.domain.data_files import load_data_file
 from tracker.domain.errors import DomainError
-from tracker.resources import resource_path
+from tracker.resources import read_toml
 
 LENALIDOMIDE = "lenalidomide"
 DEXAMETHASONE = "dexamethasone"
@@ -127,15 +127,10 @@ def regimen_from_data(data: dict) -> Regimen:
 
 
 def load_regimen_file(path: Path) -> Regimen:
-    with path.open("rb") as handle:
-        return regimen_from_data(tomllib.load(handle))
+    return regimen_from_data(read_toml(path))
 
 
 @cache
 def load_regimen(regimen_id: str = DEFAULT_REGIMEN_ID) -> Regimen:
     """The regimen stored as ``resources/regimens/<id>.toml``."""
-    try:
-        path = resource_path("regimens", f"{regimen_id}.toml")
-    except FileNotFoundError:
-        raise DomainError(f"unknown regimen {regimen_id!r}") from None
-    return load_regimen_file(path)
+    return regimen_from_data(load_data_file("regimens", regimen_id, "regimen"))

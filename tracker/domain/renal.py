@@ -6,13 +6,12 @@ The bands, unit factor and age limits are data: ``resources/renal/lenalidomide-r
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from tracker.domain.errors import DomainError
-from tracker.resources import resource_path
+from tracker.resources import load_toml
 
 MG_PER_DL = "mg/dL"
 UMOL_PER_L = "umol/L"
@@ -77,8 +76,7 @@ def rules_from_data(data: dict) -> RenalRules:
 
 @cache
 def load_renal_rules() -> RenalRules:
-    with resource_path("renal", "lenalidomide-renal.toml").open("rb") as handle:
-        return rules_from_data(tomllib.load(handle))
+    return rules_from_data(load_toml("renal", "lenalidomide-renal.toml"))
 
 
 def age_on(date_of_birth: date, on_date: date) -> int:

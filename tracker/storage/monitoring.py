@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from tracker.resources import resource_path
+from tracker.resources import load_toml
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,7 @@ class MonitoringCadence:
 
 @cache
 def monitoring_cadence() -> MonitoringCadence:
-    with resource_path("monitoring.toml").open("rb") as handle:
-        data = tomllib.load(handle)
+    data = load_toml("monitoring.toml")
     counts = data["blood_counts"]
     return MonitoringCadence(
         early_phase_days=int(counts["early_phase_days"]),

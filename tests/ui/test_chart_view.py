@@ -1,4 +1,5 @@
-"""The Chart tab: drawn lazily with the real chart code, lines checked on the real artists."""
+"""The patient Chart tab: drawn lazily with the real chart code, lines checked on the real
+artists."""
 
 from __future__ import annotations
 
@@ -6,15 +7,10 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from matplotlib.container import BarContainer
-from PySide6.QtCore import QDate
-
-from tests.ui.patient_fixtures import add_test_patient, make_view, seed_course
-from tracker.domain.references import load_reference
+from tests.ui.patient_fixtures import make_view, seed_course
 from tracker.reports.charts import DEFAULT_THRESHOLDS
 from tracker.storage.operations.events import log_event
 from tracker.storage.operations.labs import record_labs
-from tracker.ui.chart_view import CohortChartView
 
 
 def horizontal_levels(axes) -> set[float]:
@@ -101,67 +97,3 @@ def test_chart_without_counts_says_so_and_offers_no_save(qtbot, store, context):
     qtbot.waitUntil(lambda: view.chart_view.canvas is not None)
     assert view.chart_view.status_label.text() == "No counts recorded yet"
     assert not view.chart_view.save_button.isEnabled()
-
-
-def bars_by_label(figure) -> dict[str, list[float]]:
-    axes = figure.axes[0]
-    return {
-        container.get_label(): [patch.get_height() for patch in container.patches]
-        for container in axes.containers
-        if isinstance(container, BarContainer)
-    }
-
-
-def test_cohort_chart_compares_the_clinic_with_the_trial(qtbot, store, context, messages):
-    today = store.today()
-    seeded = []
-    for number, days_ago in enumerate((200, 150, 90, 30), start=1):
-        patient_id = add_test_patient(store, mrn=f"C-{number}")
-        seeded.append(seed_course(store, days_ago=days_ago, patient_id=patient_id))
-    onset = today - timedelta(days=10)
-    log_event(store, seeded[0].patient_id, "neutropenia", 4, onset, course_id=seeded[0].course_id)
-    log_event(store, seeded[1].patient_id, "neutropenia", 3, onset, course_id=seeded[1].course_id)
-    log_event(store, seeded[1].patient_id, "vte", 3, onset, course_id=seeded[1].course_id)
-    log_event(
-        store, seeded[2].patient_id, "thrombocytopenia", 2, onset, course_id=seeded[2].course_id
-    )
-
-    view = CohortChartView(context)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    qtbot.waitUntil(lambda: view.canvas is not None and view.statistics is not None)
-    bars = bars_by_label(view.figure)
-    assert bars["Clinic (95% exact CI)"] == [50.0, 0.0, 25.0]  # neutropenia, platelets, VTE
-    trial = load_reference("mm010")
-    assert bars["MM-010 Len+Dex (n=176)"] == [
-        trial.arm("lenalidomide").percent[kind]
-        for kind in ("neutropenia", "thrombocytopenia", "vte")
-    ]
-    assert "MM-010 Placebo+Dex (n=175)" in bars
-    summary = view.summary_label.text()
-    assert "Neutropenia: 2/4 = 50.0%" in summary and "MM-010 Len+Dex 29.5%" in summary
-    assert view.save_button.isEnabled()
-
-    # Only the two most recent courses: patient 3 (thrombocytopenia grade 2) and patient 4.
-    view.from_check.setChecked(True)
-    view.from_edit.setDate(QDate(*(today - timedelta(days=100)).timetuple()[:3]))
-    assert view.statistics.patients == 2
-    assert bars_by_label(view.figure)["Clinic (95% exact CI)"] == [0.0, 0.0, 0.0]
-
-    view.reference_combo.setCurrentIndex(view.reference_combo.findData("mm009"))
-    assert "MM-009 Len+Dex (n=177, unconfirmed)" in bars_by_label(view.figure)
-    assert messages == []
-
-
-def test_cohort_chart_with_an_empty_period(qtbot, store, context):
-    seed_course(store, days_ago=40)
-    view = CohortChartView(context)
-    qtbot.addWidget(view)
-    view.to_check.setChecked(True)
-    view.to_edit.setDate(QDate(2001, 1, 1))
-    view.show()
-    qtbot.waitUntil(lambda: view.statistics is not None)
-    assert view.statistics.patients == 0
-    assert view.status_label.text() == "No patient started a course in this period"
-    assert not view.save_button.isEnabled()

@@ -46,14 +46,21 @@ def test_menus_and_their_shortcuts(window):
         "New database…",
         "Open database…",
         "Backup…",
+        "Print week's sheets…",
+        "Settings…",
         "Set staff initials…",
         "Quit",
     ]
+    assert ("Settings…", "Ctrl+,") in entries["File"]
     assert entries["Patient"] == [("New patient…", "Ctrl+N"), ("Find patient", "Ctrl+F")]
-    assert entries["View"] == [("Today", "Ctrl+1"), ("Patients", "Ctrl+2")]
+    assert entries["View"] == [
+        ("Today", "Ctrl+1"),
+        ("Patients", "Ctrl+2"),
+        ("Cohort report", "Ctrl+3"),
+    ]
     assert [text for text, _ in entries["Help"]] == ["About Rd Cycle Tracker"]
     toolbar_texts = [a.text().replace("&", "") for a in window.toolbar.actions() if a.text()]
-    assert toolbar_texts == ["Today", "Patients", "New patient…", "Find patient"]
+    assert toolbar_texts == ["Today", "Patients", "Cohort report", "New patient…", "Find patient"]
 
 
 def test_keyboard_switches_screens_and_starts_a_new_patient(qtbot, window):

@@ -13,12 +13,15 @@ class MainActions:
     new_database: QAction
     open_database: QAction
     backup: QAction
+    print_week_sheets: QAction
+    preferences: QAction
     set_staff: QAction
     quit: QAction
     new_patient: QAction
     find_patient: QAction
     show_today: QAction
     show_patients: QAction
+    show_cohort: QAction
     about: QAction
 
     @classmethod
@@ -46,6 +49,18 @@ class MainActions:
                 "Open another database file",
             ),
             backup=action("backupAction", "&Backup…", None, "Save a copy of the open database"),
+            print_week_sheets=action(
+                "printWeekSheetsAction",
+                "&Print week's sheets…",
+                None,
+                "Print the cycle sheet of every patient treated this week",
+            ),
+            preferences=action(
+                "preferencesAction",
+                "Se&ttings…",
+                "Ctrl+,",
+                "Clinic name and paper size of the cycle sheets",
+            ),
             set_staff=action(
                 "setStaffAction",
                 "Set staff &initials…",
@@ -59,8 +74,18 @@ class MainActions:
             ),
             show_today=action("showTodayAction", "&Today", "Ctrl+1", "Today's patients"),
             show_patients=action("showPatientsAction", "&Patients", "Ctrl+2", "All patients"),
+            show_cohort=action(
+                "showCohortAction",
+                "&Cohort report",
+                "Ctrl+3",
+                "The clinic's grade 3-4 event rates against the MM-010 trial",
+            ),
             about=action("aboutAction", "&About Rd Cycle Tracker", None, "Version and sources"),
         )
+
+    def screens(self) -> list[QAction]:
+        """The actions that switch the window's screen, in menu and toolbar order."""
+        return [self.show_today, self.show_patients, self.show_cohort]
 
     def install(self, window: QMainWindow) -> QToolBar:
         """Build the menu bar and the main toolbar; returns the toolbar."""
@@ -69,7 +94,9 @@ class MainActions:
         file_menu.setObjectName("fileMenu")
         file_menu.addActions([self.new_database, self.open_database, self.backup])
         file_menu.addSeparator()
-        file_menu.addAction(self.set_staff)
+        file_menu.addAction(self.print_week_sheets)
+        file_menu.addSeparator()
+        file_menu.addActions([self.preferences, self.set_staff])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 
@@ -79,19 +106,19 @@ class MainActions:
 
         view_menu = menus.addMenu("&View")
         view_menu.setObjectName("viewMenu")
-        view_menu.addActions([self.show_today, self.show_patients])
+        view_menu.addActions(self.screens())
 
         help_menu = menus.addMenu("&Help")
         help_menu.setObjectName("helpMenu")
         help_menu.addAction(self.about)
 
-        for screen in (self.show_today, self.show_patients):
+        for screen in self.screens():
             screen.setCheckable(True)
 
         toolbar = window.addToolBar("Main")
         toolbar.setObjectName("mainToolBar")
         toolbar.setMovable(False)
-        toolbar.addActions([self.show_today, self.show_patients])
+        toolbar.addActions(self.screens())
         toolbar.addSeparator()
         toolbar.addActions([self.new_patient, self.find_patient])
         return toolbar

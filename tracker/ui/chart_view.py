@@ -1,4 +1,4 @@
-"""Chart tabs: a patient's counts over time, and the clinic's cohort summary.
+"""Charts on screen: a canvas drawn lazily, and a patient's counts over time.
 
 matplotlib's Qt canvas is imported only when a chart is first shown, so the application
 starts without paying for it.
@@ -6,15 +6,12 @@ starts without paying for it.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -24,18 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.domain.errors import DomainError
-from tracker.domain.references import (
-    DEFAULT_REFERENCE_ID,
-    LENALIDOMIDE_ARM,
-    load_reference,
-    reference_ids,
-)
-from tracker.domain.statistics import COHORT_EVENT_TYPES, CohortStatistics, cohort_statistics
 from tracker.reports.errors import ReportError
-from tracker.storage import cohort, queries
+from tracker.storage import queries
 from tracker.storage.errors import StorageError
 from tracker.ui.context import AppContext
-from tracker.ui.record_dialog import date_edit, date_of
+from tracker.ui.store_state import open_store
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,7 +46,12 @@ def with_suffix_for_filter(path: str, chosen_filter: str) -> Path:
 
 
 class LazyChart(QWidget):
-    """A figure canvas built on first show, redrawn when the data changes while visible."""
+    """A figure canvas built on first show, redrawn when the data changes while visible.
+
+    ``drawn`` fires after every redraw, so widgets beside the chart can show the same data.
+    """
+
+    drawn = Signal()
 
     def __init__(self, context: AppContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +64,8 @@ class LazyChart(QWidget):
         self.save_button.setEnabled(False)
         self.status_label = QLabel(objectName="chartStatus")
         top = QHBoxLayout()
-        top.addWidget(QLabel(f"<b>{title}</b>"))
+        self.title_label = QLabel(f"<b>{title}</b>", objectName="chartTitle")
+        top.addWidget(self.title_label)
         top.addWidget(self.status_label, 1)
         top.addWidget(self.save_button)
         self._layout = QVBoxLayout(self)
@@ -117,6 +113,7 @@ class LazyChart(QWidget):
         self.save_button.setEnabled(bool(self.figure.axes) and not message)
         self.canvas.draw_idle()
         self._stale = False
+        self.drawn.emit()
 
     def draw_chart(self, figure: Figure) -> str:
         """Fill ``figure``; return a message when there is nothing to draw."""
@@ -161,9 +158,9 @@ class PatientChartView(LazyChart):
     def draw_chart(self, figure: Figure) -> str:
         from tracker.reports import charts
 
-        if self.patient_id is None or not self.context.has_store:
+        store = open_store(self.context)
+        if self.patient_id is None or store is None:
             return "No patient"
-        store = self.context.store
         patient = queries.get_patient(store, self.patient_id)
         labs = queries.labs_of(store, self.patient_id)
         events = queries.events_of(store, self.patient_id)
@@ -186,108 +183,3 @@ def _safe_file_part(text: str) -> str:
     return "".join(
         character if character.isalnum() or character in "-_" else "_" for character in text
     )
-
-
-_EVENT_NAMES = {"neutropenia": "Neutropenia", "thrombocytopenia": "Thrombocytopenia", "vte": "VTE"}
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
-def summary_rows(stats: CohortStatistics) -> list[str]:
-    """One line per event type: n/N, rate with its interval, reference, p, per 100 cycles."""
-    confidence = round(100 * stats.confidence)
-    lines = []
-    for event_type in COHORT_EVENT_TYPES:
-        rate = stats.rate(event_type)
-        interval = (
-            f" ({confidence}% CI {_percent(rate.ci_low)}-{_percent(rate.ci_high)})"
-            if rate.ci
-            else ""
-        )
-        line = f"{_EVENT_NAMES[event_type]}: {rate.fraction_text} = {_percent(rate.rate)}{interval}"
-        if rate.reference_rate is not None:
-            line += f"; {stats.reference_label or 'reference'} {_percent(rate.reference_rate)}"
-        if rate.p_value is not None:
-            line += f", p = {_p_text(rate.p_value)}"
-        if rate.events_per_100_cycles is not None:
-            line += f"; {rate.events_per_100_cycles:.1f} events per 100 cycles"
-        lines.append(line)
-    return lines
-
-
-class CohortChartView(LazyChart):
-    """The clinic's grade 3-4 event rates, with exact intervals, beside a trial's arms."""
-
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, "Grade 3-4 events in the clinic", parent)
-        self.setObjectName("cohortChartView")
-        today = context.store.today() if context.has_store else None
-        self.from_check = QCheckBox("Courses started &from", objectName="periodFromCheck")
-        self.from_edit = date_edit(today.replace(month=1, day=1) if today else _epoch(), "fromEdit")
-        self.to_check = QCheckBox("&to", objectName="periodToCheck")
-        self.to_edit = date_edit(today or _epoch(), "toEdit")
-        self.reference_combo = QComboBox(objectName="referenceCombo")
-        for reference_id in reference_ids():
-            reference = load_reference(reference_id)
-            note = "" if reference.confirmed else " (unconfirmed)"
-            self.reference_combo.addItem(f"{reference.name}{note}", reference_id)
-        self.reference_combo.setCurrentIndex(
-            max(0, self.reference_combo.findData(DEFAULT_REFERENCE_ID))
-        )
-        self.controls.addWidget(self.from_check)
-        self.controls.addWidget(self.from_edit)
-        self.controls.addWidget(self.to_check)
-        self.controls.addWidget(self.to_edit)
-        self.controls.addWidget(QLabel("Compare with"))
-        self.controls.addWidget(self.reference_combo)
-        self.controls.addStretch(1)
-        self.summary_label = QLabel(objectName="cohortSummary")
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._layout.addWidget(self.summary_label)
-        self.statistics: CohortStatistics | None = None
-        for check, edit in ((self.from_check, self.from_edit), (self.to_check, self.to_edit)):
-            edit.setEnabled(False)
-            check.toggled.connect(edit.setEnabled)
-            check.toggled.connect(self.mark_stale)
-            edit.dateChanged.connect(self.mark_stale)
-        self.reference_combo.currentIndexChanged.connect(self.mark_stale)
-
-    def period(self) -> tuple[date | None, date | None]:
-        start = date_of(self.from_edit) if self.from_check.isChecked() else None
-        end = date_of(self.to_edit) if self.to_check.isChecked() else None
-        return start, end
-
-    def draw_chart(self, figure: Figure) -> str:
-        from tracker.reports import charts
-
-        self.statistics = None
-        self.summary_label.clear()
-        if not self.context.has_store:
-            return "No database open"
-        reference = load_reference(self.reference_combo.currentData())
-        arms = list(reference.arms.values())
-        compared = reference.arms.get(LENALIDOMIDE_ARM, arms[0])
-        start, end = self.period()
-        stats = cohort_statistics(
-            cohort.cohort_records(self.context.store),
-            reference=compared,
-            period_from=start,
-            period_to=end,
-        )
-        self.statistics = stats
-        charts.cohort_chart(figure, stats, arms)
-        self.summary_label.setText("\n".join(summary_rows(stats)))
-        return "" if stats.patients else "No patient started a course in this period"
-
-    def default_file_name(self) -> str:
-        return "grade-3-4-events.png"
-
-
-def _p_text(p_value: float) -> str:
-    return f"{p_value:.2f}" if p_value >= 0.01 else f"{p_value:.1g}"
-
-
-def _epoch() -> date:
-    return date(2000, 1, 1)

@@ -1,15 +1,18 @@
-"""The application window: Today, Patients and the patient screen in one stack.
+"""The application window: Today, Patients, the Cohort report and the patient screen in one
+stack.
 
-The patient screen is built the first time a patient is opened, so its charts and their
-libraries cost nothing at startup.
+The patient and cohort screens are built the first time they are needed (the patient screen
+also when the Patient menu first opens, to list its commands), so their charts and libraries
+cost nothing at startup.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,24 +20,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from tracker import __version__
-from tracker.storage import queries
 from tracker.storage.errors import StorageError
 from tracker.ui import database_actions
 from tracker.ui.actions import MainActions
 from tracker.ui.confirmation import Confirm, ask_to_confirm
 from tracker.ui.context import AppContext
 from tracker.ui.patients_view import PatientsView
-from tracker.ui.reads import read
 from tracker.ui.settings import APPLICATION, AppSettings
-from tracker.ui.today_view import TodayView
+from tracker.ui.today_view import TodayView, sheets_available
+
+if TYPE_CHECKING:
+    from tracker.ui.cohort_view import CohortChartView
+    from tracker.ui.patient_view import PatientView
 
 DEFAULT_SIZE = (1200, 780)
 _INITIALS = re.compile(r"[A-Za-z][A-Za-z.\- ]{0,7}")
@@ -61,10 +65,13 @@ class MainWindow(QMainWindow):
 
         self.commands = MainActions.create(self)
         self.toolbar = self.commands.install(self)
+        self.patient_menu: QMenu = self.menuBar().findChild(QMenu, "patientMenu")
+        self.patient_menu.aboutToShow.connect(self._ensure_patient_view)
 
         self.today_view = TodayView(context, self, settings=settings)
         self.patients_view = PatientsView(context, self)
-        self.patient_view: QWidget | None = None
+        self.patient_view: PatientView | None = None
+        self.cohort_view: CohortChartView | None = None
         self._return_to: QWidget = self.today_view
         self.stack = QStackedWidget(objectName="screens")
         self.stack.addWidget(self.today_view)
@@ -94,12 +101,15 @@ class MainWindow(QMainWindow):
         actions.new_database.triggered.connect(lambda: self.new_database())
         actions.open_database.triggered.connect(lambda: self.open_database())
         actions.backup.triggered.connect(lambda: self.backup_database())
+        actions.print_week_sheets.triggered.connect(self.today_view.print_week_sheets)
+        actions.preferences.triggered.connect(lambda: self.show_preferences())
         actions.set_staff.triggered.connect(self.ask_staff_initials)
         actions.quit.triggered.connect(self.close)
         actions.new_patient.triggered.connect(self.new_patient)
         actions.find_patient.triggered.connect(self.find_patient)
         actions.show_today.triggered.connect(self.show_today)
         actions.show_patients.triggered.connect(self.show_patients)
+        actions.show_cohort.triggered.connect(self.show_cohort)
         actions.about.triggered.connect(self.show_about)
         actions.backup.setEnabled(database_actions.backups_available())
 
@@ -123,8 +133,13 @@ class MainWindow(QMainWindow):
         else:
             self._database_label.setText("No database open")
             self.setWindowTitle(APPLICATION)
-        for action in (self.commands.new_patient, self.commands.find_patient):
+        for action in (
+            self.commands.new_patient,
+            self.commands.find_patient,
+            self.commands.preferences,
+        ):
             action.setEnabled(has_store)
+        self.commands.print_week_sheets.setEnabled(has_store and sheets_available())
         self.commands.backup.setEnabled(has_store and database_actions.backups_available())
         if self.stack.currentWidget() is self.patient_view:
             self.show_today()
@@ -134,6 +149,7 @@ class MainWindow(QMainWindow):
         current = self.stack.currentWidget()
         self.commands.show_today.setChecked(current is self.today_view)
         self.commands.show_patients.setChecked(current is self.patients_view)
+        self.commands.show_cohort.setChecked(current is not None and current is self.cohort_view)
 
     # --- screens --------------------------------------------------------------------------
 
@@ -142,6 +158,9 @@ class MainWindow(QMainWindow):
 
     def show_patients(self) -> None:
         self.stack.setCurrentWidget(self.patients_view)
+
+    def show_cohort(self) -> None:
+        self.stack.setCurrentWidget(self._ensure_cohort_view())
 
     def find_patient(self) -> None:
         self.show_patients()
@@ -156,28 +175,35 @@ class MainWindow(QMainWindow):
         if current is not self.patient_view:
             self._return_to = current
         view = self._ensure_patient_view()
-        if hasattr(view, "show_patient"):
-            view.show_patient(patient_id)
-        else:
-            view.show_patient_summary(self.context, patient_id)
+        view.show_patient(patient_id)
         self.stack.setCurrentWidget(view)
+        # The calendar takes the keyboard, so arrows, Enter and the screen's shortcuts work.
+        view.calendar.setFocus()
 
     def go_back(self) -> None:
         self.stack.setCurrentWidget(self._return_to)
 
-    def _ensure_patient_view(self) -> QWidget:
+    def _ensure_patient_view(self) -> PatientView:
         if self.patient_view is None:
-            try:
-                from tracker.ui.patient_view import PatientView
-            except ImportError:
-                view: QWidget = _PatientSummary(self)
-            else:
-                view = PatientView(self.context, self)
-            view.setObjectName(view.objectName() or "patientView")
+            from tracker.ui.patient_view import PatientView
+
+            view = PatientView(self.context, self, settings=self.settings)
             view.back_requested.connect(self.go_back)
             self.stack.addWidget(view)
             self.patient_view = view
+            self.patient_menu.addSeparator()
+            self.patient_menu.addActions(view.patient_actions.all())
+            self.patient_menu.addSeparator()
+            self.patient_menu.addActions(view.sheet_actions.all())
         return self.patient_view
+
+    def _ensure_cohort_view(self) -> CohortChartView:
+        if self.cohort_view is None:
+            from tracker.ui.cohort_view import CohortChartView
+
+            self.cohort_view = CohortChartView(self.context, self)
+            self.stack.addWidget(self.cohort_view)
+        return self.cohort_view
 
     # --- database -------------------------------------------------------------------------
 
@@ -213,6 +239,19 @@ class MainWindow(QMainWindow):
         if written is not None:
             self.statusBar().showMessage(f"Backup written to {written}", 8000)
         return written
+
+    # --- settings -------------------------------------------------------------------------
+
+    def show_preferences(self) -> QDialog | None:
+        """File > Settings, window-modal; returns the dialog (None without a database)."""
+        if not self.context.has_store:
+            return None
+        from tracker.ui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- staff ----------------------------------------------------------------------------
 
@@ -307,28 +346,3 @@ class MainWindow(QMainWindow):
             else:
                 if written is not None:
                     self.statusBar().showMessage(f"Backup written to {written}")
-
-
-class _PatientSummary(QWidget):
-    """Stands in for the patient screen in a build without it: who the patient is, and back."""
-
-    back_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("patientSummary")
-        self._title = QLabel(objectName="patientSummaryTitle")
-        self._title.setTextFormat(Qt.TextFormat.PlainText)
-        self._title.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        back = QPushButton("← Back")
-        back.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self._title)
-        layout.addWidget(QLabel("The full patient screen is not part of this build."))
-        layout.addStretch(1)
-
-    def show_patient_summary(self, context: AppContext, patient_id: int) -> None:
-        patient = read(context, queries.get_patient, patient_id, parent=self)
-        if patient is not None:
-            self._title.setText(f"{patient.name}   MRN {patient.mrn}")

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -48,6 +48,9 @@ from tracker.ui.events_view import EventsView
 from tracker.ui.history_view import HistoryView
 from tracker.ui.labs_dialog import LabsDialog
 from tracker.ui.patient_header import HeaderFacts, PatientHeader, current_level, header_facts
+from tracker.ui.patient_sheet_actions import CycleSheetCommands, SheetTarget
+from tracker.ui.settings import AppSettings
+from tracker.ui.store_state import open_store
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
@@ -87,11 +90,21 @@ class PatientActions:
 
 
 class PatientView(QWidget):
-    """Shows one patient; every change goes through ``context.run`` and refreshes the views."""
+    """Shows one patient; every change goes through ``context.run`` and refreshes the views.
+
+    Its commands are enabled only while it is on screen with a patient, so a main window can
+    list them in its menus; data changed while it is hidden is read again when it shows.
+    """
 
     back_requested = Signal()
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        settings: AppSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("patientView")
         self.context = context
@@ -101,7 +114,11 @@ class PatientView(QWidget):
         self.cycles: list[Cycle] = []
         self.dose_menu: QMenu | None = None
         self.active_dialog: QDialog | None = None
+        # The cycle whose sheet prints: the one last picked on the calendar, else today's.
+        self.sheet_cycle: int | None = None
         self._selected_course_id: int | None = None
+        self._showing_current_course = False
+        self._stale = False
 
         self.back_button = QToolButton(objectName="backButton")
         self.back_button.setText("← Patients")
@@ -119,6 +136,13 @@ class PatientView(QWidget):
         for action in self.patient_actions.all():
             self.toolbar.addAction(action)
             self.addAction(action)
+        self.sheets = CycleSheetCommands(
+            self, context, settings if settings is not None else AppSettings(), self._sheet_target
+        )
+        self.sheet_actions = self.sheets.actions
+        self.addActions(self.sheet_actions.all())
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self._sheet_button())
         self.course_combo = QComboBox(objectName="courseCombo")
         self.course_combo.setToolTip("Which course the calendar shows")
         self.course_combo.activated.connect(self._course_chosen)
@@ -190,9 +214,22 @@ class PatientView(QWidget):
             end_course=action("endCourseAction", "E&nd course…", "Ctrl+Shift+E", self.end_course),
         )
 
+    def _sheet_button(self) -> QToolButton:
+        """One button for the cycle sheet: a click prints, its menu previews or saves."""
+        button = QToolButton(objectName="sheetButton")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(button)
+        menu.addActions(self.sheet_actions.all())
+        button.setMenu(menu)
+        button.setDefaultAction(self.sheet_actions.print_sheet)
+        return button
+
     def _enable_actions(self) -> None:
-        has_patient = self.patient is not None
-        active = self.course is not None and self.course.is_active
+        # Hidden, the screen's commands would act on a patient nobody sees.
+        has_patient = self.patient is not None and self.isVisible()
+        course = self.course if has_patient else None
+        active = course is not None and course.is_active
         self.patient_actions.start_course.setEnabled(has_patient and not self._has_active_course())
         for action in (
             self.patient_actions.next_cycle,
@@ -200,9 +237,28 @@ class PatientView(QWidget):
             self.patient_actions.end_course,
         ):
             action.setEnabled(active and bool(self.cycles))
-        self.patient_actions.record_response.setEnabled(self.course is not None)
+        self.patient_actions.record_response.setEnabled(course is not None)
         self.patient_actions.record_labs.setEnabled(has_patient)
         self.patient_actions.log_event.setEnabled(has_patient)
+        self._enable_sheets(has_patient)
+
+    def _enable_sheets(self, has_patient: bool) -> None:
+        why_not = ""
+        if has_patient and self.course is None:
+            why_not = "No treatment course: there is no cycle sheet to print"
+        elif has_patient and not self._showing_current_course:
+            why_not = "Cycle sheets print for the current course; choose it above"
+        self.sheets.update(self.sheet_cycle, available=has_patient and not why_not, why_not=why_not)
+
+    def _sheet_target(self) -> SheetTarget | None:
+        if self.patient is None:
+            return None
+        return SheetTarget(self.patient.mrn, self.sheet_cycle)
+
+    def select_sheet_cycle(self, cycle: int | None) -> None:
+        """Print, preview and save act on ``cycle`` (None: the cycle the patient needs today)."""
+        self.sheet_cycle = cycle
+        self._enable_actions()
 
     def _has_active_course(self) -> bool:
         return any(course.is_active for course in self.courses)
@@ -210,12 +266,27 @@ class PatientView(QWidget):
     # -- loading --------------------------------------------------------------------------
     def show_patient(self, patient_id: int) -> None:
         self._selected_course_id = None
+        self.sheet_cycle = None
         self._load(patient_id)
         self.tabs.setCurrentIndex(0)
 
     def refresh(self) -> None:
-        if self.patient is not None:
+        if self.patient is None:
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._load(self.patient.id)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.patient is not None:
             self._load(self.patient.id)
+        self._enable_actions()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._enable_actions()
 
     def _store_replaced(self) -> None:
         self.patient = None
@@ -223,6 +294,8 @@ class PatientView(QWidget):
 
     def clear(self) -> None:
         self.patient = None
+        self._stale = False
+        self.sheet_cycle = None
         self.courses, self.course, self.cycles = [], None, []
         self.header.show_facts(HeaderFacts("", "", "", "", ""))
         self.calendar.clear()
@@ -232,10 +305,11 @@ class PatientView(QWidget):
         self._enable_actions()
 
     def _load(self, patient_id: int) -> None:
-        if not self.context.has_store:
+        store = open_store(self.context)
+        if store is None:
             self.clear()
             return
-        store = self.context.store
+        self._stale = False
         try:
             self.patient = queries.get_patient(store, patient_id)
         except StorageError:
@@ -243,7 +317,13 @@ class PatientView(QWidget):
             return
         self.courses = queries.courses_of(store, patient_id)
         self.course = self._chosen_course(store, patient_id)
+        current = queries.current_course(store, patient_id)
+        self._showing_current_course = (
+            self.course is not None and current is not None and current.id == self.course.id
+        )
         self.cycles = queries.cycles_of(store, self.course.id) if self.course else []
+        if self.sheet_cycle is not None and self.sheet_cycle > len(self.cycles) + 1:
+            self.sheet_cycle = None
         level_changes = queries.level_changes_of(store, self.course.id) if self.course else []
         doses = queries.dose_records_of(store, self.course.id) if self.course else []
         self.header.show_facts(
@@ -279,6 +359,7 @@ class PatientView(QWidget):
 
     def _course_chosen(self, index: int) -> None:
         self._selected_course_id = self.course_combo.itemData(index)
+        self.sheet_cycle = None
         self.refresh()
 
     def _show_calendar(self, store: Store, doses: Sequence) -> None:
@@ -298,6 +379,7 @@ class PatientView(QWidget):
         menu = QMenu(self)
         menu.setObjectName("doseMenu")
         day = cell.planned
+        self.select_sheet_cycle(day.cycle)
         menu.addSection(f"{day.date:%a %d %b %Y} · cycle {day.cycle} day {day.day}")
         drugs = [drug for drug in (LENALIDOMIDE, DEXAMETHASONE) if cell.is_planned(drug)]
         if not cell.started:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
@@ -60,13 +61,42 @@ def sheet_preview_dialog(
 def preview_sheets(
     parent: QWidget | None, sheets: Sequence[CycleSheet], *, context: AppContext | None = None
 ) -> None:
+    """Show the preview and wait until it is closed."""
     if not _have_sheets(parent, sheets, context):
         return
     dialog = sheet_preview_dialog(parent, sheets, context=context)
-    dialog.resize(900, 1000)
+    _fit_to_screen(dialog)
     dialog.exec()
     _remember_page_size(context, dialog.printer())
     dialog.deleteLater()
+
+
+def open_sheet_preview(
+    parent: QWidget | None, sheets: Sequence[CycleSheet], *, context: AppContext | None = None
+) -> QPrintPreviewDialog | None:
+    """Show the preview window-modal and return it at once; None when there is nothing to show.
+
+    The paper picked in it is remembered when it closes, and it deletes itself then.
+    """
+    if not _have_sheets(parent, sheets, context):
+        return None
+    dialog = sheet_preview_dialog(parent, sheets, context=context)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.finished.connect(lambda _result: _remember_page_size(context, dialog.printer()))
+    _fit_to_screen(dialog)
+    dialog.open()
+    return dialog
+
+
+def _fit_to_screen(dialog: QDialog) -> None:
+    """A page-shaped window, no larger than the screen it opens on."""
+    width, height = 900, 1000
+    screen = dialog.screen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width = min(width, int(available.width() * 0.9))
+        height = min(height, int(available.height() * 0.9))
+    dialog.resize(width, height)
 
 
 def save_sheets_pdf(
@@ -75,10 +105,35 @@ def save_sheets_pdf(
     settings: AppSettings,
     *,
     context: AppContext | None = None,
+    path: Path | str | None = None,
 ) -> Path | None:
-    """Ask where to save and write the sheets as one PDF; None when cancelled or refused."""
+    """Write the sheets as one PDF; None when cancelled or refused.
+
+    Without ``path`` the user is asked where to save, starting in the folder used last.
+    """
     if not _have_sheets(parent, sheets, context):
         return None
+    chosen = str(path) if path is not None else _ask_pdf_path(parent, sheets, settings, context)
+    if not chosen:
+        return None
+    target = Path(chosen)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    try:
+        write_sheets_pdf(target, sheets, _page_size(context), print_date=_today(context))
+    except (OSError, SheetRenderError) as error:
+        _report(parent, context, f"Could not save {target.name}: {error}")
+        return None
+    settings.qsettings.setValue(LAST_FOLDER_KEY, str(target.parent))
+    return target
+
+
+def _ask_pdf_path(
+    parent: QWidget | None,
+    sheets: Sequence[CycleSheet],
+    settings: AppSettings,
+    context: AppContext | None,
+) -> str:
     folder = Path(str(settings.qsettings.value(LAST_FOLDER_KEY, "") or Path.home()))
     chosen, _ = QFileDialog.getSaveFileName(
         parent,
@@ -86,18 +141,7 @@ def save_sheets_pdf(
         str(folder / _suggested_name(sheets, _today(context))),
         "PDF files (*.pdf)",
     )
-    if not chosen:
-        return None
-    path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    try:
-        write_sheets_pdf(path, sheets, _page_size(context), print_date=_today(context))
-    except (OSError, SheetRenderError) as error:
-        _report(parent, context, f"Could not save {path.name}: {error}")
-        return None
-    settings.qsettings.setValue(LAST_FOLDER_KEY, str(path.parent))
-    return path
+    return chosen
 
 
 def _paint(

@@ -1,0 +1,227 @@
+"""The Cohort report screen: the clinic's grade 3-4 event rates against the MM-010 trial.
+
+The numbers come from ``tracker.reports.cohort_report``, as for ``tracker report``: the rate
+of each event with its exact interval and a binomial test against the MM-010 lenalidomide
+arm, beside both MM-010 arms. Other published arms can be drawn alongside for reference;
+the test stays against MM-010.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from tracker.domain.references import ReferenceArm, load_reference, reference_ids
+from tracker.domain.statistics import COHORT_EVENT_TYPES
+from tracker.ui.chart_view import LazyChart
+from tracker.ui.context import AppContext
+from tracker.ui.record_dialog import date_edit, date_of
+from tracker.ui.store_state import open_store
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from tracker.reports.cohort_report import CohortReport
+
+EVENT_NAMES = {"neutropenia": "Neutropenia", "thrombocytopenia": "Thrombocytopenia", "vte": "VTE"}
+TRIAL_REFERENCE = "mm010"
+
+
+def percent_text(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def p_value_text(p_value: float | None) -> str:
+    if p_value is None:
+        return "–"
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
+def report_table(
+    report: CohortReport, extra_arms: Sequence[ReferenceArm] = ()
+) -> tuple[list[str], list[list[str]]]:
+    """Column headers and one row of text per event type."""
+    statistics = report.statistics
+    confidence = round(100 * statistics.confidence)
+    arms = [*report.references, *extra_arms]
+    headers = [
+        "Event",
+        "Patients (n/N)",
+        "Rate",
+        f"{confidence}% CI (exact)",
+        f"p vs {report.trial_arm.short_label}",
+        *(_arm_header(arm) for arm in arms),
+        "Events per 100 cycles",
+    ]
+    rows = []
+    for event_type in COHORT_EVENT_TYPES:
+        rate = statistics.rate(event_type)
+        interval = f"{percent_text(rate.ci_low)} – {percent_text(rate.ci_high)}" if rate.ci else "–"
+        per_cycles = rate.events_per_100_cycles
+        rows.append(
+            [
+                EVENT_NAMES.get(event_type, event_type),
+                rate.fraction_text,
+                percent_text(rate.rate),
+                interval,
+                p_value_text(rate.p_value),
+                *(percent_text(arm.rate(event_type)) for arm in arms),
+                "–" if per_cycles is None else f"{per_cycles:.1f}",
+            ]
+        )
+    return headers, rows
+
+
+def _arm_header(arm: ReferenceArm) -> str:
+    flag = "" if arm.confirmed else ", unconfirmed"
+    return f"{arm.short_label}\n(n={arm.patients}{flag})"
+
+
+class CohortTable(QTableWidget):
+    """The report's numbers, read-only and selectable for copying."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cohortTable")
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.verticalHeader().hide()
+        self.setWordWrap(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_rows(self, headers: list[str], rows: list[list[str]]) -> None:
+        self.clear()
+        self.setColumnCount(len(headers))
+        self.setHorizontalHeaderLabels(headers)
+        self.setRowCount(len(rows))
+        if headers:
+            self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for row_number, row in enumerate(rows):
+            for column, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if column > 0:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.setItem(row_number, column, item)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Exactly as tall as its rows, so the chart above gets the rest of the screen."""
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(row) for row in range(self.rowCount()))
+        if self.horizontalScrollBar().isVisible():
+            height += self.horizontalScrollBar().height()
+        self.setFixedHeight(height)
+
+    def text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text() if item is not None else ""
+
+
+class CohortChartView(LazyChart):
+    """Grade 3-4 event rates of the courses started in a period, chart above table."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, "Grade 3-4 events in the clinic", parent)
+        self.setObjectName("cohortChartView")
+        # A screen of its own, not a tab: it needs the margins a tab page would give.
+        self._layout.setContentsMargins(9, 9, 9, 9)
+        title_font = self.title_label.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        self.title_label.setFont(title_font)
+        store = open_store(context)
+        today = store.today() if store is not None else date.today()
+        self.from_check = QCheckBox("Courses started &from", objectName="periodFromCheck")
+        self.from_edit = date_edit(today.replace(month=1, day=1), "fromEdit")
+        self.to_check = QCheckBox("&to", objectName="periodToCheck")
+        self.to_edit = date_edit(today, "toEdit")
+        for widget in (self.from_check, self.from_edit, self.to_check, self.to_edit):
+            self.controls.addWidget(widget)
+        self.extra_checks: dict[str, QCheckBox] = {}
+        for reference_id in reference_ids():
+            if reference_id == TRIAL_REFERENCE:
+                continue
+            reference = load_reference(reference_id)
+            note = "" if reference.confirmed else " (unconfirmed)"
+            check = QCheckBox(
+                f"Also show {reference.name}{note}", objectName=f"{reference_id}Check"
+            )
+            check.setToolTip("Drawn for reference; p-values stay against MM-010")
+            check.toggled.connect(self.mark_stale)
+            self.extra_checks[reference_id] = check
+            self.controls.addSpacing(16)
+            self.controls.addWidget(check)
+        self.controls.addStretch(1)
+        for check, edit in ((self.from_check, self.from_edit), (self.to_check, self.to_edit)):
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(self.mark_stale)
+            edit.dateChanged.connect(self.mark_stale)
+
+        self.table = CohortTable()
+        self._layout.addWidget(self.table)
+        self.note = QLabel(objectName="cohortNote")
+        self.note.setWordWrap(True)
+        self._layout.addWidget(self.note)
+        self.report: CohortReport | None = None
+        self.extra_arms: list[ReferenceArm] = []
+
+    def period(self) -> tuple[date | None, date | None]:
+        start = date_of(self.from_edit) if self.from_check.isChecked() else None
+        end = date_of(self.to_edit) if self.to_check.isChecked() else None
+        return start, end
+
+    def _chosen_extra_arms(self) -> list[ReferenceArm]:
+        return [
+            arm
+            for reference_id, check in self.extra_checks.items()
+            if check.isChecked()
+            for arm in load_reference(reference_id).arms.values()
+        ]
+
+    def draw_chart(self, figure: Figure) -> str:
+        from tracker.reports import charts
+        from tracker.reports.cohort_report import cohort_report
+
+        self.report = None
+        self.table.show_rows([], [])
+        self.note.clear()
+        store = open_store(self.context)
+        if store is None:
+            return "No database open"
+        start, end = self.period()
+        report = cohort_report(store, period_from=start, period_to=end)
+        self.report = report
+        self.extra_arms = self._chosen_extra_arms()
+        charts.cohort_chart(figure, report.statistics, [*report.references, *self.extra_arms])
+        self.table.show_rows(*report_table(report, self.extra_arms))
+        statistics = report.statistics
+        self.note.setText(
+            f"{statistics.patients} patients, {statistics.cycles} cycles; "
+            f"{statistics.period_text}. A patient counts once per event type, at the worst "
+            "grade of that type; p is an exact binomial test against the trial's rate."
+        )
+        return "" if statistics.patients else "No patient started a course in this period"
+
+    def redraw(self) -> None:
+        super().redraw()
+        message = self.status_label.text()
+        # Messages from below start in lower case ("the period starts on ...").
+        if message[:1].islower():
+            self.status_label.setText(message[0].upper() + message[1:])
+
+    def default_file_name(self) -> str:
+        return "grade-3-4-events.png"

@@ -13,10 +13,14 @@ from pypdf import PdfReader
 from tests.reports.sheet_data import BATCH_NAMES, dexamethasone_days, page_lines, page_text
 
 
-def tracker(*arguments: str | Path) -> subprocess.CompletedProcess:
+def tracker(
+    *arguments: str | Path, default_database: Path | None = None
+) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key != "QT_QPA_PLATFORM"}
     environment.pop("DISPLAY", None)
     environment.pop("WAYLAND_DISPLAY", None)
+    if default_database is not None:
+        environment["RD_TRACKER_DATABASE"] = str(default_database)
     return subprocess.run(
         [sys.executable, "-m", "tracker", *map(str, arguments)],
         capture_output=True,
@@ -100,6 +104,27 @@ def test_bad_database_or_output_path(clinic_database, tmp_path, database, output
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_db_the_default_database_is_read(clinic_database, tmp_path):
+    output = tmp_path / "ada-5.pdf"
+    result = tracker(
+        "sheet", "--mrn", "A1001", "--cycle", "5", "-o", output, default_database=clinic_database
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"wrote {output} (1 page, A4)"
+    [lines] = page_lines(output)
+    assert "Ada Lovelace" in page_text(lines) and "Cycle 5" in page_text(lines)
+
+
+def test_without_db_a_missing_default_database_is_refused_not_created(tmp_path):
+    default = tmp_path / "data" / "tracker.sqlite"
+    result = tracker(
+        "sheets", "--week-of", "2027-07-02", "-o", tmp_path / "week.pdf", default_database=default
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"tracker: error: there is no database file at {default}"
     assert list(tmp_path.iterdir()) == []
 
 

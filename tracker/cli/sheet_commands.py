@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from tracker.cli.arguments import iso_date, positive_int
+from tracker.cli.database_option import add_database_option, open_existing_store
 from tracker.cli.errors import CommandError
 
 PAGE_SIZE_CHOICES = ("A4", "Letter")
@@ -18,7 +19,7 @@ PAGE_SIZE_CHOICES = ("A4", "Letter")
 
 def register(commands: argparse._SubParsersAction) -> None:
     sheet = commands.add_parser("sheet", help="write one patient's cycle sheet as a PDF")
-    sheet.add_argument("--db", type=Path, required=True, help="database file")
+    add_database_option(sheet)
     sheet.add_argument("--mrn", required=True, help="the patient's medical record number")
     sheet.add_argument("--cycle", type=positive_int, required=True, help="cycle number")
     _output_arguments(sheet)
@@ -27,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sheets = commands.add_parser(
         "sheets", help="write the sheets of every patient treated in a week as one PDF"
     )
-    sheets.add_argument("--db", type=Path, required=True, help="database file")
+    add_database_option(sheets)
     sheets.add_argument(
         "--week-of",
         type=iso_date,
@@ -70,21 +71,13 @@ def run_sheets(args: argparse.Namespace) -> int:
 
 
 def _write(args: argparse.Namespace, load) -> int:
-    from tracker.domain.errors import DomainError
     from tracker.reports.sheet_settings import sheet_page_size
-    from tracker.storage.database import open_database
-    from tracker.storage.errors import StorageError
 
     output = _checked_output(args.output)
-    if not args.db.is_file():
-        raise CommandError(f"there is no database file at {args.db}")
-    try:
-        with open_database(args.db) as store:
-            sheets = load(store)
-            page_size = args.page_size or sheet_page_size(store)
-            print_date = store.today()
-    except (StorageError, DomainError) as error:
-        raise CommandError(str(error)) from error
+    with open_existing_store(args) as store:
+        sheets = load(store)
+        page_size = args.page_size or sheet_page_size(store)
+        print_date = store.today()
 
     _ensure_gui_application()
     from tracker.reports.sheet_export import write_sheets_pdf

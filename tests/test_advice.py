@@ -1,8 +1,8 @@
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 
+from tests.stand_ins import Dose, Event, Lab
 from tracker.domain import label_rules
 from tracker.domain.advice import (
     CONTINUE,
@@ -255,30 +255,6 @@ START = date(2026, 1, 5)
 
 def day(n: int) -> date:
     return START + timedelta(days=n - 1)
-
-
-@dataclass(frozen=True)
-class Lab:
-    date: date
-    anc: float | None = None
-    platelets: float | None = None
-    anc_unit: str | None = "10^9/L"
-    platelets_unit: str | None = "10^9/L"
-
-
-@dataclass(frozen=True)
-class Event:
-    event_type: str
-    grade: int
-    onset_date: date
-    resolution_date: date | None = None
-
-
-@dataclass(frozen=True)
-class Dose:
-    date: date
-    status: str
-    drug: str = "lenalidomide"
 
 
 def test_no_records_no_hold():

@@ -1,6 +1,3 @@
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +5,8 @@ from matplotlib.container import BarContainer
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
+from tests.helpers import python_output
+from tests.stand_ins import Event, Lab
 from tracker.domain.references import load_reference
 from tracker.domain.statistics import CohortPatient, cohort_statistics
 from tracker.reports import charts
@@ -15,23 +14,6 @@ from tracker.reports.errors import ReportError
 
 MM010 = load_reference("mm010")
 LEN_ARM, PLACEBO_ARM = MM010.arm("lenalidomide"), MM010.arm("placebo")
-
-
-@dataclass(frozen=True)
-class Lab:
-    date: date
-    anc: float | None
-    platelets: float | None
-    anc_unit: str | None = "10^9/L"
-    platelets_unit: str | None = "10^9/L"
-
-
-@dataclass(frozen=True)
-class Event:
-    event_type: str
-    grade: int
-    onset_date: date
-    resolution_date: date | None = None
 
 
 def cohort():
@@ -228,10 +210,7 @@ def test_charts_never_load_pyplot():
         "charts.patient_chart(Figure(), [], [], [])\n"
         "print('matplotlib.pyplot' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
+    assert python_output(code).strip() == "False"
 
 
 def test_cohort_chart_never_ticks_above_100_percent():

@@ -1,9 +1,8 @@
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tests.helpers import assert_cli_refusal, run_tracker
 from tracker.cli.main import main
 
 
@@ -57,13 +56,4 @@ def test_schedule_text_table(capsys):
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_two(arguments):
-    result = subprocess.run(
-        [sys.executable, "-m", "tracker", "schedule", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("tracker: error: ")
+    assert_cli_refusal(run_tracker("schedule", *arguments))

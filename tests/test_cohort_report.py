@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from scipy.stats import beta, binomtest
 
+from tests.helpers import assert_cli_refusal, run_tracker
 from tracker.cli.main import main
 from tracker.reports.cohort_report import cohort_report
 from tracker.storage.cohort import cohort_records
@@ -151,11 +150,6 @@ def test_bad_requests_give_one_line_and_exit_two(clinic, tmp_path, arguments, me
         part.format(db=clinic, missing=tmp_path / "missing.sqlite", tmp=tmp_path)
         for part in arguments
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "tracker", *filled], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert message in result.stderr
+    assert_cli_refusal(run_tracker(*filled), message)
     assert not (tmp_path / "missing.sqlite").exists()
     assert not list(tmp_path.glob("chart.*"))

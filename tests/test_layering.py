@@ -1,15 +1,11 @@
 """The domain and storage must run without Qt (and the domain without a database)."""
 
-import subprocess
-import sys
+from tests.helpers import python_output
 
 
 def _modules_loaded_by(imports: str) -> set[str]:
     code = f"{imports}\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return set(result.stdout.split())
+    return set(python_output(code).split())
 
 
 def test_domain_imports_no_qt_and_no_sqlite():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from tests.helpers import assert_cli_refusal, python_output, run_tracker
 from tests.reports.sheet_data import BATCH_NAMES, dexamethasone_days, page_lines, page_text
 
 
@@ -21,13 +21,7 @@ def tracker(
     environment.pop("WAYLAND_DISPLAY", None)
     if default_database is not None:
         environment["RD_TRACKER_DATABASE"] = str(default_database)
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *map(str, arguments)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
+    return run_tracker(*arguments, env=environment)
 
 
 def test_sheet_writes_one_page(clinic_database, tmp_path):
@@ -82,11 +76,7 @@ def test_sheets_writes_one_page_per_patient_of_the_week(clinic_database, tmp_pat
 def test_refusals_give_one_line_exit_two_and_no_file(clinic_database, tmp_path, arguments, message):
     output = tmp_path / "out.pdf"
     result = tracker(arguments[0], "--db", clinic_database, *arguments[1:], "-o", output)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("tracker: error: ")
-    assert message in result.stderr
+    assert_cli_refusal(result, message)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -101,9 +91,7 @@ def test_refusals_give_one_line_exit_two_and_no_file(clinic_database, tmp_path, 
 def test_bad_database_or_output_path(clinic_database, tmp_path, database, output, message):
     db = tmp_path / database if database else clinic_database
     result = tracker("sheet", "--db", db, "--mrn", "A1001", "--cycle", "1", "-o", tmp_path / output)
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert message in result.stderr
+    assert_cli_refusal(result, message)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -134,8 +122,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
     result = tracker(
         "sheet", "--db", notes, "--mrn", "A1001", "--cycle", "1", "-o", tmp_path / "x.pdf"
     )
-    assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert_cli_refusal(result)
     assert notes.read_text() == "shopping list"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.sqlite"]
 
@@ -147,7 +134,4 @@ def test_command_line_parsing_does_not_load_qt():
         "build_parser().parse_args(['schedule', '--start', '2027-02-01', '--cycles', '1'])\n"
         "print(any(name.startswith('PySide6') for name in sys.modules))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
+    assert python_output(code).strip() == "False"

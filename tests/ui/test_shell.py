@@ -279,6 +279,7 @@ def test_a_refused_start_up_database_leaves_the_window_usable(qtbot, settings, t
     assert "File > Open database" in messages[0]
     assert not context.has_store and window.windowTitle() == "Rd Cycle Tracker"
     assert not window.commands.new_patient.isEnabled()
+    assert not window.commands.print_week_sheets.isEnabled()
     assert window.commands.open_database.isEnabled()
     show_loaded(qtbot, window)
     assert window.today_view.summary.text() == "No database is open."
@@ -381,3 +382,64 @@ def test_gui_command_opens_the_database_given(qtbot, tmp_path, monkeypatch):
             app_module.log.removeHandler(handler)
             handler.close()
     assert seen == {"staff_prompt": "Staff initials", "path": database, "patients": 1}
+
+
+def test_patient_menu_lists_the_patient_screen_commands_while_a_patient_is_shown(
+    qtbot, window, store
+):
+    from tests.ui.patient_fixtures import seed_course
+
+    seeded = seed_course(store, days_ago=5)
+    window.show()
+    assert window.patient_view is None  # the screen is built when first needed
+    window.patient_menu.aboutToShow.emit()  # as when the menu opens
+    view = window.patient_view
+    listed = [action for action in window.patient_menu.actions() if not action.isSeparator()]
+    assert listed[2:] == view.patient_actions.all() + view.sheet_actions.all()
+    assert not any(action.isEnabled() for action in listed[2:])
+
+    window.open_patient(seeded.patient_id)
+    enabled = [action.text().replace("&", "") for action in listed if action.isEnabled()]
+    assert enabled == [
+        "New patient…",
+        "Find patient",
+        "Next cycle…",
+        "Reduce dose…",
+        "Record labs…",
+        "Log event…",
+        "Response…",
+        "End course…",
+        "Print current cycle sheet…",
+        "Preview current cycle sheet…",
+        "Save current cycle sheet as PDF…",
+    ]
+
+    window.show_today()
+    assert not any(action.isEnabled() for action in listed[2:])
+    window.open_patient(seeded.patient_id)
+    view.patient_actions.record_labs.trigger()  # as from the menu
+    assert view.active_dialog.objectName() == "labsDialog" and view.active_dialog.isVisible()
+    view.active_dialog.reject()
+
+
+def test_file_menu_prints_the_week_sheets(qtbot, window, store):
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from tests.ui.patient_fixtures import seed_course
+
+    seed_course(store, days_ago=5)
+    show_loaded(qtbot, window)
+    assert window.commands.print_week_sheets.isEnabled()
+    titles = []
+
+    def cancel_print() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QPrintDialog):
+            titles.append(dialog.windowTitle())
+            dialog.reject()
+        else:
+            QTimer.singleShot(20, cancel_print)
+
+    QTimer.singleShot(0, cancel_print)
+    window.commands.print_week_sheets.trigger()
+    assert titles == ["Print cycle 1 sheet: Adeyemi, Ruth"]

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from tracker.storage import queries
 from tracker.ui.context import AppContext
 from tracker.ui.event_dialog import ACTIONS, EventDialog, definition_help, event_label
-from tracker.ui.table_model import ReadOnlyTableModel
+from tracker.ui.table_model import ReadOnlyTableModel, record_table
 
 if TYPE_CHECKING:
     from tracker.storage.records import AdverseEvent
@@ -81,12 +80,8 @@ class EventsView(QWidget):
         self.patient_id: int | None = None
         self.course_id: int | None = None
         self.model = EventsTableModel(self)
-        self.table = QTableView(objectName="eventsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = record_table(self.model, "eventsTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

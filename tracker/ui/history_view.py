@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from tracker.storage import queries
 from tracker.ui.context import AppContext
-from tracker.ui.table_model import ReadOnlyTableModel
+from tracker.ui.table_model import ReadOnlyTableModel, record_table
 
 if TYPE_CHECKING:
     from tracker.storage.records import AuditEntry
@@ -121,12 +121,8 @@ class HistoryView(QWidget):
         self.context = context
         self.patient_id: int | None = None
         self.model = AuditTableModel(self)
-        self.table = QTableView(objectName="historyTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(self.model, "historyTable")
         self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

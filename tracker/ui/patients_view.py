@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from tracker.ui.context import AppContext
 from tracker.ui.patient_dialog import PatientDialog
 from tracker.ui.patients_model import NAME_COLUMN, PatientsFilter, PatientsModel
 from tracker.ui.reads import read
+from tracker.ui.table_model import record_table
 
 
 class PatientsView(QWidget):
@@ -45,13 +45,9 @@ class PatientsView(QWidget):
         self.search_edit.textChanged.connect(self._search_changed)
         self.count_label = QLabel(objectName="patientCount")
 
-        self.table = QTableView(objectName="patientsTable")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = record_table(self.proxy, "patientsTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

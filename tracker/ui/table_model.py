@@ -1,4 +1,5 @@
-"""The read-only table model the list screens share: a list of rows, one column per title.
+"""The read-only table model the list screens share (a list of rows, one column per title),
+and the table view that shows one.
 
 A subclass sets ``HEADERS``, fills ``_rows`` inside a model reset and says in ``row_data`` what
 a row shows in each column and role.
@@ -10,7 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -72,3 +81,13 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[Row]):
             ],
         )
         self.layoutChanged.emit()
+
+
+def record_table(model: QAbstractItemModel, object_name: str) -> QTableView:
+    """A table showing ``model`` read-only, selected by whole rows, without row numbers."""
+    table = QTableView(objectName=object_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    return table

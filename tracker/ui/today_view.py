@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from tracker.storage.queries import TodayRow
 from tracker.ui.context import AppContext
 from tracker.ui.reads import read
 from tracker.ui.settings import AppSettings
-from tracker.ui.table_model import PATIENT_ID_ROLE, Column, ReadOnlyTableModel
+from tracker.ui.table_model import PATIENT_ID_ROLE, Column, ReadOnlyTableModel, record_table
 
 _EXPOSE_POLL_MS = 10
 
@@ -252,13 +251,9 @@ class TodayView(QWidget):
         self.summary = QLabel(objectName="todaySummary")
 
         self.model = TodayModel(self)
-        self.table = QTableView(objectName="todayTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = record_table(self.model, "todayTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)

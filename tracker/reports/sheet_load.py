@@ -33,12 +33,7 @@ def load_cycle_sheet(store: Store, mrn: str, cycle_number: int) -> CycleSheet:
     The cycle must have been started, or be the next one of an active course (printed ahead of
     the visit, with its planned start). Anything else raises NotFoundError.
     """
-    patient = patient_by_mrn(store, mrn)
-    course = current_course(store, patient.id)
-    if course is None:
-        raise NotFoundError(f"{patient.name} (MRN {patient.mrn}) has no treatment course")
-    started = len(cycles_of(store, course.id))
-    printable = started + 1 if course.is_active else started
+    patient, course, started, printable = _printable_course(store, mrn)
     if not 1 <= cycle_number <= printable:
         raise NotFoundError(
             f"{patient.name} (MRN {patient.mrn}) has no cycle {cycle_number}: "
@@ -54,16 +49,23 @@ def load_current_cycle_sheet(store: Store, mrn: str, on: date) -> CycleSheet:
     Before the course starts that is cycle 1; after the last started cycle has run out it is
     the next cycle of an active course (planned), or the last cycle of an ended one.
     """
+    patient, course, started, printable = _printable_course(store, mrn)
+    calendar = course_calendar(store, course.id, cycles=printable)
+    begun = [planned.cycle for planned in calendar if planned.date <= on]
+    number = max(begun) if begun else 1
+    return _sheet(store, patient, course, calendar, number, started, clinic_name(store))
+
+
+def _printable_course(store: Store, mrn: str) -> tuple[Patient, Course, int, int]:
+    """The patient, their current course, its started cycles and the cycles that can be printed
+    (the started ones, and the next one of an active course)."""
     patient = patient_by_mrn(store, mrn)
     course = current_course(store, patient.id)
     if course is None:
         raise NotFoundError(f"{patient.name} (MRN {patient.mrn}) has no treatment course")
     started = len(cycles_of(store, course.id))
     printable = started + 1 if course.is_active else started
-    calendar = course_calendar(store, course.id, cycles=printable)
-    begun = [planned.cycle for planned in calendar if planned.date <= on]
-    number = max(begun) if begun else 1
-    return _sheet(store, patient, course, calendar, number, started, clinic_name(store))
+    return patient, course, started, printable
 
 
 def week_bounds(week_of: date) -> tuple[date, date]:

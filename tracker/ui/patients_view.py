@@ -22,7 +22,7 @@ from tracker.ui.context import AppContext
 from tracker.ui.patient_dialog import PatientDialog
 from tracker.ui.patients_model import NAME_COLUMN, PatientsFilter, PatientsModel
 from tracker.ui.reads import read
-from tracker.ui.table_model import record_table
+from tracker.ui.table_model import open_on_enter, record_table
 
 
 class PatientsView(QWidget):
@@ -57,9 +57,7 @@ class PatientsView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(key), self.table, self.open_selected)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        open_on_enter(self.table, self.open_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit, self._focus_table)
 

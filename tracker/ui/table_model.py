@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
@@ -91,3 +92,10 @@ def record_table(model: QAbstractItemModel, object_name: str) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     return table
+
+
+def open_on_enter(table: QTableView, open_selected: Callable[[], None]) -> None:
+    """Return and Enter in ``table`` call ``open_selected``, the keyboard's double-click."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        enter = QShortcut(QKeySequence(key), table, open_selected)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)

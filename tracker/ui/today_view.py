@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,7 +30,13 @@ from tracker.storage.queries import TodayRow
 from tracker.ui.context import AppContext
 from tracker.ui.reads import read
 from tracker.ui.settings import AppSettings
-from tracker.ui.table_model import PATIENT_ID_ROLE, Column, ReadOnlyTableModel, record_table
+from tracker.ui.table_model import (
+    PATIENT_ID_ROLE,
+    Column,
+    ReadOnlyTableModel,
+    open_on_enter,
+    record_table,
+)
 
 _EXPOSE_POLL_MS = 10
 
@@ -265,9 +271,7 @@ class TodayView(QWidget):
         # Patients with pending hold advice first, then everyone else by name.
         self.table.sortByColumn(ADVICE_COLUMN, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(key), self.table, self.open_selected)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        open_on_enter(self.table, self.open_selected)
 
         self.sheet_buttons = self._sheet_buttons()
         top = QHBoxLayout()

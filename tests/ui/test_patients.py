@@ -242,6 +242,22 @@ def test_double_click_opens_the_patient_screen(qtbot, window, store):
     assert ids
 
 
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_return_or_enter_opens_the_selected_patient(qtbot, window, store, key):
+    ids = add_people(store, [("K-1", "Keyboard, Kim"), ("K-2", "Keyboard, Lee")])
+    activate(qtbot, window)
+    window.show_patients()
+    view = window.patients_view
+    view.table.setFocus()
+    source_row = view.model.row_of_patient(ids["K-2"])
+    view.table.selectRow(view.proxy.mapFromSource(view.model.index(source_row, 0)).row())
+    opened: list[int] = []
+    view.patient_activated.connect(opened.append)
+    qtbot.keyClick(view.table, key)
+    assert opened == [ids["K-2"]]
+    assert window.stack.currentWidget() is window.patient_view
+
+
 @pytest.mark.parametrize("search", ["", "pat"])
 def test_patients_model_passes_qt_model_checks(qtmodeltester, store, search):
     add_people(store, [(f"M-{n}", f"Patient {n}") for n in range(25)])

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
-from tests.ui.conftest import FIXED_TODAY, show_loaded
+from tests.ui.conftest import FIXED_TODAY, activate, show_loaded
 from tracker.storage.operations.courses import change_dose_level, start_course
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.events import log_event
@@ -150,6 +150,20 @@ def test_double_click_opens_that_patient(qtbot, window, clinic):
     assert window.stack.currentWidget() is window.patient_view
     window.patient_view.back_requested.emit()
     assert window.stack.currentWidget() is view
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_return_or_enter_opens_the_selected_patient(qtbot, window, clinic, key):
+    activate(qtbot, window)
+    qtbot.waitUntil(lambda: not window.today_view.loading, timeout=5000)
+    view = window.today_view
+    view.table.setFocus()
+    view.table.selectRow(list(table_rows(view)).index("T-028"))
+    opened: list[int] = []
+    view.patient_activated.connect(opened.append)
+    qtbot.keyClick(view.table, key)
+    assert opened == [clinic["rest"][0]]
+    assert window.stack.currentWidget() is window.patient_view
 
 
 def test_an_empty_database_says_so(qtbot, window):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QInputDialog,
     QLabel,
@@ -35,6 +36,7 @@ from tracker.ui.context import AppContext
 from tracker.ui.patients_view import PatientsView
 from tracker.ui.settings import APPLICATION, AppSettings
 from tracker.ui.today_view import TodayView, sheets_available
+from tracker.ui.unsaved_input import has_unsaved_input, remember_input
 
 if TYPE_CHECKING:
     from tracker.ui.cohort_view import CohortChartView
@@ -88,6 +90,9 @@ class MainWindow(QMainWindow):
         self.today_view.patient_activated.connect(self.open_patient)
         self.patients_view.patient_activated.connect(self.open_patient)
         context.store_replaced.connect(self._store_replaced)
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._focus_changed)
 
         self.resize(*DEFAULT_SIZE)
         self._restore_layout()
@@ -307,13 +312,29 @@ class MainWindow(QMainWindow):
 
     # --- closing --------------------------------------------------------------------------
 
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        # Focus enters a form before anything can be typed into it: what it holds then is
+        # what it opened with, whichever screen opened it.
+        if now is None:
+            return
+        form = now.window()
+        if isinstance(form, QDialog) and form is not self and self._owns(form):
+            remember_input(form)
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
+
     def dialogs_with_unsaved_input(self) -> list[QDialog]:
+        """Open forms of this window holding input that was not saved."""
         return [
             dialog
             for dialog in self.findChildren(QDialog)
-            if dialog.isVisible()
-            and callable(getattr(dialog, "has_unsaved_input", None))
-            and dialog.has_unsaved_input()
+            if dialog.isVisible() and has_unsaved_input(dialog)
         ]
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -51,6 +51,7 @@ from tracker.ui.patient_header import HeaderFacts, PatientHeader, current_level,
 from tracker.ui.patient_sheet_actions import CycleSheetCommands, SheetTarget
 from tracker.ui.settings import AppSettings
 from tracker.ui.store_state import open_store
+from tracker.ui.unsaved_input import remember_input
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
@@ -427,6 +428,8 @@ class PatientView(QWidget):
         self.active_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        # What the form opened with is not unsaved input (see tracker.ui.unsaved_input).
+        remember_input(dialog)
         return dialog
 
     def _current_levels(self) -> dict[str, int]:

@@ -443,3 +443,25 @@ def test_file_menu_prints_the_week_sheets(qtbot, window, store):
     QTimer.singleShot(0, cancel_print)
     window.commands.print_week_sheets.trigger()
     assert titles == ["Print cycle 1 sheet: Adeyemi, Ruth"]
+
+
+def test_screens_refreshed_after_the_database_closed_read_nothing(
+    qtbot, window, context, store, messages
+):
+    from tests.ui.patient_fixtures import seed_course
+
+    seeded = seed_course(store, days_ago=5)
+    window.show()
+    window.show_cohort()
+    qtbot.waitUntil(lambda: window.cohort_view.report is not None)
+    window.open_patient(seeded.patient_id)
+    store.close()  # as at the end of a session, with a late signal still to come
+
+    context.data_changed.emit()
+    window.show_cohort()
+    assert window.cohort_view.status_label.text() == "No database open"
+    window.open_patient(seeded.patient_id)
+    assert window.patient_view.patient is None
+    assert not window.patient_view.patient_actions.record_labs.isEnabled()
+    window.close()  # no automatic backup of a closed database is attempted
+    assert not window.isVisible() and messages == []

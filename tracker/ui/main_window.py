@@ -35,6 +35,7 @@ from tracker.ui.confirmation import Confirm, ask_to_confirm
 from tracker.ui.context import AppContext
 from tracker.ui.patients_view import PatientsView
 from tracker.ui.settings import APPLICATION, AppSettings
+from tracker.ui.store_state import open_store
 from tracker.ui.today_view import TodayView, sheets_available
 from tracker.ui.unsaved_input import has_unsaved_input, remember_input
 
@@ -356,10 +357,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _backup_on_close(self) -> None:
-        if not self.context.has_store:
-            return
-        store = self.context.store
-        if store.changed:
+        store = open_store(self.context)
+        if store is not None and store.changed:
             try:
                 written = database_actions.automatic_backup(store, self._automatic_backup_dir)
             except StorageError as error:

@@ -121,7 +121,8 @@ def test_cohort_screen_draws_the_rates_and_intervals_of_the_database(qtbot, wind
     assert platelets[:3] == ["Thrombocytopenia", "0/4", "0.0%"]
     assert vte[1:3] == ["1/4", "25.0%"] and vte[5:7] == ["11.4%", "4.6%"]
     headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
-    assert headers[4] == "p vs MM-010 Len+Dex"
+    assert headers[4] == "p vs\nMM-010 Len+Dex"
+    assert headers[5:7] == ["MM-010 Len+Dex\nn=176", "MM-010 Placebo+Dex\nn=175"]
     assert view.save_button.isEnabled() and view.status_label.text() == ""
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 EVENT_NAMES = {"neutropenia": "Neutropenia", "thrombocytopenia": "Thrombocytopenia", "vte": "VTE"}
 TRIAL_REFERENCE = "mm010"
+_COLUMN_PADDING = 4
 
 
 def percent_text(value: float | None) -> str:
@@ -59,12 +61,12 @@ def report_table(
     arms = [*report.references, *extra_arms]
     headers = [
         "Event",
-        "Patients (n/N)",
+        "Patients\n(n/N)",
         "Rate",
-        f"{confidence}% CI (exact)",
-        f"p vs {report.trial_arm.short_label}",
+        f"{confidence}% CI\n(exact)",
+        f"p vs\n{report.trial_arm.short_label}",
         *(_arm_header(arm) for arm in arms),
-        "Events per 100 cycles",
+        "Events per\n100 cycles",
     ]
     rows = []
     for event_type in COHORT_EVENT_TYPES:
@@ -86,8 +88,8 @@ def report_table(
 
 
 def _arm_header(arm: ReferenceArm) -> str:
-    flag = "" if arm.confirmed else ", unconfirmed"
-    return f"{arm.short_label}\n(n={arm.patients}{flag})"
+    flag = "" if arm.confirmed else "\nunconfirmed"
+    return f"{arm.short_label}\nn={arm.patients}{flag}"
 
 
 class CohortTable(QTableWidget):
@@ -100,7 +102,6 @@ class CohortTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.verticalHeader().hide()
         self.setWordWrap(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def show_rows(self, headers: list[str], rows: list[list[str]]) -> None:
@@ -108,15 +109,34 @@ class CohortTable(QTableWidget):
         self.setColumnCount(len(headers))
         self.setHorizontalHeaderLabels(headers)
         self.setRowCount(len(rows))
-        if headers:
-            self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for row_number, row in enumerate(rows):
             for column, text in enumerate(row):
                 item = QTableWidgetItem(text)
                 if column > 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.setItem(row_number, column, item)
+        self._fit_columns()
         self._fit_height()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its text, the room left over shared out evenly; a table
+        wider than the screen scrolls sideways, so no header or number is ever cut short."""
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        columns = range(self.columnCount())
+        needed = [
+            max(header.sectionSizeHint(column), self.sizeHintForColumn(column)) + _COLUMN_PADDING
+            for column in columns
+        ]
+        spare = max(0, self.viewport().width() - sum(needed)) // max(1, len(needed))
+        for column in columns:
+            header.resizeSection(column, needed[column] + spare)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.columnCount():
+            self._fit_columns()
+            self._fit_height()
 
     def _fit_height(self) -> None:
         """Exactly as tall as its rows, so the chart above gets the rest of the screen."""

@@ -282,3 +282,50 @@ def test_a_closed_store_refuses_writes(db_path: Path) -> None:
     assert store.closed
     with pytest.raises(StorageError, match="closed"):
         add_patient(store, mrn="A1", name="Alan Turing")
+
+
+def _damaged_database(db_path: Path) -> None:
+    with open_database(db_path, clock=lambda: TODAY) as store:
+        for number in range(300):
+            add_patient(store, mrn=f"MRN-{number:04d}", name=f"Patient {number}")
+    page_size, page = _full_patient_page(db_path)
+    data = bytearray(db_path.read_bytes())
+    middle = (page - 1) * page_size + page_size // 2
+    data[middle - 100 : middle + 100] = b"\xff" * 200
+    db_path.write_bytes(bytes(data))
+
+
+def test_a_background_check_finds_the_damage_and_no_write_reaches_the_file(
+    db_path: Path,
+) -> None:
+    _damaged_database(db_path)
+    before = db_path.read_bytes()
+
+    store = open_database(db_path, clock=lambda: TODAY, check_in_background=True)
+    try:
+        with pytest.raises(NotADatabaseError, match="damaged"):
+            store.wait_for_integrity()
+        assert not store.integrity_pending
+        with pytest.raises(NotADatabaseError, match="damaged"):
+            add_patient(store, mrn="NEW-1", name="Never Written")
+    finally:
+        store.close()
+    assert db_path.read_bytes() == before
+
+
+def test_a_background_check_of_an_intact_file_lets_writes_through(db_path: Path) -> None:
+    with open_database(db_path, clock=lambda: TODAY) as store:
+        add_patient(store, mrn="MRN-1", name="First")
+    with open_database(db_path, clock=lambda: TODAY, check_in_background=True) as store:
+        add_patient(store, mrn="MRN-2", name="Second")
+        store.wait_for_integrity()
+        assert not store.integrity_pending
+        assert store.db["patients"].count == 2
+
+
+def test_a_text_file_is_refused_at_once_even_with_a_background_check(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("not a database\n" * 50)
+    with pytest.raises(NotADatabaseError):
+        open_database(path, check_in_background=True)
+    assert path.read_text() == "not a database\n" * 50

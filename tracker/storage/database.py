@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -51,6 +52,37 @@ class Store:
         self._changed = False
         self._depth = 0
         self._closed = False
+        self._integrity_thread: threading.Thread | None = None
+        self._integrity_error: StorageError | None = None
+
+    def _check_integrity_in_background(self) -> None:
+        """Run the whole-file check on its own read-only connection while reads go on here.
+
+        Writes wait for its verdict (see ``transaction``), so a damaged file is never written.
+        """
+
+        def check() -> None:
+            try:
+                _check_existing_file(self.path, integrity=True)
+            except StorageError as error:
+                self._integrity_error = error
+
+        self._integrity_thread = threading.Thread(
+            target=check, name="tracker-integrity-check", daemon=True
+        )
+        self._integrity_thread.start()
+
+    @property
+    def integrity_pending(self) -> bool:
+        """True while a background integrity check is still reading the file."""
+        return self._integrity_thread is not None and self._integrity_thread.is_alive()
+
+    def wait_for_integrity(self) -> None:
+        """Block until the integrity check is done; raise NotADatabaseError if it failed."""
+        if self._integrity_thread is not None:
+            self._integrity_thread.join()
+        if self._integrity_error is not None:
+            raise self._integrity_error
 
     @property
     def staff(self) -> str | None:
@@ -81,6 +113,8 @@ class Store:
             raise StorageError(f"the database {self.path} is closed")
         connection = self.db.conn
         outermost = not connection.in_transaction
+        if outermost:
+            self.wait_for_integrity()
         self._depth += 1
         try:
             if outermost:
@@ -108,6 +142,8 @@ class Store:
             self._changed = True
 
     def close(self) -> None:
+        if self._integrity_thread is not None:
+            self._integrity_thread.join()
         if not self._closed:
             self.db.conn.close()
             self._closed = True
@@ -127,16 +163,25 @@ def open_database(
     *,
     staff: str | None = None,
     clock: Callable[[], date] = date.today,
+    check_in_background: bool = False,
 ) -> Store:
     """Open (creating or upgrading) the database at ``path``.
 
     Raises NotADatabaseError or DatabaseTooNewError without writing a byte to the file.
+    With ``check_in_background`` the slow whole-file integrity check of a current-version
+    file runs beside the first reads instead of before them (a large file takes a second);
+    the first write waits for it, and ``wait_for_integrity`` reports its verdict.
     """
     path = Path(path).expanduser()
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a database file")
+    check_later = False
     if path.exists() and path.stat().st_size > 0:
-        _check_existing_file(path)
+        # A file that still needs a schema change is written at once, so it is checked first.
+        up_to_date = _check_existing_file(path, integrity=not check_in_background)
+        check_later = check_in_background and up_to_date
+        if check_in_background and not up_to_date:
+            _check_existing_file(path, integrity=True)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -145,7 +190,10 @@ def open_database(
         migrations.apply(db)
     except sqlite3.DatabaseError as error:
         raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
-    return Store(db, path, staff=staff, clock=clock)
+    store = Store(db, path, staff=staff, clock=clock)
+    if check_later:
+        store._check_integrity_in_background()
+    return store
 
 
 def _configure(db: Database) -> None:
@@ -155,8 +203,11 @@ def _configure(db: Database) -> None:
     db.execute("PRAGMA synchronous = FULL")
 
 
-def _check_existing_file(path: Path) -> None:
-    """Refuse a damaged, foreign or too-new file, reading it through a read-only connection."""
+def _check_existing_file(path: Path, *, integrity: bool = True) -> bool:
+    """Refuse a damaged, foreign or too-new file, reading it through a read-only connection.
+
+    Returns whether every migration of this version is already applied.
+    """
     # Without a write-ahead log beside it the file holds every committed change, and
     # "immutable" reads it without creating -wal/-shm files; with one, read through the log.
     has_log = Path(f"{path}-wal").exists()
@@ -167,10 +218,24 @@ def _check_existing_file(path: Path) -> None:
         raise NotADatabaseError(f"cannot read {path}: {error}") from error
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        _check_intact(connection, path)
-        _check_version(connection, path)
+        if integrity:
+            _check_intact(connection, path)
+        else:
+            _check_readable(connection, path)
+        return _check_version(connection, path)
     finally:
         connection.close()
+
+
+def _check_readable(connection: sqlite3.Connection, path: Path) -> None:
+    """The cheap part of the check: the header and schema parse as SQLite."""
+    try:
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(
+            f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
+            "it was left unchanged"
+        ) from error
 
 
 def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
@@ -194,7 +259,7 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def _check_version(connection: sqlite3.Connection, path: Path) -> None:
+def _check_version(connection: sqlite3.Connection, path: Path) -> bool:
     tables = {
         row[0]
         for row in connection.execute(
@@ -222,3 +287,4 @@ def _check_version(connection: sqlite3.Connection, path: Path) -> None:
             f"{path} is an SQLite database of another program, not Rd Cycle Tracker; "
             "it was left unchanged"
         )
+    return applied == known_migration_names()

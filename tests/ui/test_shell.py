@@ -417,7 +417,15 @@ def test_patient_menu_lists_the_patient_screen_commands_while_a_patient_is_shown
     window.show_today()
     assert not any(action.isEnabled() for action in listed[2:])
     window.open_patient(seeded.patient_id)
-    view.patient_actions.record_labs.trigger()  # as from the menu
+    view.patient_actions.log_event.trigger()  # as from the menu
+    assert view.active_dialog.objectName() == "eventDialog" and view.active_dialog.isVisible()
+    view.active_dialog.reject()
+
+    # The screen's shortcuts reach it inside the window, menus and all.
+    activate(qtbot, window)
+    window.open_patient(seeded.patient_id)
+    qtbot.waitUntil(view.calendar.hasFocus)
+    qtbot.keyClick(view.calendar, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert view.active_dialog.objectName() == "labsDialog" and view.active_dialog.isVisible()
     view.active_dialog.reject()
 

@@ -85,7 +85,9 @@ def open_at_start(
     window: MainWindow, path: Path, *, clock: Callable[[], date] = date.today
 ) -> bool:
     """Open (creating if new) the start-up database; a refused file leaves no database open."""
-    store, message = database_actions.try_open(path, staff=window.staff_initials, clock=clock)
+    store, message = database_actions.try_open(
+        path, staff=window.staff_initials, clock=clock, check_in_background=True
+    )
     window.today_view.no_database_text = "No database is open."
     if store is None:
         window.context.report_error(

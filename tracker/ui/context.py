@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.domain.errors import DomainError
 from tracker.storage.errors import StorageError
 
 Result = TypeVar("Result")
+INTEGRITY_POLL_MS = 50
 
 
 class AppContext(QObject):
@@ -29,6 +30,8 @@ class AppContext(QObject):
         self._store = store
         # Tests replace this to capture messages instead of opening a modal dialog.
         self.report_error: Callable[[QWidget | None, str], None] = show_error
+        self._integrity_timer = QTimer(self, interval=INTEGRITY_POLL_MS)
+        self._integrity_timer.timeout.connect(self._integrity_verdict)
 
     @property
     def store(self) -> Any:
@@ -46,6 +49,25 @@ class AppContext(QObject):
         self._store = store
         self.store_replaced.emit()
         self.data_changed.emit()
+        if store is not None and getattr(store, "integrity_pending", False):
+            self._integrity_timer.start()
+
+    def _integrity_verdict(self) -> None:
+        """Close a database whose background integrity check found damage, and say so."""
+        store = self._store
+        if store is None or store.integrity_pending:
+            if store is None:
+                self._integrity_timer.stop()
+            return
+        self._integrity_timer.stop()
+        try:
+            store.wait_for_integrity()
+        except StorageError as error:
+            self.replace_store(None)
+            self.report_error(
+                None,
+                f"{error}\n\nUse File > Open database… to open another file or a backup.",
+            )
 
     def run(
         self,
@@ -65,6 +87,8 @@ class AppContext(QObject):
 
 
 def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
     box.setObjectName("errorDialog")
     box.exec()

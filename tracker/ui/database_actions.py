@@ -31,11 +31,22 @@ def backups_available() -> bool:
 
 
 def try_open(
-    path: Path, *, staff: str | None, clock: Callable[[], date] = date.today
+    path: Path,
+    *,
+    staff: str | None,
+    clock: Callable[[], date] = date.today,
+    check_in_background: bool = False,
 ) -> tuple[Store | None, str | None]:
-    """(store, None) or (None, message fit for a dialog). Never raises for a bad file."""
+    """(store, None) or (None, message fit for a dialog). Never raises for a bad file.
+
+    ``check_in_background`` suits start-up, when there is no other database to fall back on:
+    the screens fill while the whole-file check runs, and AppContext reports its verdict.
+    """
     try:
-        return open_database(path, staff=staff, clock=clock), None
+        store = open_database(
+            path, staff=staff, clock=clock, check_in_background=check_in_background
+        )
+        return store, None
     except StorageError as error:
         return None, str(error)
     except (sqlite3.Error, OSError) as error:

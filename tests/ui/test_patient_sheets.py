@@ -48,7 +48,7 @@ def test_a_cycle_picked_on_the_calendar_is_the_one_printed(
     menu = click_day(qtbot, view, seeded.start + timedelta(days=2))  # a day of cycle 1
     menu.close()
     assert view.sheet_cycle == 1
-    assert view.sheet_actions.print_sheet.text() == "&Print cycle 1 sheet…"
+    assert view.sheet_actions.print_sheet.text() == "Pr&int cycle 1 sheet…"
 
     [page] = pdf_pages(view.sheets.save_pdf(tmp_path / "first.pdf"))
     assert "Cycle 1" in page and "Adeyemi, Ruth" in page
@@ -57,7 +57,7 @@ def test_a_cycle_picked_on_the_calendar_is_the_one_printed(
 
     view.show_patient(seeded.patient_id)  # opening the patient again starts from today
     assert view.sheet_cycle is None
-    assert view.sheet_actions.print_sheet.text() == "&Print current cycle sheet…"
+    assert view.sheet_actions.print_sheet.text() == "Pr&int current cycle sheet…"
 
 
 def test_preview_shows_one_page_of_the_shown_patient(qtbot, store, context, messages):

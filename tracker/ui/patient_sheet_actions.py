@@ -91,7 +91,7 @@ class CycleSheetCommands(QObject):
         """Name the cycle in the action texts; enable them when a sheet can be made."""
         which = "current cycle" if cycle is None else f"cycle {cycle}"
         texts = {
-            self.actions.print_sheet: (f"&Print {which} sheet…", "Print"),
+            self.actions.print_sheet: (f"Pr&int {which} sheet…", "Print"),
             self.actions.preview_sheet: (f"Pre&view {which} sheet…", "Preview"),
             self.actions.save_pdf: (f"Save {which} sheet as P&DF…", "Save as PDF"),
         }

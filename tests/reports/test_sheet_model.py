@@ -7,25 +7,37 @@ from datetime import date
 import pytest
 
 from tracker.domain.calendar import Hold, LevelChange, plan_course
-from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, load_regimen
+from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, load_regimen, regimen_from_data
 from tracker.reports.sheet_model import (
     MAX_LAB_ROWS,
     DoseMark,
     HoldThresholds,
     LabEntry,
     SheetError,
-    WeeklyThenMonthly,
     build_cycle_sheet,
     count_text,
     day_ranges_text,
 )
+from tracker.reports.sheet_rules import blood_count_cadence
+from tracker.resources import load_toml
+from tracker.storage.monitoring import MonitoringCadence
 
 START = date(2027, 2, 1)
 THRESHOLDS = HoldThresholds(anc_below=1.0, platelets_below=30.0)
 
 
-def sheet_of(cycle: int, *, changes=(), holds=(), every_days=1, labs=(), **levels):
-    regimen = load_regimen()
+def sheet_of(
+    cycle: int,
+    *,
+    changes=(),
+    holds=(),
+    every_days=1,
+    labs=(),
+    cadence=None,
+    regimen=None,
+    **levels,
+):
+    regimen = regimen or load_regimen()
     calendar = plan_course(
         regimen,
         START,
@@ -44,6 +56,7 @@ def sheet_of(cycle: int, *, changes=(), holds=(), every_days=1, labs=(), **level
         mrn="A1001",
         date_of_birth=date(1950, 12, 10),
         thresholds=THRESHOLDS,
+        cadence=cadence or blood_count_cadence(),
         lenalidomide_start_level=levels.get("lenalidomide_level", 0),
         dexamethasone_start_level=levels.get("dexamethasone_level", 0),
         level_changes=list(changes),
@@ -122,8 +135,24 @@ def test_blood_counts_weekly_in_the_first_eight_weeks_then_on_day_1():
     assert [row.cycle_day for row in early.rows if row.counts_due] == [1, 8, 15, 22]
     assert [lab.cycle_day for lab in later.labs] == [1, None, None, None]
     assert later.labs[0].date == date(2027, 3, 29)
-    fortnightly = WeeklyThenMonthly(early_interval_days=14)
-    assert fortnightly.interval_days(START, date(2027, 2, 20)) == 14
+
+
+def test_blood_count_rows_follow_the_cadence_given():
+    fortnightly = MonitoringCadence(
+        early_phase_days=56, early_interval_days=14, later_interval_days=28, confirmed=False
+    )
+    sheet = sheet_of(2, cadence=fortnightly)
+    assert [row.cycle_day for row in sheet.rows if row.counts_due] == [1, 15]
+    assert [lab.cycle_day for lab in sheet.labs] == [1, 15, None, None]
+
+
+def test_a_shorter_cycle_gives_as_many_rows():
+    data = load_toml("regimens", "mm010-rd.toml")
+    data["cycle_length_days"] = 21
+    sheet = sheet_of(1, regimen=regimen_from_data(data))
+    assert sheet.cycle_length_days == 21
+    assert [row.cycle_day for row in sheet.rows] == list(range(1, 22))
+    assert sheet.next_cycle_due == date(2027, 2, 22)
 
 
 def test_recorded_counts_fill_their_rows_and_flag_the_hold_thresholds():
@@ -167,6 +196,7 @@ def test_a_cycle_outside_the_calendar_is_refused():
             mrn="A1001",
             date_of_birth=None,
             thresholds=THRESHOLDS,
+            cadence=blood_count_cadence(),
             lenalidomide_start_level=0,
             dexamethasone_start_level=0,
         )

@@ -42,6 +42,7 @@ def test_cycle_one_sheet_prints_patient_dates_days_doses_and_thresholds(qapp, cl
         "Hold lenalidomide if ANC < 1.0 x10^9/L or platelets < 30 x10^9/L",
         "aspirin",
         "Clinician signature",
+        "Last day (day 28)",
         "Printed 2027-07-01",
         "Page 1 of 1",
     ):

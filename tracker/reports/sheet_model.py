@@ -36,19 +36,6 @@ class CountCadence(Protocol):
 
 
 @dataclass(frozen=True)
-class WeeklyThenMonthly:
-    """Counts weekly for the first 8 weeks of a course, then every 4 weeks (US label)."""
-
-    early_phase_days: int = 56
-    early_interval_days: int = 7
-    later_interval_days: int = 28
-
-    def interval_days(self, course_start: date, on: date) -> int:
-        early = (on - course_start).days < self.early_phase_days
-        return self.early_interval_days if early else self.later_interval_days
-
-
-@dataclass(frozen=True)
 class HoldThresholds:
     """Counts below which lenalidomide is interrupted, in x10^9/L."""
 
@@ -194,6 +181,10 @@ class CycleSheet:
         return self.rows[-1].date
 
     @property
+    def cycle_length_days(self) -> int:
+        return len(self.rows)
+
+    @property
     def next_cycle_due(self) -> date:
         return self.cycle_end + timedelta(days=1)
 
@@ -319,7 +310,7 @@ def build_cycle_sheet(
     thresholds: HoldThresholds,
     lenalidomide_start_level: int,
     dexamethasone_start_level: int,
-    cadence: CountCadence | None = None,
+    cadence: CountCadence,
     clinic_name: str = "Clinic",
     level_changes: Sequence[LevelChange] = (),
     lenalidomide_every_days: int = 1,
@@ -330,13 +321,15 @@ def build_cycle_sheet(
     """The sheet of cycle ``cycle_number`` from the course's planned calendar.
 
     The start levels and ``level_changes`` must be those the calendar was planned with: the
-    header states levels, the rows the mg the calendar plans.
+    header states levels, the rows the mg the calendar plans. ``cadence`` says when blood
+    counts are due; it comes from ``resources/monitoring.toml`` (the cadence is unconfirmed,
+    so there is no built-in default).
     """
     cycle_days = [planned for planned in calendar if planned.cycle == cycle_number]
     if not cycle_days:
         raise SheetError(f"the course has no cycle {cycle_number}")
     first, last = cycle_days[0].date, cycle_days[-1].date
-    count_days = _count_days(cycle_days, course_start, cadence or WeeklyThenMonthly())
+    count_days = _count_days(cycle_days, course_start, cadence)
     prophylaxis_box = thromboprophylaxis != "none"
     rows = tuple(
         SheetRow(

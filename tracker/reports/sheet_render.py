@@ -230,7 +230,7 @@ def _paint_identity(page: _Page, sheet: CycleSheet, y: float) -> float:
         (("Patient", sheet.patient_name), ("MRN", sheet.mrn), ("Date of birth", dob)),
         (
             (start_label, sheet.cycle_start.isoformat()),
-            ("Last day (day 28)", sheet.cycle_end.isoformat()),
+            (f"Last day (day {sheet.cycle_length_days})", sheet.cycle_end.isoformat()),
             ("Next cycle due", sheet.next_cycle_due.isoformat()),
         ),
     )

@@ -2,9 +2,11 @@ from datetime import date
 
 import pytest
 
+from tracker.domain import renal
 from tracker.domain.errors import DomainError
 from tracker.domain.regimen import load_regimen
 from tracker.domain.renal import age_on, creatinine_clearance, renal_starting_dose
+from tracker.resources import resource_path
 
 
 def test_cockcroft_gault_male_and_female():
@@ -87,3 +89,28 @@ def test_bad_inputs_are_refused_with_a_clear_message(args, message):
 def test_negative_clearance_is_refused():
     with pytest.raises(DomainError, match="0 mL/min or more"):
         renal_starting_dose(-1, on_dialysis=False)
+
+
+def test_formula_constants_and_bands_come_from_the_data_file(monkeypatch, tmp_path):
+    changed = resource_path("renal", "lenalidomide-renal.toml").read_text(encoding="utf-8")
+    for shipped, edited in (
+        ("cockcroft_gault_age_offset = 140", "cockcroft_gault_age_offset = 150"),
+        ("female_factor = 0.85", "female_factor = 0.5"),
+        ("min_crcl = 60", "min_crcl = 70"),
+    ):
+        assert changed.count(shipped) == 1
+        changed = changed.replace(shipped, edited)
+    (tmp_path / "renal").mkdir()
+    (tmp_path / "renal" / "lenalidomide-renal.toml").write_text(changed, encoding="utf-8")
+    monkeypatch.setenv("RD_TRACKER_RESOURCES", str(tmp_path))
+    renal.load_renal_rules.cache_clear()
+    try:
+        # (150 - 70) x 72 / (72 x 1.0) = 80, halved for a woman
+        assert creatinine_clearance(70, 72, 1.0, "mg/dL", "M") == pytest.approx(80.0)
+        assert creatinine_clearance(70, 72, 1.0, "mg/dL", "F") == pytest.approx(40.0)
+        assert renal_starting_dose(65, on_dialysis=False).dose_mg == 10
+    finally:
+        monkeypatch.undo()
+        renal.load_renal_rules.cache_clear()
+    assert creatinine_clearance(70, 72, 1.0, "mg/dL", "M") == pytest.approx(70.0)
+    assert renal_starting_dose(65, on_dialysis=False).dose_mg == 25

@@ -1,6 +1,7 @@
 """Cockcroft-Gault creatinine clearance and the label's renal starting dose of lenalidomide.
 
-The bands, unit factor and age limits are data: ``resources/renal/lenalidomide-renal.toml``.
+The formula's constants, the bands, the unit factor and the age limits are data:
+``resources/renal/lenalidomide-renal.toml``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class _Band:
 @dataclass(frozen=True)
 class RenalRules:
     source: str
+    age_offset: float
+    creatinine_factor: float
     umol_per_mg_dl: float
     female_factor: float
     min_age: int
@@ -65,6 +68,8 @@ def rules_from_data(data: dict) -> RenalRules:
     )
     return RenalRules(
         source=data["source"],
+        age_offset=float(data["cockcroft_gault_age_offset"]),
+        creatinine_factor=float(data["cockcroft_gault_creatinine_factor"]),
         umol_per_mg_dl=float(data["umol_per_l_in_one_mg_per_dl"]),
         female_factor=float(data["female_factor"]),
         min_age=int(data["min_age_years"]),
@@ -121,7 +126,7 @@ def creatinine_clearance(
     canonical_sex = _SEX_ALIASES.get(sex.strip().lower()) if sex else None
     if canonical_sex is None:
         raise DomainError(f"Cockcroft-Gault needs sex M or F, not {sex!r}")
-    clearance = (140 - age_years) * weight / (72 * serum)
+    clearance = (rules.age_offset - age_years) * weight / (rules.creatinine_factor * serum)
     return clearance * rules.female_factor if canonical_sex == FEMALE else clearance
 
 

@@ -35,13 +35,18 @@ class AppContext(QObject):
 
     @property
     def store(self) -> Any:
-        if self._store is None:
+        if not self.has_store:
             raise StorageError("no database is open")
         return self._store
 
     @property
     def has_store(self) -> bool:
-        return self._store is not None
+        """A database is open: one was given and it has not been closed under the screens.
+
+        A store closes when the session ends or another database replaces it; a refresh a
+        timer or signal delivers after that must find nothing to read rather than fail.
+        """
+        return self._store is not None and not getattr(self._store, "closed", False)
 
     def replace_store(self, store: Any | None) -> None:
         if self._store is not None and self._store is not store:

@@ -1,7 +1,7 @@
-"""Whether a screen may read: a database is open and has not been closed under it.
+"""Whether a screen may read: the context's store while it is open, else None.
 
-A store is closed when another database replaces it or the session ends; a refresh that a
-timer or a signal delivers after that must find nothing to read rather than fail.
+``AppContext.has_store`` is False once the store is closed, so this is the one-call form of
+"the store if there is one" for screens that read.
 """
 
 from __future__ import annotations
@@ -16,7 +16,4 @@ if TYPE_CHECKING:
 
 def open_store(context: AppContext) -> Store | None:
     """The context's store while it is open; None without one or once it is closed."""
-    if not context.has_store:
-        return None
-    store = context.store
-    return None if getattr(store, "closed", False) else store
+    return context.store if context.has_store else None

@@ -1,7 +1,8 @@
 import pytest
 
 from tracker.domain.errors import DomainError
-from tracker.domain.regimen import load_regimen
+from tracker.domain.regimen import load_regimen, regimen_from_data
+from tracker.resources import load_toml
 
 
 @pytest.fixture
@@ -49,3 +50,22 @@ def test_dose_levels_outside_the_ladder_are_refused(regimen):
 def test_unknown_regimen_is_a_clear_error():
     with pytest.raises(DomainError, match="unknown regimen"):
         load_regimen("no-such-regimen")
+
+
+def test_dexamethasone_starts_one_level_lower_above_75(regimen):
+    dexamethasone = regimen.dexamethasone
+    assert dexamethasone.starting_level_for_age(75) == 0
+    assert dexamethasone.starting_level_for_age(76) == 1
+    assert dexamethasone.dose_for_level(dexamethasone.starting_level_for_age(90)) == 20
+    assert regimen.lenalidomide.starting_level_for_age(90) == 0
+
+
+def test_the_age_limit_is_regimen_data():
+    data = load_toml("regimens", "mm010-rd.toml")
+    assert data["drugs"]["dexamethasone"]["reduced_start_above_age"] == 75
+    data["drugs"]["dexamethasone"]["reduced_start_above_age"] = 80
+    dexamethasone = regimen_from_data(data).dexamethasone
+    assert dexamethasone.starting_level_for_age(80) == 0
+    assert dexamethasone.starting_level_for_age(81) == 1
+    del data["drugs"]["dexamethasone"]["reduced_start_above_age"]
+    assert regimen_from_data(data).dexamethasone.starting_level_for_age(99) == 0

@@ -304,3 +304,17 @@ def test_refuses_a_database_with_patients_and_writes_nothing(tmp_path):
         with pytest.raises(ValidationError, match="1 to"):
             fill_demo_database(store, 0, seed=1)
     assert dump(path) == before
+
+
+def test_patients_over_75_start_dexamethasone_at_20_mg(demo):
+    courses = rows(
+        demo,
+        "SELECT c.start_date, c.dex_start_level, p.date_of_birth FROM courses c "
+        "JOIN patients p ON p.id = c.patient_id",
+    )
+    levels_by_age = defaultdict(set)
+    for course in courses:
+        born, start = day(course["date_of_birth"]), day(course["start_date"])
+        age = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+        levels_by_age[age > 75].add(course["dex_start_level"])
+    assert levels_by_age == {True: {1}, False: {0}}

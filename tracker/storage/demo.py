@@ -328,8 +328,7 @@ class CohortSimulator:
             age, kidneys.weight_kg, kidneys.creatinine, kidneys.creatinine_unit, kidneys.sex
         )
         renal_band, len_level, every_days = self._renal_start(crcl, kidneys.on_dialysis)
-        # Dexamethasone 20 mg for patients over 75.
-        dex_level = 1 if age > 75 else 0
+        dex_level = self.regimen.dexamethasone.starting_level_for_age(age)
         prophylaxis = rng.choices(("aspirin", "LMWH", "DOAC", "warfarin"), (64, 30, 4, 2))[0]
         # Myelosuppression and clots come early in treatment: most target cycles 1 to 3.
         planned_events = [

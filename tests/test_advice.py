@@ -45,6 +45,14 @@ def test_counts_above_thresholds_change_nothing(regimen):
     assert "ANC 1.0 x10^9/L, not below 1.0" in advice.reason
 
 
+def test_counts_fine_with_an_open_other_toxicity_point_to_that_rule(regimen):
+    history = ToxicityHistory(other_toxicity=True, other_unresolved=True)
+    advice = advise(2.0, 150, history=history, current_level=0, regimen=regimen)
+    assert advice.action == CONTINUE and advice.level is None
+    assert RULES["other_toxicity"] in advice.rules
+    assert "An open grade 3-4 toxicity is recorded" in advice.reason
+
+
 @pytest.mark.parametrize(
     ("anc", "platelets", "rule"),
     [(0.99, 200, "anc_low"), (3.0, 29.9, "platelets_low"), (0.0, None, "anc_low")],
@@ -204,6 +212,30 @@ def test_other_toxicity_rule(regimen, grade, on_hold, action, level):
     assert (advice.action, advice.level) == (action, level)
     assert RULES["other_toxicity"] in advice.rules
     assert ("iarrhoea" in advice.reason) and f"grade {grade}" in advice.reason
+
+
+def test_other_toxicity_restart_grade_comes_from_the_data_file(regimen, monkeypatch, tmp_path):
+    source = resource_path("advice", "lenalidomide-label.toml").read_text("utf-8")
+    assert source.count("restart_at_or_below_grade = 2") == 1
+    (tmp_path / "advice").mkdir()
+    (tmp_path / "advice" / "lenalidomide-label.toml").write_text(
+        source.replace("restart_at_or_below_grade = 2", "restart_at_or_below_grade = 1"), "utf-8"
+    )
+    monkeypatch.setenv("RD_TRACKER_RESOURCES", str(tmp_path))
+    label_rules.load_label_rules.cache_clear()
+    try:
+        grade_2 = advise_other_toxicity(2, held=True, current_level=0, regimen=regimen)
+        grade_1 = advise_other_toxicity(1, held=True, current_level=0, regimen=regimen)
+        grade_3 = advise_other_toxicity(3, held=False, current_level=0, regimen=regimen)
+    finally:
+        monkeypatch.undo()
+        label_rules.load_label_rules.cache_clear()
+    assert (grade_2.action, grade_2.level) == (KEEP_HOLDING, None)
+    assert "once it is grade 1 or less" in grade_2.reason
+    assert (grade_1.action, grade_1.level) == (RESUME, 1)
+    assert "once it is grade 1 or less" in grade_3.reason
+    shipped = advise_other_toxicity(3, held=False, current_level=0, regimen=regimen)
+    assert "once it is grade 2 or less" in shipped.reason
 
 
 def test_other_toxicity_restart_stays_on_the_last_rung(regimen):

@@ -124,6 +124,11 @@ def _resume_plan(
     return _Plan(start, ("anc_back_only",), f"{_dose_text(ladder, start)} (the starting dose)")
 
 
+def _restart_grade(rules: LabelRules) -> str:
+    """'grade 2 or less': when the label restarts after another toxicity."""
+    return f"grade {rules.other_restart_at_or_below_grade} or less"
+
+
 def _advice(action: str, reason: str, keys: tuple[str, ...], rules: LabelRules, **extra) -> Advice:
     wording = tuple(dict.fromkeys(rules.wording[key] for key in keys))
     return Advice(action, reason, wording, rules.source, **extra)
@@ -203,7 +208,7 @@ def advise(
         return _advice(
             KEEP_HOLDING,
             f"Counts have recovered: {findings}. Another grade 3-4 toxicity is still "
-            f"open: restart at {plan.phrase} once it is grade 2 or less.",
+            f"open: restart at {plan.phrase} once it is {_restart_grade(rules)}.",
             (*plan.keys, "other_toxicity"),
             rules,
         )
@@ -236,7 +241,7 @@ def _hold_not_for_counts(
         return _advice(
             KEEP_HOLDING,
             f"The hold is for another grade 3-4 toxicity that is still open: restart at "
-            f"{plan.phrase} once it is grade 2 or less.",
+            f"{plan.phrase} once it is {_restart_grade(rules)}.",
             plan.keys,
             rules,
         )
@@ -277,15 +282,12 @@ def advise_other_toxicity(
         action, opening = (
             (KEEP_HOLDING, "Keep lenalidomide on hold")
             if held
-            else (
-                INTERRUPT,
-                "Hold lenalidomide",
-            )
+            else (INTERRUPT, "Hold lenalidomide")
         )
         return _advice(
             action,
-            f"{opening}: {term} is grade {grade}. Restart at {plan.phrase} once it is grade 2 "
-            "or less.",
+            f"{opening}: {term} is grade {grade}. Restart at {plan.phrase} once it is "
+            f"{_restart_grade(rules)}.",
             plan.keys,
             rules,
         )
@@ -294,6 +296,16 @@ def advise_other_toxicity(
             f"{subject} is now grade {grade}: restart lenalidomide at {plan.phrase}.",
             plan,
             ladder,
+            rules,
+        )
+    if held:
+        # Below the hold grade but not yet down to the restart grade (when the data file
+        # leaves a gap between the two): the hold goes on.
+        return _advice(
+            KEEP_HOLDING,
+            f"Keep lenalidomide on hold: {term} is grade {grade}. Restart at {plan.phrase} "
+            f"once it is {_restart_grade(rules)}.",
+            plan.keys,
             rules,
         )
     return _advice(

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QApplication, QToolButton
@@ -57,6 +57,32 @@ def test_a_cycle_picked_on_the_calendar_is_the_one_printed(
 
     view.show_patient(seeded.patient_id)  # opening the patient again starts from today
     assert view.sheet_cycle is None
+    assert view.sheet_actions.print_sheet.text() == "Pr&int current cycle sheet…"
+
+
+def test_moving_the_calendar_cursor_with_the_arrow_keys_picks_the_sheet(
+    qtbot, store, context, messages, tmp_path
+):
+    seeded = seed_rich_course(store)  # today is in cycle 3
+    view = make_view(qtbot, context, seeded.patient_id)
+    view.activateWindow()
+    view.calendar.setFocus()
+    qtbot.waitUntil(view.calendar.hasFocus)
+
+    qtbot.keyClick(view.calendar, Qt.Key.Key_Right)  # the cursor starts on today
+    assert view.calendar.cursor_cycle() == 3
+    qtbot.keyClick(view.calendar, Qt.Key.Key_Up)
+    qtbot.keyClick(view.calendar, Qt.Key.Key_Up)
+
+    assert view.calendar.cursor_cycle() == 1
+    assert view.sheet_actions.print_sheet.text() == "Pr&int cycle 1 sheet…"
+    [page] = pdf_pages(view.sheets.save_pdf(tmp_path / "moved.pdf"))
+    assert "Cycle 1" in page and seeded.start.isoformat() in page
+    assert view.dose_menu is None  # moving only moves; Enter or a click opens the menu
+    assert messages == []
+
+    view.show_patient(seeded.patient_id)  # another visit starts again from today
+    assert view.calendar.cursor_cycle() is None
     assert view.sheet_actions.print_sheet.text() == "Pr&int current cycle sheet…"
 
 

@@ -109,9 +109,14 @@ def _cycle_dose_text(days: Sequence[PlannedDay]) -> str:
 
 
 class CycleCalendar(QWidget):
-    """Paints the course calendar; ``day_clicked`` carries the day and where to pop a menu."""
+    """Paints the course calendar; ``day_clicked`` carries the day and where to pop a menu.
+
+    The keyboard cursor (arrow keys, or the last cell clicked) picks a day without opening
+    its menu; ``cursor_changed`` fires whenever it moves, so the screen can follow it.
+    """
 
     day_clicked = Signal(object, QPoint)
+    cursor_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,7 +156,7 @@ class CycleCalendar(QWidget):
         self._rows = [rows[number] for number in sorted(rows)]
         self._today = today
         if self._cursor and not self._cell_at_index(*self._cursor):
-            self._cursor = None
+            self._move_cursor(None)
         self.updateGeometry()
         self.adjustSize()
         self.update()
@@ -162,6 +167,26 @@ class CycleCalendar(QWidget):
     @property
     def cycle_count(self) -> int:
         return len(self._rows)
+
+    def cursor_cell(self) -> DayCell | None:
+        """The day under the keyboard cursor, or None before one is picked."""
+        return None if self._cursor is None else self._cell_at_index(*self._cursor)
+
+    def cursor_cycle(self) -> int | None:
+        """The cycle of the day under the keyboard cursor, or None before one is picked."""
+        cell = self.cursor_cell()
+        return None if cell is None else cell.planned.cycle
+
+    def reset_cursor(self) -> None:
+        """Forget the picked day: the next arrow key starts again from today."""
+        self._move_cursor(None)
+
+    def _move_cursor(self, index: tuple[int, int] | None) -> None:
+        if index == self._cursor:
+            return
+        self._cursor = index
+        self.update()
+        self.cursor_changed.emit()
 
     def delay_of(self, cycle: int) -> int:
         return self._delays.get(cycle, 0)
@@ -365,8 +390,7 @@ class CycleCalendar(QWidget):
         if index is None:
             super().mousePressEvent(event)
             return
-        self._cursor = index
-        self.update()
+        self._move_cursor(index)
         self._emit_clicked(*index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -382,8 +406,7 @@ class CycleCalendar(QWidget):
             if self._cursor is not None:
                 row, column = row + moves[key][0], column + moves[key][1]
             if self._cell_at_index(row, column):
-                self._cursor = (row, column)
-                self.update()
+                self._move_cursor((row, column))
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and self._cursor:
             self._emit_clicked(*self._cursor)

@@ -1,6 +1,7 @@
 """The patient screen's cycle sheet commands: print, preview or save one cycle's sheet.
 
-The sheet is that of the cycle picked on the calendar, else the one the patient needs today.
+The sheet is that of the cycle picked on the calendar (clicked, or reached with the arrow
+keys: see ``CycleCalendar.cursor_cycle``), else the one the patient needs today.
 Sheets are built from the patient's current course only (as on the command line), so the
 commands are off while an earlier course is shown.
 """

@@ -155,6 +155,7 @@ class PatientView(QWidget):
 
         self.calendar = CycleCalendar()
         self.calendar.day_clicked.connect(self.open_dose_menu)
+        self.calendar.cursor_changed.connect(self._cursor_moved)
         self.legend = CalendarLegend()
         scroll = QScrollArea(objectName="calendarScroll")
         scroll.setWidget(self.calendar)
@@ -261,6 +262,12 @@ class PatientView(QWidget):
         self.sheet_cycle = cycle
         self._enable_actions()
 
+    def _cursor_moved(self) -> None:
+        """The sheet follows the day picked on the calendar, by arrow keys as by clicks."""
+        cycle = self.calendar.cursor_cycle()
+        if cycle is not None and cycle != self.sheet_cycle:
+            self.select_sheet_cycle(cycle)
+
     def _has_active_course(self) -> bool:
         return any(course.is_active for course in self.courses)
 
@@ -268,6 +275,7 @@ class PatientView(QWidget):
     def show_patient(self, patient_id: int) -> None:
         self._selected_course_id = None
         self.sheet_cycle = None
+        self.calendar.reset_cursor()
         self._load(patient_id)
         self.tabs.setCurrentIndex(0)
 
@@ -361,6 +369,7 @@ class PatientView(QWidget):
     def _course_chosen(self, index: int) -> None:
         self._selected_course_id = self.course_combo.itemData(index)
         self.sheet_cycle = None
+        self.calendar.reset_cursor()
         self.refresh()
 
     def _show_calendar(self, store: Store, doses: Sequence) -> None:

@@ -7,9 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from scipy.stats import beta, binomtest
 
 from tests.helpers import assert_cli_refusal, run_tracker
+from tests.test_statistics import exact_two_sided_p
 from tracker.cli.main import main
 from tracker.reports.cohort_report import cohort_report
 from tracker.storage.cohort import cohort_records
@@ -48,6 +50,9 @@ def clinic(tmp_path: Path) -> Path:
         log_event(store, gone, "vte", 4, date(2026, 4, 1), course_id=gone_course)
         end_course(store, gone_course, date(2026, 5, 1), "other")
         archive_patient(store, gone)
+        # Never started a course: not one of the patients the rates are over.
+        waiting = add_patient(store, mrn="WAIT", name="Waiting Patient")
+        log_event(store, waiting, "vte", 4, date(2026, 6, 1))
     return path
 
 
@@ -95,11 +100,21 @@ def test_report_json_from_the_command(clinic: Path, capsys):
             "reference_rate",
             "placebo_reference_rate",
         } <= set(event)
-    assert events["neutropenia"]["rate"] == pytest.approx(0.3)
-    assert events["neutropenia"]["reference_rate"] == pytest.approx(0.295)
-    assert events["thrombocytopenia"]["placebo_reference_rate"] == pytest.approx(0.057)
-    assert events["vte"]["reference_rate"] == pytest.approx(0.114)
-    assert events["vte"]["ci_low"] < 0.1 < events["vte"]["ci_high"]
+    # Rates as fractions; published 95% Clopper-Pearson bounds for 3/10, 0/10 and 1/10;
+    # p-values from the textbook exact test against MM-010's lenalidomide arm.
+    expected = {
+        "neutropenia": (3, 0.3, 0.0667, 0.6525, 0.295, 0.023),
+        "thrombocytopenia": (0, 0.0, 0.0, 0.3085, 0.114, 0.057),
+        "vte": (1, 0.1, 0.0025, 0.4450, 0.114, 0.046),
+    }
+    for kind, (count, rate, low, high, reference, placebo) in expected.items():
+        event = events[kind]
+        assert event["patients_with_event"] == count
+        assert event["rate"] == pytest.approx(rate)
+        assert (event["ci_low"], event["ci_high"]) == pytest.approx((low, high), abs=1e-4)
+        assert event["p_value"] == pytest.approx(exact_two_sided_p(count, 10, reference), rel=1e-6)
+        assert event["reference_rate"] == pytest.approx(reference)
+        assert event["placebo_reference_rate"] == pytest.approx(placebo)
 
 
 def test_report_period_filter(clinic: Path, capsys):
@@ -133,6 +148,16 @@ def test_chart_command_writes_each_format(clinic: Path, tmp_path: Path, suffix: 
     assert output.stat().st_size > 1000
     head = output.read_bytes()[:8]
     assert {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix] in head
+
+
+def test_chart_command_draws_the_cohort_beside_both_mm010_arms(clinic: Path, tmp_path: Path):
+    output = tmp_path / "cohort.pdf"
+    assert main(["chart", "--db", str(clinic), "-o", str(output), "--from", "2026-02-01"]) == 0
+    text = " ".join(PdfReader(output).pages[0].extract_text().split())
+    assert "Grade 3-4 events: courses started from 2026-02-01, 9 patients" in text
+    assert "Clinic (95% exact CI)" in text
+    assert "MM-010 Len+Dex (n=176)" in text and "MM-010 Placebo+Dex (n=175)" in text
+    assert "22.2% 2/9" in text and "11.1% 1/9" in text
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -25,6 +26,27 @@ def test_schedule_json_for_six_cycles(capsys):
     dex_days = [(day["cycle"], day["day"]) for day in days if day["dexamethasone_mg"] == 40]
     assert len(dex_days) == 4 * 12 + 2 * 4
     assert (4, 17) in dex_days and (5, 17) not in dex_days
+    pulses = {1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20}
+    for index, day in enumerate(days):
+        assert day["date"] == (date(2027, 2, 1) + timedelta(days=index)).isoformat()
+        assert (day["cycle"], day["day"]) == (index // 28 + 1, index % 28 + 1)
+        assert day["lenalidomide_mg"] == (25 if day["day"] <= 21 else 0)
+        dex_days_of_cycle = pulses if day["cycle"] <= 4 else {1, 2, 3, 4}
+        assert day["dexamethasone_mg"] == (40 if day["day"] in dex_days_of_cycle else 0)
+
+
+def test_schedule_json_in_a_new_process():
+    result = run_tracker("schedule", "--start", "2027-02-01", "--cycles", "6", "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    days = json.loads(result.stdout)
+    assert len(days) == 168
+    assert days[27] == {
+        "date": "2027-02-28",
+        "cycle": 1,
+        "day": 28,
+        "lenalidomide_mg": 0,
+        "dexamethasone_mg": 0,
+    }
 
 
 def test_schedule_len_dose(capsys):

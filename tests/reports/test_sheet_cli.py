@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from pypdf import PdfReader
 
 from tests.helpers import assert_cli_refusal, python_output, run_tracker
 from tests.reports.sheet_data import BATCH_NAMES, dexamethasone_days, page_lines, page_text
+from tracker.storage.database import open_database
+from tracker.storage.operations.settings import set_setting
 
 
 def tracker(
@@ -58,6 +61,18 @@ def test_sheets_writes_one_page_per_patient_of_the_week(clinic_database, tmp_pat
     assert [
         name for name in BATCH_NAMES for lines in pages if name in page_text(lines)
     ] == BATCH_NAMES
+    assert round(float(PdfReader(output).pages[0].mediabox.height)) == 792
+
+
+def test_without_page_size_the_remembered_paper_size_is_used(clinic_database, tmp_path):
+    database = tmp_path / "copy.sqlite"
+    shutil.copy(clinic_database, database)
+    with open_database(database) as store:
+        set_setting(store, "sheet_page_size", "Letter")
+    output = tmp_path / "ada-1.pdf"
+    result = tracker("sheet", "--db", database, "--mrn", "A1001", "--cycle", "1", "-o", output)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"wrote {output} (1 page, Letter)"
     assert round(float(PdfReader(output).pages[0].mediabox.height)) == 792
 
 

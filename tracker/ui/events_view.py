@@ -88,7 +88,7 @@ class EventsView(QWidget):
         self.table.doubleClicked.connect(self.edit_event_at)
         self.log_button = QPushButton("&Log event…", objectName="logEventButton")
         self.log_button.clicked.connect(self.log_requested)
-        self.edit_button = QPushButton("&Edit…", objectName="editEventButton")
+        self.edit_button = QPushButton("E&dit…", objectName="editEventButton")
         self.edit_button.clicked.connect(self._edit_selected)
         hint = QLabel("Double-click an event to correct it. Grade 3-4 rows are shaded.")
         buttons = QHBoxLayout()

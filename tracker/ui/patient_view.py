@@ -175,8 +175,8 @@ class PatientView(QWidget):
         self.tabs = QTabWidget(objectName="patientTabs")
         self.tabs.addTab(calendar_page, "&Calendar")
         self.tabs.addTab(self.events_view, "&Events")
-        self.tabs.addTab(self.history_view, "&History")
-        self.tabs.addTab(self.chart_view, "C&hart")
+        self.tabs.addTab(self.history_view, "H&istory")
+        self.tabs.addTab(self.chart_view, "Cha&rt")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

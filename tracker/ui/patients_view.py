@@ -64,7 +64,7 @@ class PatientsView(QWidget):
         self.new_button = QPushButton("&New patient…", objectName="newPatientButton")
         self.edit_button = QPushButton("&Edit…", objectName="editPatientButton")
         self.archive_button = QPushButton("&Archive…", objectName="archivePatientButton")
-        self.open_button = QPushButton("Op&en", objectName="openPatientButton")
+        self.open_button = QPushButton("&Open", objectName="openPatientButton")
         self.new_button.clicked.connect(self.new_patient)
         self.edit_button.clicked.connect(self.edit_selected)
         self.archive_button.clicked.connect(self.archive_selected)

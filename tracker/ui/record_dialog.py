@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -162,8 +162,34 @@ class WrappedLabel(QLabel):
         self._fit()
 
 
+def buttons_last(dialog: QWidget, buttons: QDialogButtonBox) -> QWidget | None:
+    """Put ``buttons`` at the end of the dialog's Tab order; return the first field.
+
+    Qt orders Tab by creation, and a form that makes its buttons before its fields would
+    otherwise open on Save and Tab through Save and Cancel before the first field.
+    """
+    in_box = buttons.buttons()
+    fields = []
+    widget = dialog.nextInFocusChain()
+    while widget is not dialog:
+        takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        if takes_tab and widget not in in_box and not buttons.isAncestorOf(widget):
+            fields.append(widget)
+        widget = widget.nextInFocusChain()
+    if not fields:
+        return None
+    previous = fields[-1]
+    for button in sorted(in_box, key=lambda button: button.x()):
+        QWidget.setTabOrder(previous, button)
+        previous = button
+    return fields[0]
+
+
 class RecordDialog(QDialog):
-    """A form plus Save/Cancel; subclasses fill ``form`` and implement ``submit``."""
+    """A form plus Save/Cancel; subclasses fill ``form`` and implement ``submit``.
+
+    It opens with the keyboard on its first field, and Tab reaches Save and Cancel last.
+    """
 
     def __init__(self, context: AppContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +210,15 @@ class RecordDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        self._keyboard_ordered = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._keyboard_ordered:
+            self._keyboard_ordered = True
+            first = buttons_last(self, self.buttons)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+        super().showEvent(event)
 
     @property
     def save_button(self) -> QPushButton:

@@ -113,8 +113,9 @@ def repeated(keys: list[str]) -> list[str]:
 def test_no_two_controls_on_a_screen_share_an_alt_key(qtbot, window, store):
     seeded = seed_rich_course(store)
     activate(qtbot, window)
-    window.show_patients()
-    assert repeated(alt_keys(window)) == []
+    for screen in (window.show_today, window.show_patients, window.show_cohort):
+        screen()
+        assert repeated(alt_keys(window)) == [], screen.__name__
     window.open_patient(seeded.patient_id)
     for tab in range(window.patient_view.tabs.count()):
         window.patient_view.tabs.setCurrentIndex(tab)

@@ -164,7 +164,7 @@ class CohortChartView(LazyChart):
         self.title_label.setFont(title_font)
         store = open_store(context)
         today = store.today() if store is not None else date.today()
-        self.from_check = QCheckBox("Courses started &from", objectName="periodFromCheck")
+        self.from_check = QCheckBox("Courses started f&rom", objectName="periodFromCheck")
         self.from_edit = date_edit(today.replace(month=1, day=1), "fromEdit")
         self.to_check = QCheckBox("&to", objectName="periodToCheck")
         self.to_edit = date_edit(today, "toEdit")

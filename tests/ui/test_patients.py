@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import activate
@@ -35,7 +35,7 @@ def test_new_patient_typed_into_the_form_is_saved_and_listed(qtbot, window, stor
     assert dialog.isVisible() and dialog.windowTitle() == "New patient"
 
     fill_identity(qtbot, dialog, "MRN-2041", "Okafor, Grace")
-    dialog.dob_edit.setDate(QDate(1951, 7, 14))
+    qtbot.keyClicks(dialog.dob_edit, "1951-07-14")  # typed, as a nurse copies it from a chart
     dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("F"))
     qtbot.keyClicks(dialog.weight_edit, "64.5")
     qtbot.keyClicks(dialog.creatinine_edit, "88")
@@ -54,6 +54,35 @@ def test_new_patient_typed_into_the_form_is_saved_and_listed(qtbot, window, stor
     assert view.visible_patient_ids() == [saved.id]
     assert view.selected_patient_id() == saved.id
     assert view.count_label.text() == "1 patient"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "14/07/1951",
+            "Date of birth: '14/07/1951' is not a date: type it as YYYY-MM-DD, such as 1951-07-14",
+        ),
+        (
+            "1951-02-30",
+            "Date of birth: '1951-02-30' is not a date: type it as YYYY-MM-DD, such as 1951-07-14",
+        ),
+        ("2026-03-03", "Date of birth 2026-03-03 is after today"),
+    ],
+)
+def test_an_unreadable_date_of_birth_is_refused_and_kept(
+    qtbot, window, store, messages, typed, message
+):
+    window.show()
+    dialog = window.new_patient()
+    fill_identity(qtbot, dialog, "MRN-2042", "Okafor, Grace")
+    qtbot.keyClicks(dialog.dob_edit, typed)
+    assert "needs a date of birth typed as YYYY-MM-DD" in dialog.crcl_label.text()
+    click_save(qtbot, dialog)
+
+    assert messages == [message]
+    assert dialog.isVisible() and dialog.dob_edit.text() == typed
+    assert queries.list_patients(store) == []
 
 
 def test_search_filters_by_name_or_mrn_as_you_type(qtbot, window, store):
@@ -118,7 +147,7 @@ def test_live_cockcroft_gault_and_starting_dose(qtbot, context):
     assert "needs date of birth, sex, weight and creatinine" in dialog.crcl_label.text()
 
     # The store's today is 2026-03-02: born 1956-03-02 makes 70 years.
-    dialog.dob_edit.setDate(QDate(1956, 3, 2))
+    qtbot.keyClicks(dialog.dob_edit, "1956-03-02")
     dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("M"))
     qtbot.keyClicks(dialog.weight_edit, "72")
     assert "needs creatinine" in dialog.crcl_label.text()

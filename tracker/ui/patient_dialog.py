@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -32,13 +31,10 @@ from tracker.ui.record_dialog import (
     InputProblem,
     buddy_label,
     combo_box,
-    date_edit,
-    date_of,
     field_row,
     format_number,
     parse_number,
     select_data,
-    set_date,
 )
 
 try:
@@ -46,14 +42,35 @@ try:
 except ImportError:  # the renal rules ship separately; the form works without the estimate
     renal = None
 
-# A QDateEdit always holds a date; its minimum stands for "not recorded".
-_NO_DATE = QDate(1900, 1, 1)
+DATE_FORMAT_HINT = "YYYY-MM-DD"
 _SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
 
 
 def parse_optional_number(text: str, field: str) -> float | None:
     """'' -> None; '72,5' -> 72.5 (decimal comma accepted); 0, negatives and words refused."""
     return parse_number(text, field, above_zero=True, digit_groups=False)
+
+
+def parse_date_of_birth(text: str, today: date) -> date | None:
+    """'' -> None; '1951-07-14' -> that date. Other spellings and days after today refused.
+
+    Only the ISO order is read: '03/04/1951' is 3 April in one clinic and 4 March in another.
+    """
+    shown = text.strip()
+    if not shown:
+        return None
+    try:
+        born = date.fromisoformat(shown) if len(shown) == 10 else None
+    except ValueError:
+        born = None
+    if born is None:
+        raise InputProblem(
+            f"Date of birth: {shown!r} is not a date: type it as {DATE_FORMAT_HINT}, "
+            "such as 1951-07-14"
+        )
+    if born > today:
+        raise InputProblem(f"Date of birth {born.isoformat()} is after today")
+    return born
 
 
 class PatientDialog(QDialog):
@@ -81,13 +98,10 @@ class PatientDialog(QDialog):
         self.name_edit = QLineEdit(objectName="nameEdit")
         self.name_edit.setPlaceholderText("Family name, given names")
 
-        self.dob_edit = date_edit(_NO_DATE.toPython(), "dobEdit")
-        self.dob_edit.setMinimumDate(_NO_DATE)
-        self.dob_edit.setMaximumDate(QDate.currentDate())
-        self.dob_edit.setSpecialValueText("not recorded")
-        self.dob_edit.setDate(_NO_DATE)
-        # Opening the calendar on 1900 would make everyone scroll back from there.
-        self.dob_edit.calendarWidget().setCurrentPage(1950, 1)
+        # Typed, not picked: a date edit with a "not recorded" value swallows typed digits.
+        self.dob_edit = QLineEdit(objectName="dobEdit")
+        self.dob_edit.setPlaceholderText(f"{DATE_FORMAT_HINT} (optional)")
+        self.dob_edit.setMaxLength(10)
 
         self.sex_combo = combo_box(_SEXES, "sexCombo")
 
@@ -142,12 +156,15 @@ class PatientDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(renal_box)
+        # Spare height (the wrapped renal text is sized from a guessed width) goes here, not
+        # into the form's rows, where it would push labels out of line with their fields.
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
 
         for line_edit in (self.weight_edit, self.creatinine_edit):
             line_edit.textChanged.connect(self.update_renal_estimate)
-        self.dob_edit.dateChanged.connect(self.update_renal_estimate)
+        self.dob_edit.textChanged.connect(self.update_renal_estimate)
         self.sex_combo.currentIndexChanged.connect(self.update_renal_estimate)
         self.creatinine_unit_combo.currentIndexChanged.connect(self.update_renal_estimate)
         self.dialysis_check.toggled.connect(self.update_renal_estimate)
@@ -156,7 +173,7 @@ class PatientDialog(QDialog):
         self.mrn_edit.setText(patient.mrn)
         self.name_edit.setText(patient.name)
         if patient.date_of_birth is not None:
-            set_date(self.dob_edit, patient.date_of_birth)
+            self.dob_edit.setText(patient.date_of_birth.isoformat())
         select_data(self.sex_combo, patient.sex)
         self.weight_edit.setText(format_number(patient.weight_kg))
         self.creatinine_edit.setText(format_number(patient.creatinine))
@@ -168,15 +185,14 @@ class PatientDialog(QDialog):
     # --- reading the form -----------------------------------------------------------------
 
     def date_of_birth(self) -> date | None:
-        if self.dob_edit.date() == self.dob_edit.minimumDate():
-            return None
-        return date_of(self.dob_edit)
+        """The typed date of birth, None when empty; InputProblem when unreadable."""
+        return parse_date_of_birth(self.dob_edit.text(), self._today())
 
     def _raw_input(self) -> tuple:
         return (
             self.mrn_edit.text(),
             self.name_edit.text(),
-            self.dob_edit.date(),
+            self.dob_edit.text().strip(),
             self.sex_combo.currentIndex(),
             self.weight_edit.text(),
             self.creatinine_edit.text(),
@@ -222,8 +238,16 @@ class PatientDialog(QDialog):
         """(creatinine clearance line, suggested starting dose line) for the current fields."""
         if renal is None:
             return "Creatinine clearance: not available in this version.", ""
-        dob = self.date_of_birth()
         sex = self.sex_combo.currentData()
+        try:
+            dob = self.date_of_birth()
+        except InputProblem:
+            # Shown while the date is still being typed, so it says what is wanted, calmly.
+            return (
+                f"Creatinine clearance needs a date of birth typed as {DATE_FORMAT_HINT}, "
+                "not after today.",
+                "",
+            )
         try:
             weight = parse_optional_number(self.weight_edit.text(), "Weight")
             creatinine = parse_optional_number(self.creatinine_edit.text(), "Creatinine")

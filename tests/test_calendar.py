@@ -91,6 +91,14 @@ def test_cycle_one_before_course_start_is_refused():
         cycle_starts(REGIMEN, date(2027, 1, 4), 2, {1: date(2027, 1, 3)})
 
 
+def test_a_calendar_past_the_last_representable_date_is_refused():
+    with pytest.raises(ScheduleError, match="past 9999-12-31, the last date"):
+        plan_course(REGIMEN, date(9999, 12, 1), 2)
+    with pytest.raises(ScheduleError, match="past 9999-12-31, the last date"):
+        plan_course(REGIMEN, date(9999, 12, 10), 1)
+    assert plan_course(REGIMEN, date(9999, 12, 4), 1)[-1].date == date(9999, 12, 31)
+
+
 def test_zero_cycles_is_refused():
     with pytest.raises(ScheduleError):
         plan_course(REGIMEN, date(2027, 1, 4), 0)

@@ -75,6 +75,7 @@ def test_schedule_text_table(capsys):
         ["--cycles", "2"],
         ["--start", "2027-02-01", "--cycles", "2", "--len-dose", "7"],
         ["--start", "2027-02-01", "--cycles", "2", "--len-dose", "-5"],
+        ["--start", "9999-12-01", "--cycles", "2"],
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_two(arguments):

@@ -54,6 +54,16 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _days_after(day: date, days: int) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise ScheduleError(
+            f"the calendar would run past {date.max.isoformat()}, the last date this program "
+            "handles"
+        ) from None
+
+
 def cycle_starts(
     regimen: Regimen,
     course_start: date,
@@ -74,9 +84,8 @@ def cycle_starts(
             f"{course_start.isoformat()}"
         )
     starts = [first]
-    length = timedelta(days=regimen.cycle_length_days)
     for number in range(2, cycles + 1):
-        earliest = starts[-1] + length
+        earliest = _days_after(starts[-1], regimen.cycle_length_days)
         actual = actual_starts.get(number)
         if actual is not None and actual < earliest:
             raise ScheduleError(
@@ -84,6 +93,8 @@ def cycle_starts(
                 f"runs until {(earliest - timedelta(days=1)).isoformat()}"
             )
         starts.append(actual or earliest)
+    # The last cycle's days must be dates too.
+    _days_after(starts[-1], regimen.cycle_length_days - 1)
     return starts
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
@@ -20,6 +21,7 @@ from tracker.storage import queries
 from tracker.storage.database import open_database
 from tracker.storage.operations import courses
 from tracker.ui.course_dialogs import NextCycleDialog, ReduceDoseDialog, StartCourseDialog
+from tracker.ui.record_dialog import clearance_text
 
 
 def qdate(day) -> QDate:
@@ -228,7 +230,7 @@ def test_start_course_suggests_the_renal_dose_from_cockcroft_gault(qtbot, store,
     patient_id = add_test_patient(store, creatinine=2.0)
     view = make_view(qtbot, context, patient_id)
     dialog = view.start_course()
-    assert "CrCl 28 mL/min" in dialog.renal_label.text()
+    assert "CrCl 27.7 mL/min" in dialog.renal_label.text()
     assert dialog.len_combo.currentText() == "15 mg"
     assert dialog.schedule_combo.currentData() == 2
     dialog.start_edit.setDate(qdate(store.today() - timedelta(days=2)))
@@ -240,6 +242,20 @@ def test_start_course_suggests_the_renal_dose_from_cockcroft_gault(qtbot, store,
     first_week = [view.calendar.cell(1, day).planned.lenalidomide_mg for day in range(1, 8)]
     assert first_week == [15, 0, 15, 0, 15, 0, 15]
     assert "Lenalidomide 15 mg every 48 h" in view.header.text()
+
+
+def test_a_clearance_just_under_a_band_edge_is_not_rounded_onto_it(qtbot, store, context):
+    # 70-year-old woman, 72 kg, creatinine 2.0 mg/dL: CrCl = 70 * 72 / 144 * 0.85 = 29.75,
+    # under 30, so 15 mg every 48 hours; "CrCl 30" beside that would contradict the band.
+    patient_id = add_test_patient(
+        store, date_of_birth=date(1956, 3, 2), weight_kg=72.0, creatinine=2.0
+    )
+    view = make_view(qtbot, context, patient_id)
+    dialog = view.start_course()
+    assert dialog.renal_label.text().startswith(
+        "Cockcroft-Gault CrCl 29.8 mL/min: label start 15 mg"
+    )
+    dialog.reject()
 
 
 def test_start_course_without_renal_data_says_what_is_missing(qtbot, store, context):
@@ -351,3 +367,11 @@ def test_opening_another_database_clears_the_screen(qtbot, store, context, tmp_p
     assert not view.patient_actions.record_labs.isEnabled()
     assert view.history_view.model.rowCount() == 0
     other.close()
+
+
+@pytest.mark.parametrize(
+    ("crcl", "shown"),
+    [(29.96, "29.9"), (29.75, "29.8"), (59.95, "59.9"), (60.0, "60.0"), (44.04, "44.0")],
+)
+def test_clearance_is_never_rounded_up_onto_a_band_edge(crcl, shown):
+    assert clearance_text(crcl) == shown

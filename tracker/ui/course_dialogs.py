@@ -27,6 +27,7 @@ from tracker.ui.record_dialog import (
     InputProblem,
     RecordDialog,
     WrappedLabel,
+    clearance_text,
     combo_box,
     date_edit,
     date_of,
@@ -110,7 +111,7 @@ def renal_start_suggestion(patient: Patient, today: date, regimen: Regimen) -> R
         dose = renal.renal_starting_dose(crcl, False)
     except DomainError as error:
         return RenalSuggestion(f"No renal dose suggestion: {error}.")
-    return _suggest(regimen, dose, f"Cockcroft-Gault CrCl {crcl:.0f} mL/min")
+    return _suggest(regimen, dose, f"Cockcroft-Gault CrCl {clearance_text(crcl)} mL/min")
 
 
 def _suggest(regimen: Regimen, dose: renal.RenalDose, basis: str) -> RenalSuggestion:

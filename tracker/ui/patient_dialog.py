@@ -30,6 +30,7 @@ from tracker.ui.record_dialog import (
     CREATININE_UNITS,
     InputProblem,
     buddy_label,
+    clearance_text,
     combo_box,
     field_row,
     format_number,
@@ -277,8 +278,10 @@ class PatientDialog(QDialog):
             dose = renal.renal_starting_dose(crcl, dialysis)
         except DomainError as error:
             return f"Creatinine clearance: {error}", ""
-        # One decimal: rounding 29.6 up to "30" would contradict a "< 30 mL/min" band.
-        return (f"Creatinine clearance {crcl:.1f} mL/min (age {age}).", _dose_line(dose))
+        return (
+            f"Creatinine clearance {clearance_text(crcl)} mL/min (age {age}).",
+            _dose_line(dose),
+        )
 
     # --- saving ---------------------------------------------------------------------------
 

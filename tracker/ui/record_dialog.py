@@ -7,6 +7,7 @@ is shown in a dialog and the form stays open with everything typed still in it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -81,6 +82,16 @@ def parse_number(
     elif value < 0 or value != value or value in (float("inf"), float("-inf")):
         raise InputProblem(f"{field} must be a number of 0 or more")
     return value
+
+
+def clearance_text(crcl: float) -> str:
+    """A creatinine clearance to one decimal, never rounded up onto a whole number it is
+    below: renal dose bands start at whole numbers (30, 60), and "30.0" beside a dose for
+    "under 30 mL/min" would contradict it."""
+    shown = round(crcl, 1)
+    if shown > crcl and shown.is_integer():
+        shown = math.floor(crcl * 10) / 10
+    return f"{shown:.1f}"
 
 
 def format_number(value: float | None) -> str:

@@ -85,6 +85,7 @@ def test_without_page_size_the_remembered_paper_size_is_used(clinic_database, tm
         (["sheet", "--mrn", "A1001", "--cycle", "two"], "'two' is not a whole number"),
         (["sheets", "--week-of", "2027-02-30"], "'2027-02-30' is not a date"),
         (["sheets", "--week-of", "2026-01-07"], "no active patient has a cycle running"),
+        (["sheets", "--week-of", "9999-12-31"], "from 9999-12-27 to 9999-12-31"),
         (["sheet", "--mrn", "A1001", "--cycle", "1", "--page-size", "Legal"], "invalid choice"),
     ],
 )

@@ -69,6 +69,12 @@ def test_a_week_before_any_course_has_no_sheets(clinic):
     assert load_week_sheets(clinic, date(2026, 1, 7)) == []
 
 
+def test_the_last_week_of_the_calendar_ends_on_its_last_day(clinic):
+    assert week_bounds(date(9999, 12, 31)) == (date(9999, 12, 27), date(9999, 12, 31))
+    assert week_bounds(date(2027, 7, 4)) == (date(2027, 6, 28), date(2027, 7, 4))
+    assert load_week_sheets(clinic, date(9999, 12, 31)) == []
+
+
 def test_settings_defaults_and_stored_values(tmp_path):
     with open_database(tmp_path / "new.sqlite", clock=lambda: TODAY) as store:
         assert clinic_name(store) == "Clinic"

@@ -69,9 +69,10 @@ def _printable_course(store: Store, mrn: str) -> tuple[Patient, Course, int, int
 
 
 def week_bounds(week_of: date) -> tuple[date, date]:
-    """Monday and Sunday of the week that contains ``week_of``."""
+    """Monday and Sunday of the week that contains ``week_of`` (the last week of the
+    calendar ends on its last day, a Friday)."""
     monday = week_of - timedelta(days=week_of.weekday())
-    return monday, monday + timedelta(days=6)
+    return monday, min(monday, date.max - timedelta(days=6)) + timedelta(days=6)
 
 
 def load_week_sheets(store: Store, week_of: date) -> list[CycleSheet]:

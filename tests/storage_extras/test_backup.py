@@ -193,6 +193,15 @@ def test_restore_refuses_a_bad_file_and_leaves_the_target_untouched(
     assert patient_mrns(database) == ORIGINAL
 
 
+def test_restore_into_a_folder_is_refused_and_writes_nothing(database, tmp_path):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    with pytest.raises(StorageError, match="is a folder"):
+        restore_database(database, folder, safety_dir=tmp_path / "safety")
+    assert list(folder.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a folder", "clinic"]
+
+
 def test_restore_refuses_a_missing_file(database, tmp_path):
     with pytest.raises(StorageError, match="does not exist"):
         restore_database(tmp_path / "nowhere.sqlite", database, safety_dir=tmp_path)

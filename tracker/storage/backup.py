@@ -293,6 +293,8 @@ def restore_database(
     target). The swap itself is one rename, so the target is either the old or the new file.
     """
     backup_file, target = Path(backup_file), Path(target)
+    if target.is_dir():
+        raise StorageError(f"{target} is a folder; name the database file to restore into")
     check_tracker_database(backup_file)
     if target.exists() and backup_file.resolve() == target.resolve():
         raise StorageError("the backup file is the database itself")

@@ -300,3 +300,37 @@ def test_patients_model_passes_qt_model_checks(qtmodeltester, store, search):
     proxy.sort(NAME_COLUMN, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, NAME_COLUMN).data() == "Patient 9"
     qtmodeltester.check(proxy)
+
+
+def test_down_from_the_search_selects_a_patient_to_open(qtbot, window, store):
+    ids = add_people(store, [("A-100", "Smith, Anna"), ("B-200", "Jones, Carla")])
+    activate(qtbot, window)
+    window.find_patient()
+    view = window.patients_view
+    qtbot.keyClicks(view.search_edit, "zzz")
+    view.search_edit.clear()  # the table has had a current cell, with nothing selected
+
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Down)
+
+    assert QApplication.focusWidget() is view.table
+    assert view.selected_patient_id() == ids["B-200"]  # the first row: Jones before Smith
+    assert view.open_button.isEnabled() and view.edit_button.isEnabled()
+
+
+def test_return_in_the_search_opens_the_one_patient_found(qtbot, window, store):
+    ids = add_people(store, [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob")])
+    activate(qtbot, window)
+    window.find_patient()
+    view = window.patients_view
+    opened = []
+    view.patient_activated.connect(opened.append)
+
+    qtbot.keyClicks(view.search_edit, "smith")
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)  # two match: the list takes the keys
+    assert opened == [] and QApplication.focusWidget() is view.table
+    assert view.selected_patient_id() == ids["A-100"]
+
+    view.focus_search()
+    qtbot.keyClicks(view.search_edit, "a-101")
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    assert opened == [ids["A-101"]]

@@ -42,6 +42,10 @@ class PatientsView(QWidget):
         self.search_edit = QLineEdit(objectName="patientSearch")
         self.search_edit.setPlaceholderText("Search by MRN or name")
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(
+            "Type part of an MRN or name. Return opens the patient when only one matches; "
+            "Down goes to the list."
+        )
         self.search_edit.textChanged.connect(self._search_changed)
         self.count_label = QLabel(objectName="patientCount")
 
@@ -60,6 +64,7 @@ class PatientsView(QWidget):
         open_on_enter(self.table, self.open_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_edit, self._focus_table)
+        self.search_edit.returnPressed.connect(self._search_entered)
 
         self.new_button = QPushButton("&New patient…", objectName="newPatientButton")
         self.edit_button = QPushButton("&Edit…", objectName="editPatientButton")
@@ -118,9 +123,18 @@ class PatientsView(QWidget):
         self.search_edit.selectAll()
 
     def _focus_table(self) -> None:
+        """Into the list with a patient selected, so Return, Edit and Open act at once."""
         self.table.setFocus()
-        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
-            self.table.selectRow(0)
+        if self.selected_patient_id() is None and self.proxy.rowCount() > 0:
+            current = self.table.currentIndex()
+            self.table.selectRow(current.row() if current.isValid() else 0)
+
+    def _search_entered(self) -> None:
+        """Return in the search box opens the one patient found, else goes to the list."""
+        if self.proxy.rowCount() == 1:
+            self.patient_activated.emit(self.proxy.patient_id_at(self.proxy.index(0, 0)))
+        else:
+            self._focus_table()
 
     def _search_changed(self, text: str) -> None:
         self.proxy.set_search(text)

@@ -11,7 +11,7 @@ import pytest
 from tests.storage_extras.helpers import add_plain_patient
 from tracker.storage.audit import archive_row
 from tracker.storage.database import open_database
-from tracker.storage.errors import NotADatabaseError, StorageError
+from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
 from tracker.storage.export import export_csv
 
 
@@ -97,3 +97,30 @@ def test_export_refuses_a_file_as_folder_and_a_non_database(database, tmp_path):
     with pytest.raises(NotADatabaseError):
         export_csv(a_file, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_newer_database_is_refused_and_left_exactly_as_it_was(database, tmp_path):
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('tracker', 'm999_from_the_future', '2030-01-01')"
+        )
+    connection.close()
+    assert connection_mode(database) == "wal"
+    before = database.read_bytes()
+    siblings = sorted(path.name for path in database.parent.iterdir())
+    with pytest.raises(DatabaseTooNewError, match="newer version"):
+        export_csv(database, tmp_path / "out")
+    assert database.read_bytes() == before
+    # Not even the -wal and -shm files a read of a WAL database would leave.
+    assert sorted(path.name for path in database.parent.iterdir()) == siblings
+    assert not (tmp_path / "out").exists()
+
+
+def connection_mode(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        connection.close()

@@ -44,14 +44,20 @@ def default_backup_dir() -> Path:
 # --- reading a database file without changing it -------------------------------------------
 
 
-def _read_only_uri(path: Path) -> str:
-    # Not "immutable": the file may be the live database, written by the app meanwhile.
-    return path.resolve().as_uri() + "?mode=ro"
+def _read_only_uri(path: Path, *, untouched: bool) -> str:
+    # Copies use plain "mode=ro": the file may be the live database, written meanwhile. A
+    # check of a file with no write-ahead log beside it reads it "immutable", which creates
+    # no -wal or -shm files, so a refused file is left exactly as it was.
+    idle = untouched and not Path(f"{path}-wal").exists()
+    return path.resolve().as_uri() + ("?mode=ro&immutable=1" if idle else "?mode=ro")
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to an existing file, closed afterwards; never creates the file."""
+def open_read_only(path: Path, *, untouched: bool = False) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to an existing file, closed afterwards; never creates the file.
+
+    With ``untouched`` it does not create the -wal and -shm files of a WAL database either
+    (unless the database is in use, when they are there already)."""
     if not path.is_file():
         raise StorageError(f"{path} does not exist")
     try:
@@ -61,7 +67,7 @@ def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
         raise StorageError(f"cannot read {path}: {error.strerror}") from None
     if header != SQLITE_HEADER:
         raise NotADatabaseError(f"{path} is not an SQLite database")
-    connection = sqlite3.connect(_read_only_uri(path), uri=True)
+    connection = sqlite3.connect(_read_only_uri(path, untouched=untouched), uri=True)
     try:
         yield connection
     finally:
@@ -75,7 +81,7 @@ def check_tracker_database(path: Path | str) -> None:
     DatabaseTooNewError (written by a newer version). The file is only read.
     """
     path = Path(path)
-    with open_read_only(path) as connection:
+    with open_read_only(path, untouched=True) as connection:
         try:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from tracker.domain.calendar import LevelChange, PlannedDay
+from tracker.domain.grading import Unit, to_per_litre_e9
 from tracker.domain.regimen import load_regimen
 from tracker.reports.sheet_model import CycleSheet, LabEntry, build_cycle_sheet
 from tracker.reports.sheet_rules import blood_count_cadence, hold_thresholds
@@ -22,9 +23,6 @@ from tracker.storage.queries import (
     patient_by_mrn,
 )
 from tracker.storage.records import Course, LabResult, Patient
-
-# Counts entered per mm3 (the same as per microlitre) are 1000 times the x10^9/L figure.
-_PER_MM3_UNITS = {"/mm3", "/mcl", "/ul", "/µl", "cells/mm3"}
 
 
 def load_cycle_sheet(store: Store, mrn: str, cycle_number: int) -> CycleSheet:
@@ -126,11 +124,7 @@ def _sheet(
 
 
 def _per_litre(value: float | None, unit: str | None) -> float | None:
-    if value is None:
-        return None
-    if unit and unit.strip().lower() in _PER_MM3_UNITS:
-        return value / 1000.0
-    return value
+    return None if value is None else to_per_litre_e9(value, unit or Unit.PER_LITRE_E9)
 
 
 def _lab_entries(results: Iterable[LabResult]) -> list[LabEntry]:

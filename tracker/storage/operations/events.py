@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tracker.domain.grading import CTCAE_VERSION, EVENT_TYPES
 from tracker.storage.audit import archive_row, insert_row, update_row
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
@@ -20,9 +21,9 @@ from tracker.storage.validation import (
     whole_number,
 )
 
-EVENT_TYPES = ("neutropenia", "thrombocytopenia", "vte", "other")
 EVENT_ACTIONS = ("none", "held", "reduced", "discontinued")
-DEFAULT_CTCAE_VERSION = "CTCAE v5.0"
+# The grading version of the shipped CTCAE data file, stored with each grade.
+DEFAULT_CTCAE_VERSION = CTCAE_VERSION
 EDITABLE_FIELDS = (
     "event_type",
     "term",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from scipy.stats import beta
 from tests.helpers import assert_cli_refusal, run_tracker
 from tests.test_statistics import exact_two_sided_p
 from tracker.cli.main import main
+from tracker.domain.references import load_reference
 from tracker.reports.cohort_report import cohort_report
+from tracker.resources import resources_dir
 from tracker.storage.cohort import cohort_records
 from tracker.storage.database import open_database
 from tracker.storage.operations.courses import end_course, start_course
@@ -178,3 +181,27 @@ def test_bad_requests_give_one_line_and_exit_two(clinic, tmp_path, arguments, me
     assert_cli_refusal(run_tracker(*filled), message)
     assert not (tmp_path / "missing.sqlite").exists()
     assert not list(tmp_path.glob("chart.*"))
+
+
+def test_reference_rates_follow_the_reference_data_file(clinic: Path, tmp_path: Path, monkeypatch):
+    resources = tmp_path / "resources"
+    shutil.copytree(resources_dir(), resources)
+    reference_file = resources / "references" / "mm010.toml"
+    text = reference_file.read_text(encoding="utf-8")
+    assert text.count("neutropenia = 29.5") == 1 and text.count("vte = 4.6") == 1
+    text = text.replace("neutropenia = 29.5", "neutropenia = 31.0")
+    reference_file.write_text(text.replace("vte = 4.6", "vte = 5.0"), encoding="utf-8")
+    monkeypatch.setenv("RD_TRACKER_RESOURCES", str(resources))
+    load_reference.cache_clear()
+    try:
+        with open_database(clinic, clock=lambda: TODAY) as store:
+            data = cohort_report(store).as_json()
+    finally:
+        monkeypatch.undo()
+        load_reference.cache_clear()
+    events = {event["event"]: event for event in data["events"]}
+    assert events["neutropenia"]["reference_rate"] == pytest.approx(0.31)
+    assert events["neutropenia"]["p_value"] == pytest.approx(
+        exact_two_sided_p(3, 10, 0.31), rel=1e-6
+    )
+    assert events["vte"]["placebo_reference_rate"] == pytest.approx(0.05)

@@ -1,18 +1,19 @@
 """The Today screen: every patient on treatment, what they take today, and what needs a look.
 
-Hold advice here is a prompt for the clinician, never a change made by the program.
+Hold advice here is a prompt for the clinician, never a change made by the program: the US
+label's rules applied to the latest counts and open events (see ``today_advice``).
 """
 
 from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,6 +38,10 @@ from tracker.ui.table_model import (
     open_on_enter,
     record_table,
 )
+from tracker.ui.today_advice import HoldAdvice, read_advice
+
+if TYPE_CHECKING:
+    from tracker.storage.database import Store
 
 _EXPOSE_POLL_MS = 10
 
@@ -68,10 +73,13 @@ class TodayLine:
     events_detail: str
     events_count: int
     advice: str
+    advice_detail: str = ""
+    urgent: bool = False
+    held: bool = False
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.advice) or self.labs_due
+        return self.urgent or self.labs_due
 
 
 def _event_name(event: Any) -> str:
@@ -95,7 +103,7 @@ def _event_detail(event: Any) -> str:
 
 def _lenalidomide_text(row: TodayRow) -> str:
     if row.cycle_number is None:
-        return "between cycles"
+        return "—"
     if row.lenalidomide_held:
         return "held"
     if row.lenalidomide_mg:
@@ -105,25 +113,34 @@ def _lenalidomide_text(row: TodayRow) -> str:
     except DomainError:
         return "none"
     if schedule.is_dosing_day(row.cycle_number, row.cycle_day):
-        return "none today (every 48 h)" if row.course.len_every_days > 1 else "none"
+        return "none today (q48h)" if row.course.len_every_days > 1 else "none"
     return "rest"
 
 
-def hold_advice(row: TodayRow) -> str:
-    """What to review before today's lenalidomide; '' when nothing is pending."""
-    worst = max((event.grade for event in row.open_events), default=0)
-    if row.lenalidomide_held and worst:
-        return f"Held; grade {worst} open: restart one level lower once grade 2 or less"
-    if row.lenalidomide_held:
-        return "Held: check counts before restarting"
-    if worst:
-        return f"Grade {worst} open: consider holding lenalidomide"
-    return ""
+def next_cycle_due(store: Store, rows: list[TodayRow]) -> dict[int, tuple[int, date]]:
+    """(number, planned start) of the next cycle of each course between cycles, by course id."""
+    due = {}
+    for row in rows:
+        if row.cycle_number is None:
+            cycles = queries.cycles_of(store, row.course.id)
+            if cycles:
+                last = cycles[-1]
+                length = queries.regimen_of(row.course).cycle_length_days
+                due[row.course.id] = (last.number + 1, last.actual_start + timedelta(days=length))
+    return due
 
 
-def line_from(row: TodayRow, on: date) -> TodayLine:
+def line_from(
+    row: TodayRow,
+    on: date,
+    advice: HoldAdvice | None = None,
+    next_cycle: tuple[int, date] | None = None,
+) -> TodayLine:
     if row.cycle_number is None:
         cycle_text, cycle_key = "between cycles", (0, 0)
+        if next_cycle is not None:
+            number, planned = next_cycle
+            cycle_text = f"C{number} due {_short_date(planned, on)}"
     else:
         cycle_text = f"C{row.cycle_number} D{row.cycle_day}"
         cycle_key = (row.cycle_number, row.cycle_day)
@@ -150,7 +167,10 @@ def line_from(row: TodayRow, on: date) -> TodayLine:
         events_text="; ".join(_event_text(event, on) for event in row.open_events),
         events_detail="\n".join(_event_detail(event) for event in row.open_events),
         events_count=len(row.open_events),
-        advice=hold_advice(row),
+        advice=advice.text if advice else "",
+        advice_detail=advice.detail if advice else "",
+        urgent=advice.urgent if advice else False,
+        held=row.lenalidomide_held,
     )
 
 
@@ -158,16 +178,34 @@ COLUMNS: tuple[Column[TodayLine], ...] = (
     Column("MRN", lambda line: line.mrn, lambda line: line.mrn.casefold()),
     Column("Name", lambda line: line.name, lambda line: line.name.casefold()),
     Column("Cycle", lambda line: line.cycle_text, lambda line: line.cycle_key),
-    Column("Lenalidomide", lambda line: line.lenalidomide_text, lambda line: line.lenalidomide_key),
-    Column(
-        "Dexamethasone", lambda line: line.dexamethasone_text, lambda line: line.dexamethasone_key
-    ),
+    Column("Len today", lambda line: line.lenalidomide_text, lambda line: line.lenalidomide_key),
+    Column("Dex today", lambda line: line.dexamethasone_text, lambda line: line.dexamethasone_key),
     Column("Labs", lambda line: line.labs_text, lambda line: (not line.labs_due, line.labs_text)),
+    Column(
+        "Hold advice",
+        lambda line: line.advice,
+        lambda line: (not line.urgent, not line.advice),
+    ),
     Column("Grade 3-4 events", lambda line: line.events_text, lambda line: -line.events_count),
-    Column("Hold advice", lambda line: line.advice, lambda line: (not line.advice, line.advice)),
 )
 NAME_COLUMN = 1
-LABS_COLUMN, EVENTS_COLUMN, ADVICE_COLUMN = 5, 6, 7
+LABS_COLUMN, ADVICE_COLUMN, EVENTS_COLUMN = 5, 6, 7
+# Widest a column is made to fit its text; the events column, last, takes what is left and
+# the full text of any cell is in its tooltip.
+_MOST_WIDTH = {0: 140, 1: 220, 2: 120, 3: 130, 4: 120, 5: 140, 6: 360}
+_NAME_LEAST_WIDTH, _EVENTS_LEAST_WIDTH = 110, 120
+NO_PATIENTS_YET = (
+    "No patients yet. Add one with Patient > New patient… (Ctrl+N), then start their course "
+    "from their screen with Start course (Ctrl+Shift+S)."
+)
+NOBODY_ON_TREATMENT = (
+    "No patient is on an active course. Find the patient under Patients (Ctrl+2) and start "
+    "their course with Start course (Ctrl+Shift+S)."
+)
+HEADER_TIPS = {
+    3: "Lenalidomide due today: the dose, held, rest, or none on an off day",
+    4: "Dexamethasone due today",
+}
 
 
 class TodayModel(ReadOnlyTableModel[TodayLine]):
@@ -177,9 +215,20 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
         super().__init__(parent)
         self._sort: tuple[int, Qt.SortOrder] = (ADVICE_COLUMN, Qt.SortOrder.AscendingOrder)
 
-    def set_rows(self, rows: list[TodayRow], on: date) -> None:
+    def set_rows(
+        self,
+        rows: list[TodayRow],
+        on: date,
+        advice: dict[int, HoldAdvice] | None = None,
+        next_cycles: dict[int, tuple[int, date]] | None = None,
+    ) -> None:
+        """``advice`` and ``next_cycles`` by course id (see ``read_advice``, ``next_cycle_due``)."""
+        advice, next_cycles = advice or {}, next_cycles or {}
         self.beginResetModel()
-        self._rows = [line_from(row, on) for row in rows]
+        self._rows = [
+            line_from(row, on, advice.get(row.course.id), next_cycles.get(row.course.id))
+            for row in rows
+        ]
         self._sort_lines()
         self.endResetModel()
 
@@ -193,19 +242,28 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
             return line.patient_id
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == ADVICE_COLUMN and line.advice:
-                return f"{line.advice}.\nDecision support only; the clinician decides."
+                return line.advice_detail or line.advice
             if column == EVENTS_COLUMN and line.events_detail:
                 return line.events_detail
             return COLUMNS[column].text(line) or None
-        if role == Qt.ItemDataRole.BackgroundRole and line.advice:
+        if role == Qt.ItemDataRole.BackgroundRole and line.urgent:
             return QBrush(_ATTENTION_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and column in (EVENTS_COLUMN, ADVICE_COLUMN):
-            return QBrush(_EVENT_FOREGROUND) if line.events_count or line.advice else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == EVENTS_COLUMN:
+            return QBrush(_EVENT_FOREGROUND) if line.events_count else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == ADVICE_COLUMN:
+            return QBrush(_EVENT_FOREGROUND) if line.urgent else None
         if role == Qt.ItemDataRole.FontRole and column == LABS_COLUMN and line.labs_due:
             bold = QFont()
             bold.setBold(True)
             return bold
         return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return HEADER_TIPS.get(section)
+        return super().headerData(section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -265,8 +323,11 @@ class TodayView(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((105, 180, 75, 105, 110, 105, 220)):
-            header.resizeSection(column, width)
+        # Columns follow the window until the user drags one: then their widths stand.
+        self._fitting = False
+        self._user_sized = False
+        self._text_widths: dict[int, int] = {}
+        header.sectionResized.connect(self._section_resized)
         self.table.setSortingEnabled(True)
         # Patients with pending hold advice first, then everyone else by name.
         self.table.sortByColumn(ADVICE_COLUMN, Qt.SortOrder.AscendingOrder)
@@ -353,21 +414,71 @@ class TodayView(QWidget):
         store = self._context.store
         on = store.today()
         rows = read(self._context, queries.today_rows, on, parent=self) or []
-        self.model.set_rows(rows, on)
+        advice = read(self._context, read_advice, rows, on, parent=self) or {}
+        next_cycles = read(self._context, next_cycle_due, rows, parent=self) or {}
+        self.model.set_rows(rows, on, advice, next_cycles)
+        self._text_widths = self._measure_columns()
+        self._fit_columns()
         self._enable_sheet_buttons(True)
         self.shown_date = on
         self.title.setText(f"Today, {on:%A} {on.day} {on:%B %Y}")
-        self.summary.setText(self._summary(self.model.lines()))
+        lines = self.model.lines()
+        if lines:
+            self.summary.setText(self._summary(lines))
+        else:
+            anyone = read(self._context, queries.count_patients, parent=self)
+            self.summary.setText(NO_PATIENTS_YET if not anyone else NOBODY_ON_TREATMENT)
         self._stale = False
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        if not self._fitting and section != EVENTS_COLUMN:
+            self._user_sized = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its text (up to a limit), the name giving way first when
+        the window is narrow, so the hold advice stays readable at 1024 pixels. Once the user
+        has dragged a column, widths are theirs."""
+        if self._user_sized or not self.model.rowCount() or not self._text_widths:
+            return
+        self._fitting = True
+        try:
+            self._fit_widths()
+        finally:
+            self._fitting = False
+
+    def _measure_columns(self) -> dict[int, int]:
+        """How wide each column's text is (up to its limit): measured once per reload, since
+        it reads every row, and reused as the window is resized."""
+        header = self.table.horizontalHeader()
+        return {
+            column: min(
+                max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column)) + 4,
+                most,
+            )
+            for column, most in _MOST_WIDTH.items()
+        }
+
+    def _fit_widths(self) -> None:
+        header = self.table.horizontalHeader()
+        widths = dict(self._text_widths)
+        if not widths:
+            return
+        short = sum(widths.values()) + _EVENTS_LEAST_WIDTH - self.table.viewport().width()
+        if short > 0:
+            widths[NAME_COLUMN] = max(_NAME_LEAST_WIDTH, widths[NAME_COLUMN] - short)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
 
     @staticmethod
     def _summary(lines: list[TodayLine]) -> str:
-        if not lines:
-            return "No patient is on an active course. Start a course from the patient's screen."
         parts = [f"{len(lines):,} on treatment"]
         labs = sum(line.labs_due for line in lines)
         events = sum(1 for line in lines if line.events_count)
-        held = sum(1 for line in lines if line.lenalidomide_text == "held")
+        held = sum(line.held for line in lines)
         if labs:
             parts.append(f"{labs:,} with labs due")
         if events:

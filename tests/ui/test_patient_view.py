@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
 
 from tests.ui.patient_fixtures import (
     add_test_patient,
@@ -375,3 +375,23 @@ def test_opening_another_database_clears_the_screen(qtbot, store, context, tmp_p
 )
 def test_clearance_is_never_rounded_up_onto_a_band_edge(crcl, shown):
     assert clearance_text(crcl) == shown
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
+def test_all_28_days_of_a_cycle_show_without_scrolling_sideways(
+    qtbot, window, store, width, height
+):
+    seeded = seed_rich_course(store)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_patient(seeded.patient_id)
+    calendar = window.patient_view.calendar
+    scroll = window.patient_view.findChild(QScrollArea, "calendarScroll")
+    qtbot.waitUntil(lambda: calendar.width() == scroll.viewport().width())
+    qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible())
+
+    last_day = calendar.cell_rect(1, 28)
+    assert last_day.right() < scroll.viewport().width()
+    # Wider screens get wider, easier cells.
+    assert calendar.cell_width == (28 if width == 1024 else 44)

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -47,7 +48,9 @@ COLOURS = {
 }
 GLYPHS = {TAKEN: "✓", MISSED: "✗", HELD: "H"}
 
-CELL_WIDTH = 30
+CELL_WIDTH = 30  # what the calendar asks for; it stretches or narrows to fit its room
+MIN_CELL_WIDTH = 26
+MAX_CELL_WIDTH = 44
 CELL_HEIGHT = 38
 HEADER_HEIGHT = 22
 ROW_LABEL_WIDTH = 180
@@ -123,8 +126,10 @@ class CycleCalendar(QWidget):
         self.setObjectName("cycleCalendar")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # As wide as it is given (cells between MIN and MAX_CELL_WIDTH), as tall as its rows.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Cycle calendar")
+        self._cell_width = CELL_WIDTH
         self._rows: list[list[DayCell]] = []
         self._delays: dict[int, int] = {}
         self._today: date | None = None
@@ -158,7 +163,9 @@ class CycleCalendar(QWidget):
         if self._cursor and not self._cell_at_index(*self._cursor):
             self._move_cursor(None)
         self.updateGeometry()
-        self.adjustSize()
+        # A scroll area notices a resize of its widget, not a new size hint: say it directly.
+        self.resize(max(self.width(), self.minimumSizeHint().width()), self.sizeHint().height())
+        self._fit_cells()
         self.update()
 
     def clear(self) -> None:
@@ -227,14 +234,14 @@ class CycleCalendar(QWidget):
 
     def _rect_at_index(self, row: int, column: int) -> QRect:
         return QRect(
-            ROW_LABEL_WIDTH + column * CELL_WIDTH,
+            ROW_LABEL_WIDTH + column * self._cell_width,
             HEADER_HEIGHT + row * CELL_HEIGHT,
-            CELL_WIDTH,
+            self._cell_width,
             CELL_HEIGHT,
         )
 
     def _index_at(self, point: QPoint) -> tuple[int, int] | None:
-        column = (point.x() - ROW_LABEL_WIDTH) // CELL_WIDTH
+        column = (point.x() - ROW_LABEL_WIDTH) // self._cell_width
         row = (point.y() - HEADER_HEIGHT) // CELL_HEIGHT
         if point.x() < ROW_LABEL_WIDTH or point.y() < HEADER_HEIGHT:
             return None
@@ -244,14 +251,29 @@ class CycleCalendar(QWidget):
     def _columns(self) -> int:
         return max((len(row) for row in self._rows), default=28)
 
-    def sizeHint(self) -> QSize:
+    def _size_for(self, cell_width: int) -> QSize:
         return QSize(
-            ROW_LABEL_WIDTH + self._columns() * CELL_WIDTH + 2,
+            ROW_LABEL_WIDTH + self._columns() * cell_width + 2,
             HEADER_HEIGHT + max(1, len(self._rows)) * CELL_HEIGHT + 2,
         )
 
+    def sizeHint(self) -> QSize:
+        return self._size_for(CELL_WIDTH)
+
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        return self._size_for(MIN_CELL_WIDTH)
+
+    @property
+    def cell_width(self) -> int:
+        return self._cell_width
+
+    def _fit_cells(self) -> None:
+        room = self.width() - ROW_LABEL_WIDTH - 2
+        self._cell_width = max(MIN_CELL_WIDTH, min(MAX_CELL_WIDTH, room // self._columns()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_cells()
 
     # -- painting -----------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -286,7 +308,9 @@ class CycleCalendar(QWidget):
             "Cycle / day",
         )
         for column in range(self._columns()):
-            rect = QRect(ROW_LABEL_WIDTH + column * CELL_WIDTH, 0, CELL_WIDTH, HEADER_HEIGHT)
+            rect = QRect(
+                ROW_LABEL_WIDTH + column * self._cell_width, 0, self._cell_width, HEADER_HEIGHT
+            )
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(column + 1))
 
     def _paint_row_label(self, painter: QPainter, index: int, row: list[DayCell]) -> None:

@@ -159,7 +159,7 @@ class PatientView(QWidget):
         self.legend = CalendarLegend()
         scroll = QScrollArea(objectName="calendarScroll")
         scroll.setWidget(self.calendar)
-        scroll.setWidgetResizable(False)
+        scroll.setWidgetResizable(True)
         scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         calendar_hint = QLabel("Click a day (or use the arrow keys and Enter) to record a dose.")
         calendar_page = QWidget(objectName="calendarPage")

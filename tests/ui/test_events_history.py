@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from tests.ui.patient_fixtures import add_test_patient, make_view, seed_course
 from tracker.domain import grading
 from tracker.storage import queries
-from tracker.storage.operations import events
+from tracker.storage.operations import courses, doses, events, labs
 from tracker.ui.event_dialog import EventDialog
 from tracker.ui.events_view import EventsTableModel
 from tracker.ui.history_view import AuditTableModel, describe_changes
@@ -108,9 +108,9 @@ def test_double_click_edits_an_event_through_update_event(qtbot, store, context,
     assert view.events_view.model.index(0, 4).data() == resolved.isoformat()
     history = view.history_view.model
     changes = history.index(0, 4).data()
-    assert history.index(0, 2).data() == f"Adverse event #{event_id}"
+    assert history.index(0, 2).data() == "Event: Neutropenia"
     assert history.index(0, 3).data() == "changed"
-    assert "grade: 3 → 4" in changes and f"resolution_date: – → {resolved}" in changes
+    assert changes.splitlines() == ["Grade: 3 → 4", f"Resolved: – → {resolved}"]
 
 
 def test_history_lists_who_changed_what_newest_first(qtbot, store, context):
@@ -119,12 +119,42 @@ def test_history_lists_who_changed_what_newest_first(qtbot, store, context):
     view = make_view(qtbot, context, seeded.patient_id)
     model = view.history_view.model
     records = [model.index(row, 2).data() for row in range(model.rowCount())]
-    assert records[-1] == f"Patient #{seeded.patient_id}"
-    assert records[0].startswith("Cycle #") and records[1].startswith("Course #")
+    assert records == ["Cycle 1", f"Course started {seeded.start}", "Patient"]
     assert model.index(0, 1).data().startswith("MK (")
-    assert "number: 1" in model.index(0, 4).data()
+    assert "Cycle: 1" in model.index(0, 4).data()
     first_entry = model.entry(model.rowCount() - 1)
-    assert "name: Adeyemi, Ruth" in describe_changes(first_entry)
+    assert "Name: Adeyemi, Ruth" in describe_changes(first_entry)
+
+
+def test_history_reads_as_words_with_doses_in_mg_and_units(qtbot, store, context):
+    seeded = seed_course(store, days_ago=3)
+    today = store.today()
+    courses.change_dose_level(store, seeded.course_id, "lenalidomide", 2, today, "neutropenia")
+    labs.record_labs(store, seeded.patient_id, today, anc=650, anc_unit="/mm3", platelets=140)
+    doses.record_dose(store, seeded.course_id, today, "lenalidomide", "taken")
+    doses.record_dose(store, seeded.course_id, today, "lenalidomide", "missed")
+    view = make_view(qtbot, context, seeded.patient_id)
+    model = view.history_view.model
+    shown: dict[str, list[str]] = {}  # the newest entry of each record
+    for row in range(model.rowCount()):
+        shown.setdefault(model.index(row, 2).data(), model.index(row, 4).data().splitlines())
+
+    assert shown[f"Lenalidomide {today}"] == ["Status: taken → missed"]
+    assert shown["Lenalidomide dose level"] == [
+        f"From: {today}",
+        "Drug: Lenalidomide",
+        "Dose: 15 mg",  # level 2 of the MM-010 ladder, not "level: 2"
+        "Reason: neutropenia",
+    ]
+    assert shown[f"Labs {today}"] == [f"Date: {today}", "ANC: 650 /mm³", "Platelets: 140 ×10⁹/L"]
+    course = shown[f"Course started {seeded.start}"]
+    assert "Lenalidomide: 25 mg" in course and "Lenalidomide schedule: daily" in course
+    assert "Regimen: Lenalidomide + dexamethasone (MM-010)" in course
+    patient = shown["Patient"]
+    assert "Sex: Female" in patient and "Weight: 68 kg" in patient
+    assert "Creatinine: 0.9 mg/dL" in patient and "On dialysis: no" in patient
+    everything = "\n".join(line for lines in shown.values() for line in lines)
+    assert "_id" not in everything and "_unit" not in everything
 
 
 def test_models_pass_the_model_tester(qtbot, qtmodeltester, store):

@@ -6,6 +6,7 @@ label's rules applied to the latest counts and open events (see ``today_advice``
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -194,6 +195,7 @@ LABS_COLUMN, ADVICE_COLUMN, EVENTS_COLUMN = 5, 6, 7
 # the full text of any cell is in its tooltip.
 _MOST_WIDTH = {0: 140, 1: 220, 2: 120, 3: 130, 4: 120, 5: 140, 6: 360}
 _NAME_LEAST_WIDTH, _EVENTS_LEAST_WIDTH = 110, 120
+_MEASURED_TEXTS, _CELL_PADDING = 8, 14
 NO_PATIENTS_YET = (
     "No patients yet. Add one with Patient > New patient… (Ctrl+N), then start their course "
     "from their screen with Start course (Ctrl+Shift+S)."
@@ -451,16 +453,23 @@ class TodayView(QWidget):
             self._fitting = False
 
     def _measure_columns(self) -> dict[int, int]:
-        """How wide each column's text is (up to its limit): measured once per reload, since
-        it reads every row, and reused as the window is resized."""
+        """How wide each column's text is (up to its limit), measured once per reload and
+        reused as the window is resized. Only the longest few texts of a column are measured:
+        asking the view to size thousands of rows took longer than reading them."""
         header = self.table.horizontalHeader()
-        return {
-            column: min(
-                max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column)) + 4,
-                most,
+        lines = self.model.lines()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        widths = {}
+        for column, most in _MOST_WIDTH.items():
+            texts = heapq.nlargest(
+                _MEASURED_TEXTS, (COLUMNS[column].text(line) for line in lines), key=len
             )
-            for column, most in _MOST_WIDTH.items()
-        }
+            metrics = QFontMetrics(bold if column == LABS_COLUMN else self.table.font())
+            text_width = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            needed = max(header.sectionSizeHint(column), text_width + _CELL_PADDING)
+            widths[column] = min(needed, most)
+        return widths
 
     def _fit_widths(self) -> None:
         header = self.table.horizontalHeader()

@@ -8,6 +8,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
 
+def _quit_keys() -> QKeySequence:
+    """The platform's Quit key; Ctrl+Q where it names none (Windows), so the menu shows one."""
+    platform = QKeySequence(QKeySequence.StandardKey.Quit)
+    return platform if not platform.isEmpty() else QKeySequence("Ctrl+Q")
+
+
 @dataclass(frozen=True)
 class MainActions:
     new_database: QAction
@@ -67,7 +73,7 @@ class MainActions:
                 None,
                 "Initials recorded with every change in the audit log",
             ),
-            quit=action("quitAction", "&Quit", QKeySequence.StandardKey.Quit, "Close the tracker"),
+            quit=action("quitAction", "&Quit", _quit_keys(), "Close the tracker"),
             new_patient=action("newPatientAction", "&New patient…", "Ctrl+N", "Add a patient"),
             find_patient=action(
                 "findPatientAction", "&Find patient", "Ctrl+F", "Search patients by MRN or name"

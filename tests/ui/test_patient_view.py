@@ -21,6 +21,7 @@ from tracker.storage import queries
 from tracker.storage.database import open_database
 from tracker.storage.operations import courses
 from tracker.ui.course_dialogs import NextCycleDialog, ReduceDoseDialog, StartCourseDialog
+from tracker.ui.dates import long_date, weekday_date
 from tracker.ui.record_dialog import clearance_text
 
 
@@ -278,7 +279,7 @@ def test_keyboard_reaches_a_day_and_records_a_dose(qtbot, store, context, messag
     qtbot.keyClick(view.calendar, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.dose_menu is not None and view.dose_menu.isVisible())
     yesterday = store.today() - timedelta(days=1)
-    assert view.dose_menu.title() == "" and yesterday.strftime("%d %b %Y") in (
+    assert view.dose_menu.title() == "" and weekday_date(yesterday) in (
         view.dose_menu.actions()[0].text()
     )
     choose(qtbot, view.dose_menu, "dexamethasone-taken")
@@ -318,6 +319,7 @@ def test_an_earlier_course_can_be_chosen_after_a_new_one_starts(qtbot, store, co
     second_id = courses.start_course(store, seeded.patient_id, second_start, len_level=1)
     view = make_view(qtbot, context, seeded.patient_id)
     assert not view.course_combo.isHidden() and view.course_combo.count() == 2
+    assert view.course_combo.itemText(0) == f"Started {long_date(second_start)} (active)"
     assert view.course.id == second_id
     assert view.calendar.cell(1, 1).planned.date == second_start
     assert view.calendar.cell(1, 1).planned.lenalidomide_mg == 20
@@ -327,7 +329,7 @@ def test_an_earlier_course_can_be_chosen_after_a_new_one_starts(qtbot, store, co
     assert view.course.id == seeded.course_id
     assert view.calendar.cell(1, 1).planned.date == seeded.start
     assert view.calendar.cycle_count == 1
-    assert f"Course ended {first_end:%d %b %Y} (toxicity)" in view.header.text()
+    assert f"Course ended {long_date(first_end)} (toxicity)" in view.header.text()
     assert (
         not view.patient_actions.next_cycle.isEnabled()
         and not view.patient_actions.start_course.isEnabled()

@@ -130,7 +130,7 @@ def test_a_grade_3_platelet_count_is_judged_by_the_labels_threshold_not_its_grad
     show_loaded(qtbot, window)
     row = table_rows(window.today_view)["T-011"]
     assert row["Hold advice"] == advice
-    assert row["Grade 3-4 events"] == "Thrombocytopenia G3 since 02 Mar"
+    assert row["Grade 3-4 events"] == "Thrombocytopenia G3 since 2 Mar"  # as the advice
     index = window.today_view.table.model().index(
         list(table_rows(window.today_view)).index("T-011"), 0
     )

@@ -22,6 +22,7 @@ from tracker.domain.regimen import (
 from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import responses as response_operations
 from tracker.ui.context import AppContext
+from tracker.ui.dates import long_date, weekday_date
 from tracker.ui.patient_header import age_on
 from tracker.ui.record_dialog import (
     InputProblem,
@@ -215,13 +216,13 @@ class NextCycleDialog(RecordDialog):
         self.planned = last_cycle.actual_start + timedelta(days=regimen.cycle_length_days)
         self.cycle_id: int | None = None
         intro = (
-            f"Cycle {self.number} is planned for {self.planned:%a %d %b %Y} "
-            f"(cycle {last_cycle.number} started {last_cycle.actual_start:%d %b %Y})."
+            f"Cycle {self.number} is planned for {weekday_date(self.planned)} "
+            f"(cycle {last_cycle.number} started {long_date(last_cycle.actual_start)})."
         )
         # A cycle starts on the day the patient begins it: never early, never ahead of time.
         self.not_due_yet = self.today() < self.planned
         if self.not_due_yet:
-            intro += f"\nIt is not due yet: start it on or after {self.planned:%d %b %Y}."
+            intro += f"\nIt is not due yet: start it on or after {long_date(self.planned)}."
         self.set_intro(intro)
         self.start_edit = date_edit(
             self.planned if self.not_due_yet else self.today(), "cycleStartEdit"
@@ -352,7 +353,9 @@ class EndCourseDialog(RecordDialog):
         super().__init__(context, "End the course", parent)
         self.setObjectName("endCourseDialog")
         self.course = course
-        self.set_intro(f"Course started {course.start_date:%d %b %Y}. Ending it stops all dosing.")
+        self.set_intro(
+            f"Course started {long_date(course.start_date)}. Ending it stops all dosing."
+        )
         self.end_edit = date_edit(self.today(), "endDateEdit")
         self.reason_combo = combo_box(END_REASONS, "endReasonCombo")
         self.note_edit = _note_edit("endNoteEdit")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.domain.calendar import PlannedDay
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, format_mg
+from tracker.ui.dates import long_date, weekday_date
 
 TAKEN, MISSED, HELD = "taken", "missed", "held"
 DOSE_STATUSES = (TAKEN, MISSED, HELD)
@@ -80,7 +81,7 @@ class DayCell:
 
     def describe(self) -> str:
         day = self.planned
-        lines = [f"{day.date:%a %d %b %Y} — cycle {day.cycle}, day {day.day}"]
+        lines = [f"{weekday_date(day.date)} — cycle {day.cycle}, day {day.day}"]
         if not self.started:
             lines[0] += " (planned)"
         for drug in DRUGS:
@@ -328,7 +329,7 @@ class CycleCalendar(QWidget):
         if not first.started:
             colour = self.palette().placeholderText().color()
         painter.setPen(colour)
-        title = f"C{first.planned.cycle}  {first.planned.date:%d %b %Y}"
+        title = f"C{first.planned.cycle}  {long_date(first.planned.date)}"
         if self._delays.get(first.planned.cycle):
             title += f"  +{self._delays[first.planned.cycle]} d"
         if not first.started:

@@ -33,6 +33,7 @@ from tracker.storage.operations import doses as dose_operations
 from tracker.storage.operations import events as event_operations
 from tracker.storage.operations import labs as lab_operations
 from tracker.ui.context import AppContext
+from tracker.ui.dates import long_date
 from tracker.ui.record_dialog import (
     CREATININE_UNITS,
     InputProblem,
@@ -333,12 +334,12 @@ class LabsDialog(RecordDialog):
             if self._lenalidomide_planned_on(day):
                 verb = "hold" if self.advice.action == advice_rules.INTERRUPT else "keep holding"
                 self.accept_hold_check.setText(
-                    f"Accept: {verb} lenalidomide — record it held on {day:%d %b %Y}"
+                    f"Accept: {verb} lenalidomide — record it held on {long_date(day)}"
                 )
                 self.accept_hold_check.show()
             else:
                 text += (
-                    f"\nNo lenalidomide dose is planned on {day:%d %b %Y}, so there is no dose "
+                    f"\nNo lenalidomide dose is planned on {long_date(day)}, so there is no dose "
                     "to hold; delay the next cycle if it is due."
                 )
         elif self.advice.action == advice_rules.RESUME and self.advice.level is not None:
@@ -348,7 +349,7 @@ class LabsDialog(RecordDialog):
                 self.accept_resume_check.setText(
                     f"Accept: resume lenalidomide at "
                     f"{format_mg(ladder.dose_for_level(self.advice.level))} mg (now "
-                    f"{format_mg(ladder.dose_for_level(current))} mg) from {day:%d %b %Y}"
+                    f"{format_mg(ladder.dose_for_level(current))} mg) from {long_date(day)}"
                 )
                 self.accept_resume_check.show()
         self.advice_label.setText(text)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, Regimen, format_mg, load_regimen
+from tracker.ui.dates import long_date
 
 if TYPE_CHECKING:
     from tracker.storage.records import Course, Cycle, DoseRecord, LevelChangeRecord, Patient
@@ -49,14 +50,16 @@ def cycle_position(cycles: Sequence[Cycle], today: date, cycle_length: int) -> s
         return "No cycle started"
     ordered = sorted(cycles, key=lambda cycle: cycle.number)
     if today < ordered[0].actual_start:
-        return f"Cycle 1 starts {ordered[0].actual_start:%d %b %Y}"
+        return f"Cycle 1 starts {long_date(ordered[0].actual_start)}"
     for cycle in reversed(ordered):
         if cycle.actual_start <= today:
             day = (today - cycle.actual_start).days + 1
             if day <= cycle_length:
                 return f"Cycle {cycle.number}, day {day}"
             due = cycle.actual_start + timedelta(days=cycle_length)
-            return f"Cycle {cycle.number} finished; cycle {cycle.number + 1} was due {due:%d %b %Y}"
+            return (
+                f"Cycle {cycle.number} finished; cycle {cycle.number + 1} was due {long_date(due)}"
+            )
     return ""
 
 
@@ -89,7 +92,7 @@ def header_facts(
         return HeaderFacts(patient.name, " · ".join(identity), "No course yet", "", "")
     regimen = regimen or load_regimen(course.regimen_id)
     if course.status == "ended":
-        position = f"Course ended {course.end_date:%d %b %Y}"
+        position = f"Course ended {long_date(course.end_date)}"
         if course.end_reason:
             position += f" ({course.end_reason})"
     else:
@@ -106,7 +109,7 @@ def header_facts(
     warning = ""
     held_since = hold_start(doses)
     if held_since is not None and course.status != "ended":
-        warning = f"Lenalidomide on hold since {held_since:%d %b %Y}"
+        warning = f"Lenalidomide on hold since {long_date(held_since)}"
     return HeaderFacts(patient.name, " · ".join(identity), position, dose_text, warning)
 
 

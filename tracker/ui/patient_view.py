@@ -43,6 +43,7 @@ from tracker.ui.cycle_calendar import (
     CycleCalendar,
     DayCell,
 )
+from tracker.ui.dates import long_date, weekday_date
 from tracker.ui.event_dialog import EventDialog
 from tracker.ui.events_view import EventsView
 from tracker.ui.history_view import HistoryView
@@ -357,8 +358,10 @@ class PatientView(QWidget):
         self.course_combo.blockSignals(True)
         self.course_combo.clear()
         for course in sorted(self.courses, key=lambda course: course.start_date, reverse=True):
-            state = "active" if course.is_active else f"ended {course.end_date}"
-            self.course_combo.addItem(f"{course.start_date} ({state})", course.id)
+            state = "active" if course.is_active else f"ended {long_date(course.end_date)}"
+            self.course_combo.addItem(
+                f"Started {long_date(course.start_date)} ({state})", course.id
+            )
         if self.course is not None:
             self.course_combo.setCurrentIndex(self.course_combo.findData(self.course.id))
         self.course_combo.blockSignals(False)
@@ -390,7 +393,7 @@ class PatientView(QWidget):
         menu.setObjectName("doseMenu")
         day = cell.planned
         self.select_sheet_cycle(day.cycle)
-        menu.addSection(f"{day.date:%a %d %b %Y} · cycle {day.cycle} day {day.day}")
+        menu.addSection(f"{weekday_date(day.date)} · cycle {day.cycle} day {day.day}")
         drugs = [drug for drug in (LENALIDOMIDE, DEXAMETHASONE) if cell.is_planned(drug)]
         if not cell.started:
             menu.addAction(f"Cycle {day.cycle} has not started yet").setEnabled(False)

@@ -22,6 +22,7 @@ from tracker.domain.grading import to_per_litre_e9 as per_litre_e9
 from tracker.domain.label_rules import load_label_rules
 from tracker.domain.regimen import LENALIDOMIDE, format_mg
 from tracker.storage import queries
+from tracker.ui.dates import short_date
 from tracker.ui.patient_header import current_level
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def latest_counts(labs: Sequence[Any], on: date) -> Counts | None:
 
 
 def _day(day: date, on: date) -> str:
-    return f"{day.day} {day:%b}" if day.year == on.year else f"{day.day} {day:%b %Y}"
+    return short_date(day, on)
 
 
 def _event_name(event: Any) -> str:

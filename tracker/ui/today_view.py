@@ -30,6 +30,7 @@ from tracker.domain.regimen import format_mg
 from tracker.storage import queries
 from tracker.storage.queries import TodayRow
 from tracker.ui.context import AppContext
+from tracker.ui.dates import long_date, short_date
 from tracker.ui.reads import read
 from tracker.ui.settings import AppSettings
 from tracker.ui.table_model import (
@@ -90,7 +91,7 @@ def _event_name(event: Any) -> str:
 
 def _short_date(day: date, on: date) -> str:
     """'28 Feb', with the year only when it is not this year's."""
-    return f"{day:%d %b}" if day.year == on.year else f"{day:%d %b %Y}"
+    return short_date(day, on)
 
 
 def _event_text(event: Any, on: date) -> str:
@@ -99,7 +100,9 @@ def _event_text(event: Any, on: date) -> str:
 
 def _event_detail(event: Any) -> str:
     term = event.term or _event_name(event)
-    return f"{term}, grade {event.grade} ({event.ctcae_version}), since {event.onset_date:%d %b %Y}"
+    return (
+        f"{term}, grade {event.grade} ({event.ctcae_version}), since {long_date(event.onset_date)}"
+    )
 
 
 def _lenalidomide_text(row: TodayRow) -> str:

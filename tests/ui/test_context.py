@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.patient_fixtures import seed_course
 from tracker.storage.errors import StorageError
 from tracker.storage.operations.patients import add_patient
+from tracker.ui.context import show_error
 
 
 def test_a_closed_database_is_no_database(context, store, messages):
@@ -38,3 +41,21 @@ def test_every_screen_reads_nothing_from_a_closed_database(qtbot, window, store,
     assert not window.patients_view.new_button.isEnabled()
     assert window.patient_view.patient is None
     assert messages == []
+
+
+def test_an_error_dialog_shows_a_lower_case_message_as_a_sentence(qtbot):
+    shown = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            shown.append((box.windowTitle(), box.text()))
+            box.accept()
+        else:
+            QTimer.singleShot(20, read_and_close)
+
+    QTimer.singleShot(0, read_and_close)
+    show_error(None, "course start 2027-01-05 is in the future (today is 2026-11-27)")
+    assert shown == [
+        ("Cannot do that", "Course start 2027-01-05 is in the future (today is 2026-11-27)")
+    ]

@@ -91,9 +91,15 @@ class AppContext(QObject):
         return result
 
 
+def as_sentence(message: str) -> str:
+    """Storage and domain messages start in lower case, to read inside a longer line; a
+    dialog shows them as a sentence."""
+    return message[:1].upper() + message[1:]
+
+
 def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
     box = QMessageBox(
-        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+        QMessageBox.Icon.Warning, title, as_sentence(message), QMessageBox.StandardButton.Ok, parent
     )
     box.setObjectName("errorDialog")
     box.exec()

@@ -134,7 +134,8 @@ def test_sheet_button_prints_and_offers_preview_and_save(qtbot, store, context):
     button = view.findChild(QToolButton, "sheetButton")
     assert button.defaultAction() is view.sheet_actions.print_sheet
     assert button.menu().actions() == view.sheet_actions.all()
-    assert "(Ctrl+P)" in view.sheet_actions.print_sheet.toolTip()
+    assert view.sheet_actions.print_sheet.toolTip() == "Print the current cycle sheet (Ctrl+P)"
+    assert view.sheet_actions.save_pdf.toolTip() == "Save the current cycle sheet as PDF"
 
 
 def test_no_sheet_without_a_course_or_for_an_earlier_course(qtbot, store, context, messages):

@@ -92,15 +92,18 @@ class CycleSheetCommands(QObject):
         """Name the cycle in the action texts; enable them when a sheet can be made."""
         which = "current cycle" if cycle is None else f"cycle {cycle}"
         texts = {
-            self.actions.print_sheet: (f"Pr&int {which} sheet…", "Print"),
-            self.actions.preview_sheet: (f"Pre&view {which} sheet…", "Preview"),
-            self.actions.save_pdf: (f"Save {which} sheet as P&DF…", "Save as PDF"),
+            self.actions.print_sheet: (f"Pr&int {which} sheet…", f"Print the {which} sheet"),
+            self.actions.preview_sheet: (f"Pre&view {which} sheet…", f"Preview the {which} sheet"),
+            self.actions.save_pdf: (
+                f"Save {which} sheet as P&DF…",
+                f"Save the {which} sheet as PDF",
+            ),
         }
-        for action, (text, verb) in texts.items():
+        for action, (text, purpose) in texts.items():
             action.setText(text)
             action.setEnabled(available)
             shortcut = action.shortcut().toString()
-            tip = why_not or f"{verb} the {which} sheet" + (f" ({shortcut})" if shortcut else "")
+            tip = why_not or purpose + (f" ({shortcut})" if shortcut else "")
             action.setToolTip(tip)
             action.setStatusTip(tip)
 

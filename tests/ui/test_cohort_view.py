@@ -208,3 +208,13 @@ def test_without_a_database_the_screen_says_so(qtbot, settings):
     qtbot.waitUntil(lambda: view.canvas is not None)
     assert view.status_label.text() == "No database open"
     assert not view.save_button.isEnabled() and view.table.rowCount() == 0
+
+
+def test_an_empty_database_says_no_course_has_started_yet(qtbot, window):
+    window.show()
+    window.show_cohort()
+    view = window.cohort_view
+    qtbot.waitUntil(lambda: view.report is not None)
+    assert view.status_label.text() == "No patient has started a course yet"
+    view.from_check.setChecked(True)
+    assert view.status_label.text() == "No patient started a course in this period"

@@ -56,7 +56,9 @@ def test_grade_4_neutropenia_with_the_hold_accepted(qtbot, store, context, messa
     assert not dialog.event_box.isHidden() and not check.isHidden() and check.isChecked()
     assert check.text() == "Log neutropenia, grade 4, linked to this result"
     assert dialog.event_checks["thrombocytopenia"].isHidden()
-    assert not dialog.advice_box.isHidden() and dialog.advice_label.text()
+    assert not dialog.advice_box.isHidden()
+    advice = dialog.advice_label.text()
+    assert "ANC 0.4 ×10⁹/L, below 1.0" in advice and "x10^9" not in advice  # units as chosen
     # Advice is offered, never pre-accepted.
     assert not dialog.accept_hold_check.isHidden() and not dialog.accept_hold_check.isChecked()
     qtbot.mouseClick(dialog.accept_hold_check, Qt.MouseButton.LeftButton)
@@ -141,8 +143,8 @@ def test_recovered_platelets_offer_to_resume_one_level_lower(qtbot, store, conte
     assert "on hold since" in view.header.text()
     qtbot.keyClicks(dialog.platelets.edit, "60")
     assert dialog.advice.action == advice.RESUME and dialog.advice.level == 1
-    # The label's reasoning is shown as the rules word it, dose included.
-    assert dialog.advice_label.text() == dialog.advice.text
+    # The label's reasoning is shown as the rules word it, dose included, units as chosen.
+    assert dialog.advice_label.text() == dialog.advice.text.replace("x10^9/L", "×10⁹/L")
     assert "20 mg" in dialog.advice.text and "US label" in dialog.advice.text
     assert dialog.accept_hold_check.isHidden()
     resume = dialog.accept_resume_check

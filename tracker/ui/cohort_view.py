@@ -234,7 +234,11 @@ class CohortChartView(LazyChart):
             f"{statistics.period_text}. A patient counts once per event type, at the worst "
             "grade of that type; p is an exact binomial test against the trial's rate."
         )
-        return "" if statistics.patients else "No patient started a course in this period"
+        if statistics.patients:
+            return ""
+        if start is None and end is None:
+            return "No patient has started a course yet"
+        return "No patient started a course in this period"
 
     def redraw(self) -> None:
         super().redraw()

@@ -287,7 +287,7 @@ class CycleCalendar(QWidget):
             painter.drawText(
                 self.rect().adjusted(8, HEADER_HEIGHT, 0, 0),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                "No course yet.",
+                "No course yet: start one with Start course (Ctrl+Shift+S).",
             )
             painter.end()
             return

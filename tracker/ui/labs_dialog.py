@@ -46,6 +46,7 @@ from tracker.ui.record_dialog import (
     field_row,
     parse_number,
     select_data,
+    with_unit_symbols,
 )
 
 if TYPE_CHECKING:
@@ -352,7 +353,7 @@ class LabsDialog(RecordDialog):
                     f"{format_mg(ladder.dose_for_level(current))} mg) from {long_date(day)}"
                 )
                 self.accept_resume_check.show()
-        self.advice_label.setText(text)
+        self.advice_label.setText(with_unit_symbols(text))
 
     def _counts_or_none(self) -> tuple[float | None, float | None]:
         """The typed counts in x10^9/L (None where empty or unreadable)."""

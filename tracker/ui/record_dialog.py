@@ -84,6 +84,12 @@ def parse_number(
     return value
 
 
+def with_unit_symbols(text: str) -> str:
+    """Rule wording writes units in plain ASCII ('x10^9/L'); screens show them as the unit
+    choosers do ('×10⁹/L')."""
+    return text.replace("x10^9/L", "×10⁹/L").replace("/mm3", "/mm³")
+
+
 def clearance_text(crcl: float) -> str:
     """A creatinine clearance to one decimal, never rounded up onto a whole number it is
     below: renal dose bands start at whole numbers (30, 60), and "30.0" beside a dose for

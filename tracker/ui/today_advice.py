@@ -24,6 +24,7 @@ from tracker.domain.regimen import LENALIDOMIDE, format_mg
 from tracker.storage import queries
 from tracker.ui.dates import short_date
 from tracker.ui.patient_header import current_level
+from tracker.ui.record_dialog import with_unit_symbols
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
@@ -169,7 +170,7 @@ def advice_for(
 
 
 def _detail(advice: rules.Advice) -> str:
-    return f"{advice.text}\n{DECISION_SUPPORT}"
+    return f"{with_unit_symbols(advice.text)}\n{DECISION_SUPPORT}"
 
 
 def _from_counts(

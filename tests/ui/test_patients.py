@@ -54,6 +54,7 @@ def test_new_patient_typed_into_the_form_is_saved_and_listed(qtbot, window, stor
     assert view.visible_patient_ids() == [saved.id]
     assert view.selected_patient_id() == saved.id
     assert view.count_label.text() == "1 patient"
+    assert window.focusWidget() is view.table  # Return now opens the new patient
 
 
 @pytest.mark.parametrize(

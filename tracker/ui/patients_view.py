@@ -221,6 +221,8 @@ class PatientsView(QWidget):
             # The new patient is hidden by the current search: show everyone to reveal it.
             self.search_edit.clear()
             self.select_patient(dialog.patient_id)
+        # The saved patient is selected in the list, so Return opens them next.
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def archive_selected(self) -> bool:
         patient_id = self.selected_patient_id()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tests.ui.conftest import activate
-from tests.ui.patient_fixtures import make_view, seed_rich_course
+from tests.ui.patient_fixtures import make_view, seed_course, seed_rich_course
 
 
 def tab_chain(dialog: QWidget) -> list[QWidget]:
@@ -120,3 +120,19 @@ def test_no_two_controls_on_a_screen_share_an_alt_key(qtbot, window, store):
     for tab in range(window.patient_view.tabs.count()):
         window.patient_view.tabs.setCurrentIndex(tab)
         assert repeated(alt_keys(window)) == [], window.patient_view.tabs.tabText(tab)
+
+
+def test_tab_leaves_a_date_field_instead_of_typing_into_its_month(qtbot, store, context):
+    seeded = seed_course(store, days_ago=31)  # cycle 2 was due 3 days ago: a reason is needed
+    view = make_view(qtbot, context, seeded.patient_id)
+    activate(qtbot, view)
+    dialog = view.start_next_cycle()
+    qtbot.waitUntil(lambda: dialog.start_edit.hasFocus())
+    started = dialog.start_edit.date()
+
+    qtbot.keyClick(dialog.start_edit, Qt.Key.Key_Tab)
+    assert dialog.reason_edit.hasFocus()
+    qtbot.keyClicks(dialog.reason_edit, "holiday 2 weeks")
+    assert dialog.start_edit.date() == started
+    assert dialog.reason_edit.text() == "holiday 2 weeks"
+    dialog.reject()

@@ -105,8 +105,20 @@ def format_number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+class DateEdit(QDateEdit):
+    """A date field that Tab leaves, like every other field.
+
+    Qt's date edit spends Tab on moving between year, month and day, so text typed after
+    Tab, meant for the next field, lands in the month and changes the date. The arrow keys
+    and typed separators still move between the parts.
+    """
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
 def date_edit(initial: date, object_name: str) -> QDateEdit:
-    edit = QDateEdit(objectName=object_name)
+    edit = DateEdit(objectName=object_name)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setCalendarPopup(True)
     edit.setDate(QDate(initial.year, initial.month, initial.day))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialogButtonBox, QScrollArea
+from PySide6.QtWidgets import QDialogButtonBox, QScrollArea, QToolButton
 
 from tests.ui.patient_fixtures import (
     add_test_patient,
@@ -397,3 +397,22 @@ def test_all_28_days_of_a_cycle_show_without_scrolling_sideways(
     assert last_day.right() < scroll.viewport().width()
     # Wider screens get wider, easier cells.
     assert calendar.cell_width == (28 if width == 1024 else 44)
+
+
+def test_at_1024_pixels_every_command_of_a_patient_with_two_courses_is_on_the_toolbar(
+    qtbot, window, store
+):
+    seeded = seed_course(store, days_ago=40)
+    courses.end_course(store, seeded.course_id, store.today() - timedelta(days=5), "toxicity")
+    courses.start_course(store, seeded.patient_id, store.today() - timedelta(days=2))
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_patient(seeded.patient_id)
+    view = window.patient_view
+    assert view.course_combo.isVisible()
+
+    sheet_button = view.findChild(QToolButton, "sheetButton")
+    qtbot.waitUntil(sheet_button.isVisible)  # not pushed into the toolbar's overflow menu
+    for action in view.patient_actions.all():
+        assert view.toolbar.widgetForAction(action).isVisible(), action.text()

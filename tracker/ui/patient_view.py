@@ -148,11 +148,13 @@ class PatientView(QWidget):
         self.course_combo = QComboBox(objectName="courseCombo")
         self.course_combo.setToolTip("Which course the calendar shows")
         self.course_combo.activated.connect(self._course_chosen)
-        course_row = QHBoxLayout()
-        course_row.addWidget(self.toolbar, 1)
         self.course_label = QLabel("Course:")
-        course_row.addWidget(self.course_label)
-        course_row.addWidget(self.course_combo)
+        # Beside the tabs, not the toolbar: at 1024 pixels the toolbar needs its whole width.
+        course_chooser = QWidget(objectName="courseChooser")
+        chooser_layout = QHBoxLayout(course_chooser)
+        chooser_layout.setContentsMargins(0, 0, 0, 2)
+        chooser_layout.addWidget(self.course_label)
+        chooser_layout.addWidget(self.course_combo)
 
         self.calendar = CycleCalendar()
         self.calendar.day_clicked.connect(self.open_dose_menu)
@@ -178,10 +180,11 @@ class PatientView(QWidget):
         self.tabs.addTab(self.events_view, "&Events")
         self.tabs.addTab(self.history_view, "H&istory")
         self.tabs.addTab(self.chart_view, "Cha&rt")
+        self.tabs.setCornerWidget(course_chooser, Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(course_row)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs, 1)
 
         context.data_changed.connect(self.refresh)

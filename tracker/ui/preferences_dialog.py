@@ -71,8 +71,8 @@ class PreferencesDialog(QDialog):
         self._initial = self._values()
 
         form = QFormLayout()
-        form.addRow("&Clinic name:", self.clinic_edit)
-        form.addRow("Sheet &paper size:", self.page_size_combo)
+        form.addRow("&Clinic name", self.clinic_edit)
+        form.addRow("Sheet &paper size", self.page_size_combo)
         where = QLabel(
             "Printed on every cycle sheet and kept in the database, so everyone using "
             f"{store.path.name if store is not None else 'it'} sees the same. Staff initials "

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.domain.references import ReferenceArm, load_reference, reference_ids
+from tracker.domain.references import (
+    DEFAULT_REFERENCE_ID,
+    ReferenceArm,
+    load_reference,
+    reference_ids,
+)
 from tracker.domain.statistics import COHORT_EVENT_TYPES
 from tracker.ui.chart_view import LazyChart
 from tracker.ui.context import AppContext
@@ -38,7 +43,7 @@ if TYPE_CHECKING:
     from tracker.reports.cohort_report import CohortReport
 
 EVENT_NAMES = {"neutropenia": "Neutropenia", "thrombocytopenia": "Thrombocytopenia", "vte": "VTE"}
-TRIAL_REFERENCE = "mm010"
+TRIAL_REFERENCE = DEFAULT_REFERENCE_ID
 _COLUMN_PADDING = 4
 
 

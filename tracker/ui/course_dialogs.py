@@ -176,8 +176,15 @@ class StartCourseDialog(RecordDialog):
             self.renal_band = suggestion.band
             select_data(self.len_combo, suggestion.len_level)
             select_data(self.schedule_combo, suggestion.every_days)
-        if self.patient.date_of_birth and age_on(self.patient.date_of_birth, self.today()) > 75:
-            self.dex_hint.setText("Over 75: consider dexamethasone 20 mg.")
+        dexamethasone = self.regimen.dexamethasone
+        if self.patient.date_of_birth:
+            age = age_on(self.patient.date_of_birth, self.today())
+            level = dexamethasone.starting_level_for_age(age)
+            if level:
+                self.dex_hint.setText(
+                    f"Over {dexamethasone.reduced_start_above_age}: consider dexamethasone "
+                    f"{format_mg(dexamethasone.dose_for_level(level))} mg."
+                )
         self.dex_hint.setVisible(bool(self.dex_hint.text()))
 
     def submit(self) -> bool:

@@ -26,7 +26,7 @@ from tracker.domain import grading
 from tracker.domain.advice import Advice, ToxicityHistory
 from tracker.domain.errors import DomainError
 from tracker.domain.grading import to_per_litre_e9
-from tracker.domain.regimen import LENALIDOMIDE, format_mg, load_regimen
+from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, format_mg, load_regimen
 from tracker.storage import queries
 from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import doses as dose_operations
@@ -222,7 +222,7 @@ class LabsDialog(RecordDialog):
         self.levels = levels
         self.cycles = list(cycles)
         self.saved: SavedLabs | None = None
-        self.regimen = load_regimen(course.regimen_id if course else "mm010-rd")
+        self.regimen = load_regimen(course.regimen_id if course else DEFAULT_REGIMEN_ID)
         self.set_intro(f"{patient.name} ({patient.mrn}) — grading {grading.CTCAE_VERSION}")
 
         self.date_edit = date_edit(self.today(), "labDateEdit")

@@ -202,7 +202,10 @@ def _from_other_toxicity(advice: rules.Advice, event: Any, ladder: Any) -> HoldA
     if advice.action == rules.RESUME and advice.level is not None:
         mg = format_mg(ladder.dose_for_level(advice.level))
         return HoldAdvice(f"Restart at {mg} mg", _detail(advice))
-    return HoldAdvice(f"Keep holding until {name} is grade 2 or less", _detail(advice))
+    restart_grade = load_label_rules().other_restart_at_or_below_grade
+    return HoldAdvice(
+        f"Keep holding until {name} is grade {restart_grade} or less", _detail(advice)
+    )
 
 
 def _without_rule(row: TodayRow, counts: Counts | None, stale: bool, on: date) -> HoldAdvice:

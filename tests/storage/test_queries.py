@@ -304,6 +304,19 @@ def test_lenalidomide_held_follows_the_latest_record(
     assert not _row_for(store, date(2027, 3, 9), patient_id).lenalidomide_held
 
 
+def test_a_hold_does_not_carry_into_the_next_cycle(
+    store: Store, patient_id: int, course_id: int
+) -> None:
+    record_dose(store, course_id, date(2027, 3, 20), "lenalidomide", "held")
+    assert _row_for(store, date(2027, 3, 26), patient_id).lenalidomide_held
+    # Cycle 2 is late: while it has not started, cycle 1's hold still stands.
+    assert _row_for(store, date(2027, 3, 30), patient_id).lenalidomide_held
+    start_next_cycle(store, course_id, date(2027, 4, 2), delay_reason="counts recovering")
+    assert not _row_for(store, date(2027, 4, 2), patient_id).lenalidomide_held
+    record_dose(store, course_id, date(2027, 4, 3), "lenalidomide", "held")
+    assert _row_for(store, date(2027, 4, 4), patient_id).lenalidomide_held
+
+
 def test_today_leaves_out_ended_courses_and_archived_patients(
     store: Store, patient_id: int, course_id: int
 ) -> None:

@@ -310,7 +310,7 @@ class TodayRow:
     labs_due: bool
     last_count_date: date | None  # the latest ANC or platelet result on or before the day
     open_events: tuple[AdverseEvent, ...]  # grade 3-4 without a resolution date
-    lenalidomide_held: bool  # the latest lenalidomide record is a hold
+    lenalidomide_held: bool  # the latest lenalidomide record of the running cycle is a hold
 
 
 # Per active course: its latest started cycle, the latest blood count, the latest lenalidomide
@@ -324,6 +324,8 @@ _TODAY_COLUMNS = f"""
         AND (l.anc IS NOT NULL OR l.platelets IS NOT NULL)),
     (SELECT d.status FROM dose_records d
         WHERE d.course_id = c.id AND d.archived = 0 AND d.date <= :day AND d.drug = '{LENALIDOMIDE}'
+        -- starting a cycle resumes the drug: a hold does not carry into the next cycle
+        AND d.date >= cy.actual_start
         ORDER BY d.date DESC LIMIT 1),
     (SELECT group_concat(h.drug) FROM dose_records h
         WHERE h.course_id = c.id AND h.archived = 0 AND h.date = :day AND h.status = 'held')

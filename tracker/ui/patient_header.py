@@ -107,7 +107,12 @@ def header_facts(
     if course.thromboprophylaxis:
         dose_text += f" · VTE prophylaxis: {course.thromboprophylaxis}"
     warning = ""
-    held_since = hold_start(doses)
+    started = [cycle.actual_start for cycle in cycles if cycle.actual_start <= today]
+    # Starting a cycle resumes the drug, so only the running cycle's records can hold it.
+    running_since = max(started, default=None)
+    held_since = hold_start(
+        [dose for dose in doses if running_since and dose.date >= running_since]
+    )
     if held_since is not None and course.status != "ended":
         warning = f"Lenalidomide on hold since {long_date(held_since)}"
     return HeaderFacts(patient.name, " · ".join(identity), position, dose_text, warning)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.damaged_files import write_damaged_database
 from tracker.storage.database import (
     DATABASE_PATH_ENVIRONMENT,
     Store,
@@ -157,31 +158,10 @@ def test_a_text_file_is_refused_and_untouched(tmp_path: Path) -> None:
     assert _siblings(path) == files_before
 
 
-def _full_patient_page(path: Path) -> tuple[int, int]:
-    """The page size and the number of a leaf page of the patients table packed with rows."""
-    connection = sqlite3.connect(path)
-    try:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-        page = connection.execute(
-            "SELECT pageno FROM dbstat WHERE name = 'patients' AND pagetype = 'leaf' "
-            "ORDER BY unused LIMIT 1"
-        ).fetchone()[0]
-    finally:
-        connection.close()
-    return page_size, page
-
-
 def test_a_sqlite_file_damaged_in_the_middle_of_a_page_is_refused_and_untouched(
     db_path: Path,
 ) -> None:
-    with open_database(db_path, clock=lambda: TODAY) as store:
-        for number in range(300):
-            add_patient(store, mrn=f"MRN-{number:04d}", name=f"Patient {number}")
-    page_size, page = _full_patient_page(db_path)
-    data = bytearray(db_path.read_bytes())
-    middle = (page - 1) * page_size + page_size // 2
-    data[middle - 100 : middle + 100] = b"\xff" * 200
-    db_path.write_bytes(bytes(data))
+    write_damaged_database(db_path, TODAY)
     before, files_before = _file_state(db_path), _siblings(db_path)
 
     with pytest.raises(NotADatabaseError, match="damaged") as raised:
@@ -284,21 +264,10 @@ def test_a_closed_store_refuses_writes(db_path: Path) -> None:
         add_patient(store, mrn="A1", name="Alan Turing")
 
 
-def _damaged_database(db_path: Path) -> None:
-    with open_database(db_path, clock=lambda: TODAY) as store:
-        for number in range(300):
-            add_patient(store, mrn=f"MRN-{number:04d}", name=f"Patient {number}")
-    page_size, page = _full_patient_page(db_path)
-    data = bytearray(db_path.read_bytes())
-    middle = (page - 1) * page_size + page_size // 2
-    data[middle - 100 : middle + 100] = b"\xff" * 200
-    db_path.write_bytes(bytes(data))
-
-
 def test_a_background_check_finds_the_damage_and_no_write_reaches_the_file(
     db_path: Path,
 ) -> None:
-    _damaged_database(db_path)
+    write_damaged_database(db_path, TODAY)
     before = db_path.read_bytes()
 
     store = open_database(db_path, clock=lambda: TODAY, check_in_background=True)

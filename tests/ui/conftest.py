@@ -33,6 +33,26 @@ def activate(qtbot, widget) -> None:
     qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
 
 
+def cancel_print_dialog_when_shown() -> list[str]:
+    """Cancel the next print dialog as soon as it is shown; its title lands in the list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication
+
+    titles: list[str] = []
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QPrintDialog):
+            titles.append(dialog.windowTitle())
+            dialog.reject()
+        else:
+            QTimer.singleShot(20, cancel)
+
+    QTimer.singleShot(0, cancel)
+    return titles
+
+
 def show_loaded(qtbot, window) -> None:
     """Show the main window and wait for the Today screen to read its rows."""
     window.show()

@@ -6,11 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtPrintSupport import QPrintPreviewWidget
+from PySide6.QtWidgets import QToolButton
 
+from tests.ui.conftest import cancel_print_dialog_when_shown
 from tests.ui.patient_fixtures import add_test_patient, click_day, make_view, seed_rich_course
 from tracker.storage.operations import courses
 
@@ -111,17 +112,7 @@ def test_ctrl_p_opens_the_print_dialog_for_the_sheet(qtbot, store, context, mess
     view.activateWindow()
     view.calendar.setFocus()
     qtbot.waitUntil(view.calendar.hasFocus)
-    titles = []
-
-    def cancel_print() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QPrintDialog):
-            titles.append(dialog.windowTitle())
-            dialog.reject()
-        else:
-            QTimer.singleShot(20, cancel_print)
-
-    QTimer.singleShot(0, cancel_print)
+    titles = cancel_print_dialog_when_shown()
     press(qtbot, view, "Ctrl+P")
     qtbot.waitUntil(lambda: titles != [])
     assert titles == ["Print cycle 3 sheet: Adeyemi, Ruth"]

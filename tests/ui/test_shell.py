@@ -11,7 +11,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from tests.ui.conftest import FIXED_TODAY, activate, show_loaded
+from tests.ui.conftest import FIXED_TODAY, activate, cancel_print_dialog_when_shown, show_loaded
 from tracker.storage import queries
 from tracker.storage.database import open_database
 from tracker.storage.operations.patients import add_patient
@@ -435,24 +435,13 @@ def test_patient_menu_lists_the_patient_screen_commands_while_a_patient_is_shown
 
 
 def test_file_menu_prints_the_week_sheets(qtbot, window, store):
-    from PySide6.QtPrintSupport import QPrintDialog
 
     from tests.ui.patient_fixtures import seed_course
 
     seed_course(store, days_ago=5)
     show_loaded(qtbot, window)
     assert window.commands.print_week_sheets.isEnabled()
-    titles = []
-
-    def cancel_print() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QPrintDialog):
-            titles.append(dialog.windowTitle())
-            dialog.reject()
-        else:
-            QTimer.singleShot(20, cancel_print)
-
-    QTimer.singleShot(0, cancel_print)
+    titles = cancel_print_dialog_when_shown()
     window.commands.print_week_sheets.trigger()
     assert titles == ["Print cycle 1 sheet: Adeyemi, Ruth"]
 

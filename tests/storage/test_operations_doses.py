@@ -9,7 +9,7 @@ import pytest
 
 from tracker.storage.database import Store
 from tracker.storage.operations.courses import change_dose_level, end_course, start_course
-from tracker.storage.operations.doses import record_dose
+from tracker.storage.operations.doses import clear_dose, record_dose
 from tracker.storage.queries import course_calendar, dose_records_of
 from tracker.storage.records import DoseRecord
 
@@ -132,4 +132,44 @@ def test_doses_on_an_unknown_course_are_refused(store: Store, assert_refused: Ca
     assert_refused(
         lambda: record_dose(store, 55, date(2027, 3, 2), "lenalidomide", "taken"),
         "no treatment course",
+    )
+
+
+def test_clearing_a_held_dose_restores_the_planned_dose(store: Store, course_id: int) -> None:
+    record_id = record_dose(store, course_id, date(2027, 3, 2), "lenalidomide", "held")
+    record_dose(store, course_id, date(2027, 3, 2), "dexamethasone", "taken")
+    assert clear_dose(store, course_id, date(2027, 3, 2), "lenalidomide") is True
+    assert [record.drug for record in dose_records_of(store, course_id)] == ["dexamethasone"]
+    calendar = {day.date: day for day in course_calendar(store, course_id)}
+    assert calendar[date(2027, 3, 2)].lenalidomide_mg == 25.0
+    assert calendar[date(2027, 3, 2)].held == frozenset()
+    last = list(store.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1"))[0]
+    assert (last["table_name"], last["row_id"], last["action"]) == (
+        "dose_records",
+        record_id,
+        "archive",
+    )
+
+
+def test_a_cleared_day_can_be_recorded_again(store: Store, course_id: int) -> None:
+    record_dose(store, course_id, date(2027, 3, 6), "lenalidomide", "missed")
+    clear_dose(store, course_id, date(2027, 3, 6), "lenalidomide")
+    record_dose(store, course_id, date(2027, 3, 6), "lenalidomide", "taken")
+    assert [record.status for record in dose_records_of(store, course_id)] == ["taken"]
+
+
+def test_clearing_a_day_with_no_record_writes_nothing(store: Store, course_id: int) -> None:
+    audit_rows = store.db["audit_log"].count
+    assert clear_dose(store, course_id, date(2027, 3, 7), "lenalidomide") is False
+    assert store.db["audit_log"].count == audit_rows
+
+
+def test_clearing_is_refused_for_an_unknown_drug_or_an_ended_course(
+    store: Store, course_id: int, assert_refused: Callable
+) -> None:
+    record_dose(store, course_id, date(2027, 3, 8), "lenalidomide", "taken")
+    assert_refused(lambda: clear_dose(store, course_id, date(2027, 3, 8), "aspirin"), "drug")
+    end_course(store, course_id, date(2027, 5, 1), "progression")
+    assert_refused(
+        lambda: clear_dose(store, course_id, date(2027, 3, 8), "lenalidomide"), "has ended"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.storage.audit import insert_row, update_row
+from tracker.storage.audit import archive_row, insert_row, update_row
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, regimen_named
@@ -85,3 +85,24 @@ def record_dose(
             update_row(store, "dose_records", record_id, values, patient_id=course.patient_id)
             return record_id
         return insert_row(store, "dose_records", values, patient_id=course.patient_id)
+
+
+def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
+    """Withdraw a mistaken record of one drug on one day; the day reads "not recorded" again.
+
+    The record is archived, not deleted, so the audit history keeps what it said. Returns
+    False when there was nothing recorded to clear.
+    """
+    course = open_course(store, course_id, "change dose records")
+    drug = choice(drug, tuple(regimen_named(course.regimen_id).drugs), "drug")
+    with store.transaction() as db:
+        existing = list(
+            db.query(
+                "SELECT id FROM dose_records WHERE course_id = ? AND date = ? AND drug = ? "
+                "AND archived = 0",
+                [course_id, iso(day), drug],
+            )
+        )
+        for row in existing:
+            archive_row(store, "dose_records", row["id"], patient_id=course.patient_id)
+        return bool(existing)

@@ -103,6 +103,25 @@ def test_clicking_a_day_cell_records_a_missed_dose(qtbot, store, context, messag
     assert view.calendar.cell_for_date(day).status("dexamethasone") is None
 
 
+def test_a_mistaken_dose_record_is_cleared_from_the_day_menu(qtbot, store, context, messages):
+    seeded = seed_course(store, days_ago=6)
+    view = make_view(qtbot, context, seeded.patient_id)
+    day = seeded.start + timedelta(days=3)
+    menu = click_day(qtbot, view, day)
+    assert "lenalidomide-clear" not in [action.objectName() for action in menu.actions()]
+    choose(qtbot, menu, "lenalidomide-held")
+    assert view.calendar.cell_for_date(day).planned.lenalidomide_mg == 0
+
+    choose(qtbot, click_day(qtbot, view, day), "lenalidomide-clear")
+
+    assert messages == []
+    assert queries.dose_records_of(store, seeded.course_id) == []
+    cell = view.calendar.cell_for_date(day)
+    assert cell.status("lenalidomide") is None and cell.planned.lenalidomide_mg == 25
+    (archived,) = store.db.query("SELECT archived, status FROM dose_records")
+    assert archived == {"archived": 1, "status": "held"}
+
+
 def test_both_drugs_recorded_from_one_click_and_rest_days_offer_nothing(
     qtbot, store, context, messages
 ):

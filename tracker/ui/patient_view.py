@@ -420,6 +420,11 @@ class PatientView(QWidget):
                 action.triggered.connect(
                     lambda _checked=False, d=(drug,), s=status: self._record(day.date, d, s)
                 )
+            if cell.status(drug):
+                clear = menu.addAction("Clear record")
+                clear.setObjectName(f"{drug}-clear")
+                clear.setStatusTip("Withdraw a record made by mistake; the history keeps it")
+                clear.triggered.connect(lambda _checked=False, d=drug: self._clear(day.date, d))
         if len(drugs) == 2:
             menu.addSection("Both drugs")
             for status in ("taken", "missed"):
@@ -437,6 +442,11 @@ class PatientView(QWidget):
         if self.course is None:
             return
         self.context.run(record_doses, self.course.id, day, drugs, status, parent=self)
+
+    def _clear(self, day: date, drug: str) -> None:
+        if self.course is None:
+            return
+        self.context.run(dose_operations.clear_dose, self.course.id, day, drug, parent=self)
 
     # -- dialogs --------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:

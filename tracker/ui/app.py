@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from tracker.storage.database import default_database_path
 from tracker.ui import database_actions
+from tracker.ui.app_icon import application_icon
 from tracker.ui.context import AppContext, show_error
 from tracker.ui.main_window import MainWindow
 from tracker.ui.settings import APPLICATION, ORGANIZATION, AppSettings
@@ -126,6 +127,7 @@ def launch(
     says what it is doing; the staff prompt follows once the database is open.
     """
     window = MainWindow(AppContext(), settings)
+    window.setWindowIcon(application_icon())
     path, note = startup_database(db_path, settings)
     window.today_view.no_database_text = f"Opening {path}…"
     window.statusBar().showMessage(f"Opening {path}…")
@@ -155,6 +157,8 @@ def run_app(db_path: Path | None = None) -> int:
         lambda message: show_error(QApplication.activeWindow(), message, "Unexpected error"),
         log_path,
     )
+    # Dialogs opened without a parent window show the icon too.
+    app.setWindowIcon(application_icon())
     window = launch(db_path, AppSettings())
     code = app.exec()
     if window.context.has_store:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QColor, QIcon, QImageReader
 
+from tests.damaged_files import write_damaged_database
 from tracker.resources import resource_path
+from tracker.storage import queries
+from tracker.storage.database import open_database
+from tracker.storage.demo import fill_demo_database
 from tracker.ui.app import launch
 from tracker.ui.app_icon import ICON_FILE, application_icon
 from tracker.ui.settings import AppSettings
@@ -58,3 +68,155 @@ def test_a_data_folder_without_the_icon_gives_a_plain_frame_rather_than_a_failur
     monkeypatch.setenv("RD_TRACKER_RESOURCES", str(tmp_path / "clinical-files-only"))
 
     assert application_icon().isNull()
+
+
+# --- tracker gui --smoke-test, in a fresh process as a build or a packager runs it -----------
+
+# Far above the few seconds a smoke test takes: only a hang reaches it.
+PROCESS_LIMIT_S = 120
+
+
+def smoke_test(*arguments: str | Path, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=PROCESS_LIMIT_S,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with open_database(path) as store:
+        fill_demo_database(store, 40, seed=3)
+    return path
+
+
+def on_treatment_today(path: Path) -> int:
+    with open_database(path) as store:
+        return len(queries.today_rows(store, date.today()))
+
+
+@pytest.mark.parametrize(
+    "form",
+    [("gui", "--db", "{db}", "--smoke-test"), ("--db", "{db}", "--smoke-test")],
+    ids=["gui command", "no command, as the bundle starts"],
+)
+def test_smoke_test_opens_the_database_fills_today_draws_and_exits_0(
+    demo_database: Path, tmp_path: Path, form: tuple[str, ...]
+):
+    before = demo_database.read_bytes()
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+    }
+
+    result = smoke_test(*(part.format(db=demo_database) for part in form), env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    expected_rows = on_treatment_today(demo_database)
+    assert expected_rows > 0
+    assert result.stdout.startswith("smoke test passed in ")
+    assert f"opened {demo_database}, {expected_rows} on Today, drew the window at " in result.stdout
+    # Closed cleanly: SQLite folded its write-ahead log back and removed it, and opening
+    # wrote nothing to the file.
+    assert not Path(f"{demo_database}-wal").exists()
+    assert demo_database.read_bytes() == before
+    # No preferences, log or default database of the user were written.
+    assert not home.exists()
+
+
+def test_a_damaged_database_fails_the_smoke_test_with_one_line_and_no_dialog(tmp_path: Path):
+    # The damage sits inside a page only the whole-file check reads, after the window opened.
+    path = tmp_path / "damaged.sqlite"
+    write_damaged_database(path, date.today())
+    before = path.read_bytes()
+
+    result = smoke_test("--db", path, "--smoke-test")
+
+    assert result.returncode == 2, result
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"tracker: error: {path} is damaged")
+    assert "File > Open database" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_no_database_fails_the_smoke_test_with_one_line(tmp_path: Path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("appointments for Tuesday\n" * 200, encoding="utf-8")
+
+    result = smoke_test("gui", "--smoke-test", "--db", path)
+
+    assert result.returncode == 2, result
+    assert result.stderr.splitlines() == [
+        f"tracker: error: {path} is not an Rd Cycle Tracker database or is damaged "
+        "(file is not a database); it was left unchanged"
+    ]
+
+
+def test_a_data_file_missing_from_the_installation_fails_the_smoke_test(
+    demo_database: Path, tmp_path: Path
+):
+    # As a bundle built without one of its data files: Today cannot work out who has labs due.
+    partial = tmp_path / "resources"
+    shutil.copytree(resource_path(), partial)
+    (partial / "monitoring.toml").unlink()
+    env = {**os.environ, "RD_TRACKER_RESOURCES": str(partial)}
+
+    result = smoke_test("--db", demo_database, "--smoke-test", env=env)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    last_line = result.stderr.splitlines()[-1]
+    assert last_line == (
+        "tracker: smoke test failed: FileNotFoundError: missing data file: "
+        f"{partial / 'monitoring.toml'}"
+    )
+    assert "Traceback" in result.stderr  # where it failed, for the build log
+
+
+def test_the_smoke_test_never_creates_a_database(tmp_path: Path):
+    path = tmp_path / "typo.sqlite"
+
+    result = smoke_test("--db", path, "--smoke-test")
+
+    assert result.returncode == 2
+    assert result.stderr == f"tracker: error: there is no database file at {path}\n"
+    assert not path.exists()
+
+
+def test_a_smoke_test_that_does_not_finish_in_time_fails(demo_database: Path):
+    result = smoke_test("--db", demo_database, "--smoke-test", "--smoke-test-timeout", "0.05")
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == "tracker: smoke test failed: not finished within 0.05 s\n"
+
+
+def test_the_smoke_test_timeout_must_be_positive(demo_database: Path):
+    result = smoke_test("--db", demo_database, "--smoke-test", "--smoke-test-timeout", "0")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "tracker: error: --smoke-test-timeout must be a positive number of seconds\n"
+    )
+
+
+def test_options_without_a_command_go_to_the_application_and_help_stays_general():
+    unknown = smoke_test("--no-such-option")
+    general_help = smoke_test("--help")
+
+    assert unknown.returncode == 2
+    assert unknown.stderr == "tracker: error: unrecognized arguments: --no-such-option\n"
+    assert general_help.returncode == 0
+    assert "options of 'gui'" in general_help.stdout
+    assert "demo" in general_help.stdout

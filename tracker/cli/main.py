@@ -26,7 +26,9 @@ def _command_modules() -> list:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(
-        prog="tracker", description="Rd Cycle Tracker: lenalidomide plus dexamethasone cycles."
+        prog="tracker",
+        description="Rd Cycle Tracker: lenalidomide plus dexamethasone cycles. Without a "
+        "command, opens the desktop application and takes the options of 'gui'.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
@@ -34,10 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def opens_the_application(argv: Sequence[str]) -> bool:
+    """No command, only options (``tracker --db FILE``): the desktop application, as a
+    launcher or a bundle starts it. Help stays the help of the whole command."""
+    return not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
-        argv = ["gui"]
+    if opens_the_application(argv):
+        argv = ["gui", *argv]
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

@@ -1,5 +1,6 @@
-"""The application icon, read from ``resources/icons`` like every other data file, so a checkout,
-an installed copy and the bundle all show the same one."""
+"""How the desktop knows the application: its icon, read from ``resources/icons`` like every
+other data file (so a checkout, an installed copy and the bundle show the same one), and the
+name of its desktop entry."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from PySide6.QtGui import QIcon
 from tracker.resources import resource_path
 
 ICON_FILE = "rd-cycle-tracker.svg"
+# The reverse-DNS id that names the desktop entry and the AppStream metainfo in packaging/.
+DESKTOP_FILE_ID = "org.rdcycletracker.RdCycleTracker"
 log = logging.getLogger("tracker")
 
 

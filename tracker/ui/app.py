@@ -250,7 +250,8 @@ def _drop_offscreen_notices() -> None:
 
 def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
     """Start as ``tracker gui --db`` does, wait for the database to open and Today to fill,
-    paint the window once, close it and the database, and return 0.
+    draw the window, then once more on the cohort report, close it and the database, and
+    return 0.
 
     Nothing waits for an answer: there is no staff prompt, a refused database ends the run
     with one line on stderr and status 2, and an uncaught error with its traceback, one line
@@ -303,16 +304,32 @@ def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
                 fail(SMOKE_REFUSED, f"error: {damage}")
                 return
             # One more turn of the event loop first, so the layout settles around the rows.
-            QTimer.singleShot(0, draw_and_close)
+            QTimer.singleShot(0, draw_today)
 
-        def draw_and_close() -> None:
+        def draw(screen: str) -> bool:
             picture = window.grab()
             if picture.isNull():
-                fail(SMOKE_BROKEN, "smoke test failed: the main window could not be drawn")
-                return
+                fail(SMOKE_BROKEN, f"smoke test failed: {screen} could not be drawn")
+                return False
             rendered.append((picture.width(), picture.height()))
-            window.close()
-            app.exit(SMOKE_PASSED)
+            return True
+
+        def draw_today() -> None:
+            if draw("Today"):
+                # The cohort report loads matplotlib's Qt canvas and scipy.stats, the parts
+                # of the application a bundle most easily leaves out.
+                window.show_cohort()
+                QTimer.singleShot(0, draw_cohort_and_close)
+
+        def draw_cohort_and_close() -> None:
+            cohort = window.cohort_view
+            if cohort is None or cohort.report is None:
+                reason = cohort.status_label.text() if cohort is not None else "not shown"
+                fail(SMOKE_BROKEN, f"smoke test failed: no cohort report: {reason}")
+                return
+            if draw("the cohort report"):
+                window.close()
+                app.exit(SMOKE_PASSED)
 
         poll = QTimer(interval=_SMOKE_POLL_MS)
         poll.timeout.connect(finish_when_ready)
@@ -327,14 +344,14 @@ def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
                 window.context.store.close()
             window.deleteLater()
     watchdog.cancel()
-    if not failure and not rendered:
+    if not failure and len(rendered) < 2:
         failure.append((SMOKE_BROKEN, "smoke test failed: the window closed before it was drawn"))
     if failure:
         print(f"tracker: {failure[0][1]}", file=sys.stderr)
         return failure[0][0]
-    width, height = rendered[0]
+    width, height = rendered[-1]
     print(
         f"smoke test passed in {time.perf_counter() - started:.2f} s: opened {db_path}, "
-        f"{today_rows} on Today, drew the window at {width}x{height}"
+        f"{today_rows} on Today, drew Today and the cohort report at {width}x{height}"
     )
     return SMOKE_PASSED

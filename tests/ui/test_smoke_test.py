@@ -195,6 +195,20 @@ def test_a_data_file_missing_from_the_installation_fails_the_smoke_test(
     assert "Traceback" in result.stderr  # where it failed, for the build log
 
 
+def test_a_bundle_without_its_icon_fails_the_smoke_test(demo_database: Path, tmp_path: Path):
+    partial = tmp_path / "resources"
+    shutil.copytree(resource_path(), partial)
+    shutil.rmtree(partial / "icons")
+    env = {**os.environ, "RD_TRACKER_RESOURCES": str(partial)}
+
+    result = smoke_test("--db", demo_database, "--smoke-test", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"tracker: smoke test failed: the application icon {ICON_FILE} is missing"
+    )
+
+
 def test_the_smoke_test_never_creates_a_database(tmp_path: Path):
     path = tmp_path / "typo.sqlite"
 

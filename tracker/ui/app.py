@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tracker.storage.database import default_database_path
 from tracker.storage.errors import StorageError
 from tracker.ui import database_actions
-from tracker.ui.app_icon import DESKTOP_FILE_ID, application_icon
+from tracker.ui.app_icon import DESKTOP_FILE_ID, ICON_FILE, application_icon
 from tracker.ui.context import AppContext, show_error
 from tracker.ui.main_window import MainWindow
 from tracker.ui.settings import APPLICATION, ORGANIZATION, AppSettings
@@ -195,9 +195,10 @@ _OFFSCREEN_NOTICE = "This plugin does not support"
 
 
 def _one_line(message: str) -> str:
-    """The first paragraph of a dialog's message, on one line: what went wrong, without the
-    advice on which menu to use next."""
-    return " ".join(message.split("\n\n", 1)[0].split())
+    """The first paragraph of a message, on one line: what went wrong, without a dialog's
+    advice on which menu to use next (or the pages of advice some libraries' errors carry)."""
+    paragraphs = (" ".join(part.split()) for part in message.split("\n\n"))
+    return next((paragraph for paragraph in paragraphs if paragraph), "")
 
 
 def _today_filled(window: MainWindow) -> bool:
@@ -315,6 +316,12 @@ def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
             return True
 
         def draw_today() -> None:
+            # The icon is a data file drawn by Qt's SVG plugin: both must have come along.
+            if window.windowIcon().pixmap(32, 32).isNull():
+                fail(
+                    SMOKE_BROKEN, f"smoke test failed: the application icon {ICON_FILE} is missing"
+                )
+                return
             if draw("Today"):
                 # The cohort report loads matplotlib's Qt canvas and scipy.stats, the parts
                 # of the application a bundle most easily leaves out.

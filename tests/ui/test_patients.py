@@ -12,7 +12,7 @@ from tests.ui.conftest import activate
 from tracker.storage import queries
 from tracker.storage.operations.patients import add_patient
 from tracker.ui.patient_dialog import PatientDialog
-from tracker.ui.patients_model import NAME_COLUMN, PatientsFilter, PatientsModel
+from tracker.ui.patients_model import NAME_COLUMN, PatientsModel
 
 
 def add_people(store, people: list[tuple[str, str]]) -> dict[str, int]:
@@ -232,7 +232,7 @@ def test_edit_changes_only_what_was_changed(qtbot, window, store, messages):
     assert {
         key for key in updates[0].after if updates[0].after[key] != updates[0].before.get(key)
     } >= {"weight_kg"}
-    weight = view.proxy.index(0, 4).data()
+    weight = view.model.index(0, 4).data()
     assert weight == "58 kg"
 
 
@@ -261,7 +261,7 @@ def test_double_click_opens_the_patient_screen(qtbot, window, store):
     window.show()
     window.show_patients()
     table = window.patients_view.table
-    rect = table.visualRect(window.patients_view.proxy.index(0, 1))
+    rect = table.visualRect(window.patients_view.model.index(0, 1))
     # A real double-click starts with a press on the same row.
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -279,8 +279,7 @@ def test_return_or_enter_opens_the_selected_patient(qtbot, window, store, key):
     window.show_patients()
     view = window.patients_view
     view.table.setFocus()
-    source_row = view.model.row_of_patient(ids["K-2"])
-    view.table.selectRow(view.proxy.mapFromSource(view.model.index(source_row, 0)).row())
+    view.table.selectRow(view.model.row_of_patient(ids["K-2"]))
     opened: list[int] = []
     view.patient_activated.connect(opened.append)
     qtbot.keyClick(view.table, key)
@@ -294,13 +293,90 @@ def test_patients_model_passes_qt_model_checks(qtmodeltester, store, search):
     model = PatientsModel()
     model.set_patients(queries.list_patients(store))
     qtmodeltester.check(model)
-    proxy = PatientsFilter()
-    proxy.setSourceModel(model)
-    proxy.set_search(search)
-    qtmodeltester.check(proxy)
-    proxy.sort(NAME_COLUMN, Qt.SortOrder.DescendingOrder)
-    assert proxy.index(0, NAME_COLUMN).data() == "Patient 9"
-    qtmodeltester.check(proxy)
+    model.set_search(search)
+    qtmodeltester.check(model)
+    model.sort(NAME_COLUMN, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, NAME_COLUMN).data() == "Patient 9"
+    qtmodeltester.check(model)
+
+
+def test_filtering_and_sorting_pass_qt_model_checks_while_rows_come_and_go(qtmodeltester, store):
+    add_people(store, [(f"M-{n}", f"Patient {n}") for n in range(25)])
+    model = PatientsModel()
+    model.set_patients(queries.list_patients(store))
+    qtmodeltester.check(model)  # the tester stays attached and checks every change below
+    for search in ("1", "patient 1", "patient 12", "patient 1", "", "2"):
+        model.set_search(search)
+    assert [model.index(row, NAME_COLUMN).data() for row in range(model.rowCount())] == [
+        "Patient 12",
+        "Patient 2",
+        "Patient 20",
+        "Patient 21",
+        "Patient 22",
+        "Patient 23",
+        "Patient 24",
+    ]
+    model.sort(NAME_COLUMN, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, NAME_COLUMN).data() == "Patient 24"
+    assert (model.rowCount(), model.total) == (7, 25)
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        (["smi", "smith", "smith ann"], ["Smith, Anna"]),
+        (["smith b", "smith", "smi"], ["Smith, Anna", "Smithers, Bob"]),
+        (["jones", "jones x"], []),
+        (["anna smith", "anna"], ["Smith, Anna"]),
+        (["b", "b-", "b-2", "  B-2  "], ["Jones, Carla"]),
+    ],
+)
+def test_search_typed_on_or_erased_matches_as_a_fresh_search(store, typed, names):
+    """Typing on narrows from the rows shown; the result is the same as searching afresh."""
+    add_people(
+        store,
+        [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")],
+    )
+    model = PatientsModel()
+    model.set_patients(queries.list_patients(store))
+    model.sort(NAME_COLUMN)
+    for text in typed:
+        model.set_search(text)
+    shown = [model.index(row, NAME_COLUMN).data() for row in range(model.rowCount())]
+    fresh = PatientsModel()
+    fresh.set_patients(queries.list_patients(store))
+    fresh.sort(NAME_COLUMN)
+    fresh.set_search(typed[-1])
+    assert shown == names
+    assert [fresh.index(row, NAME_COLUMN).data() for row in range(fresh.rowCount())] == names
+
+
+def test_the_selection_stays_on_a_patient_the_search_still_shows(qtbot, window, store):
+    ids = add_people(
+        store,
+        [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")],
+    )
+    window.show()
+    window.find_patient()
+    view = window.patients_view
+    assert view.select_patient(ids["A-101"])
+
+    qtbot.keyClicks(view.search_edit, "smi")
+    assert view.selected_patient_id() == ids["A-101"]
+    assert view.table.currentIndex().row() == view.model.row_of_patient(ids["A-101"])
+    assert view.open_button.isEnabled()
+
+    qtbot.keyClicks(view.search_edit, "th,")  # "smith," is Anna only
+    assert view.visible_patient_ids() == [ids["A-100"]]
+    assert view.selected_patient_id() is None
+    assert not view.open_button.isEnabled() and not view.edit_button.isEnabled()
+    assert view.count_label.text() == "1 of 3 patients"
+
+    view.search_edit.clear()
+    assert sorted(view.visible_patient_ids()) == sorted(ids.values())
+    assert view.count_label.text() == "3 patients"
+    assert view.select_patient(ids["B-200"])
+    assert view.selected_patient_id() == ids["B-200"]
 
 
 def test_down_from_the_search_selects_a_patient_to_open(qtbot, window, store):

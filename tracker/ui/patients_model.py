@@ -1,7 +1,10 @@
-"""The patient list as a Qt table model, and the proxy that filters it as the user types.
+"""The patient list as a Qt table model that filters itself as the user types.
 
-All patients are read in one query and kept as plain tuples; filtering and sorting happen in
-memory, so ten thousand patients stay instant to search.
+All patients are read in one query and kept as plain rows; filtering and sorting happen in
+memory, so ten thousand patients stay instant to search. The model filters rather than a
+QSortFilterProxyModel: a proxy asks Python about every row on every keystroke (10,000 calls,
+about 30 ms) and then removes and inserts the rows run by run, where one pass over the search
+texts and one layout change take a millisecond or two.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from tracker.storage.records import Patient
 from tracker.ui.table_model import PATIENT_ID_ROLE, Column, Index, ReadOnlyTableModel
 
-SEARCH_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_KEY_ROLE = Qt.ItemDataRole.UserRole + 3
+# Plain numbers, compared with the role as Qt passes it: ``data`` runs for seven roles of
+# every visible cell on every repaint.
+_DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole.value
+_PATIENT_ID_ROLE = int(PATIENT_ID_ROLE)
 
 _SEX_LABELS = {"F": "Female", "M": "Male"}
 
@@ -70,33 +76,95 @@ MRN_COLUMN, NAME_COLUMN = 0, 1
 
 
 class PatientsModel(ReadOnlyTableModel[PatientRow]):
-    """Read-only rows of patients; ``set_patients`` swaps the whole list in one reset."""
+    """Read-only rows of the patients whose MRN or name contains every word of the search
+    (any case); ``set_patients`` swaps the whole list in one reset."""
 
     HEADERS = tuple(column.title for column in COLUMNS)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._all: list[PatientRow] = []  # every patient, in the order of the last sort
+        self._all_texts: list[str] = []  # their search texts, in the same order
+        self._shown_texts: list[str] = []  # the search texts of the rows shown
+        self._search = ""
+        self._words: list[str] = []
+
     def set_patients(self, patients: list[Patient]) -> None:
         self.beginResetModel()
-        self._rows = [PatientRow.from_patient(patient) for patient in patients]
+        self._all = [PatientRow.from_patient(patient) for patient in patients]
+        self._all_texts = [row.search_text for row in self._all]
+        self._rows, self._shown_texts = self._matching(self._all, self._all_texts)
         self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        """How many patients there are, shown or not."""
+        return len(self._all)
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    def set_search(self, text: str) -> None:
+        """Show only the patients matching ``text``; the selection stays on a patient still
+        shown."""
+        search = " ".join(text.split()).casefold()
+        if search == self._search:
+            return
+        # Typing on, whatever matches now matched before (each word is the same or longer,
+        # or new), so only the rows shown need looking at.
+        narrower = bool(self._search) and search.startswith(self._search)
+        self._search = search
+        self._words = search.split()
+        if narrower:
+            self._show_matching(self._rows, self._shown_texts)
+        else:
+            self._show_matching(self._all, self._all_texts)
+
+    def _show_matching(self, rows: list[PatientRow], texts: list[str]) -> None:
+        shown, self._shown_texts = self._matching(rows, texts)
+        self._show_rows(shown)
+
+    def _matching(
+        self, rows: list[PatientRow], texts: list[str]
+    ) -> tuple[list[PatientRow], list[str]]:
+        """The rows whose search text holds every word, and their texts."""
+        # One pass per word keeps the test inside a comprehension, without a call per row;
+        # the pairs zip makes are never kept, so no object is made per row either.
+        for word in self._words:
+            rows = [row for row, text in zip(rows, texts, strict=True) if word in text]
+            texts = [text for text in texts if word in text]
+        return list(rows), list(texts)
 
     def row_at(self, row: int) -> PatientRow:
         return self._rows[row]
 
     def row_of_patient(self, patient_id: int) -> int | None:
+        """The row showing the patient, or None when the search hides them."""
         for number, row in enumerate(self._rows):
             if row.id == patient_id:
                 return number
         return None
 
+    def patient_id_at(self, index: QModelIndex) -> int | None:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()].id
+
+    def data(self, index: Index, role: int = _DISPLAY_ROLE) -> Any:
+        # The roles this model has nothing for (font, colours, alignment, check state,
+        # decoration) are most of the calls, so they are answered before anything else.
+        if role != _DISPLAY_ROLE and role != _TOOLTIP_ROLE and role != _PATIENT_ID_ROLE:
+            return None
+        return super().data(index, role)
+
     def row_data(self, row: PatientRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY_ROLE:
             return COLUMNS[column].text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP_ROLE:
             return f"{row.name} ({row.mrn}) — double-click to open"
-        if role == PATIENT_ID_ROLE:
+        if role == _PATIENT_ID_ROLE:
             return row.id
-        if role == SEARCH_TEXT_ROLE:
-            return row.search_text
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -104,52 +172,6 @@ class PatientsModel(ReadOnlyTableModel[PatientRow]):
         if not 0 <= column < len(COLUMNS):
             return
         key = COLUMNS[column].key
-        self._rearrange(
-            lambda: self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        )
-
-
-class PatientsFilter(QSortFilterProxyModel):
-    """Keeps rows whose MRN or name contains every word of the search text (any case).
-
-    Sorting is handed to the source model, which sorts its list once in Python; sorting in the
-    proxy would call back into Python for every comparison.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._needle = ""
-        self._words: list[str] = []
-        self.setFilterRole(SEARCH_TEXT_ROLE)
-
-    def set_search(self, text: str) -> None:
-        needle = " ".join(text.split()).casefold()
-        if needle == self._needle:
-            return
-        self.beginFilterChange()
-        self._needle = needle
-        self._words = needle.split()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    @property
-    def search(self) -> str:
-        return self._needle
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._needle:
-            return True
-        model = self.sourceModel()
-        if isinstance(model, PatientsModel):
-            text = model.row_at(source_row).search_text
-            return all(word in text for word in self._words)
-        return super().filterAcceptsRow(source_row, source_parent)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if model is not None:
-            model.sort(column, order)
-
-    def patient_id_at(self, index: QModelIndex) -> int | None:
-        if not index.isValid():
-            return None
-        return self.data(index, PATIENT_ID_ROLE)
+        self._all.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._all_texts = [row.search_text for row in self._all]
+        self._show_matching(self._all, self._all_texts)

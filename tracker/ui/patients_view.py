@@ -20,7 +20,7 @@ from tracker.storage.operations import patients as patient_operations
 from tracker.ui.confirmation import Confirm, ask_to_confirm
 from tracker.ui.context import AppContext
 from tracker.ui.patient_dialog import PatientDialog
-from tracker.ui.patients_model import NAME_COLUMN, PatientsFilter, PatientsModel
+from tracker.ui.patients_model import NAME_COLUMN, PatientsModel
 from tracker.ui.reads import read
 from tracker.ui.table_model import open_on_enter, record_table
 
@@ -36,8 +36,6 @@ class PatientsView(QWidget):
         self.confirm: Confirm = ask_to_confirm
 
         self.model = PatientsModel(self)
-        self.proxy = PatientsFilter(self)
-        self.proxy.setSourceModel(self.model)
 
         self.search_edit = QLineEdit(objectName="patientSearch")
         self.search_edit.setPlaceholderText("Search by MRN or name")
@@ -49,7 +47,7 @@ class PatientsView(QWidget):
         self.search_edit.textChanged.connect(self._search_changed)
         self.count_label = QLabel(objectName="patientCount")
 
-        self.table = record_table(self.proxy, "patientsTable")
+        self.table = record_table(self.model, "patientsTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -125,45 +123,43 @@ class PatientsView(QWidget):
     def _focus_table(self) -> None:
         """Into the list with a patient selected, so Return, Edit and Open act at once."""
         self.table.setFocus()
-        if self.selected_patient_id() is None and self.proxy.rowCount() > 0:
+        if self.selected_patient_id() is None and self.model.rowCount() > 0:
             current = self.table.currentIndex()
             self.table.selectRow(current.row() if current.isValid() else 0)
 
     def _search_entered(self) -> None:
         """Return in the search box opens the one patient found, else goes to the list."""
-        if self.proxy.rowCount() == 1:
-            self.patient_activated.emit(self.proxy.patient_id_at(self.proxy.index(0, 0)))
+        if self.model.rowCount() == 1:
+            self.patient_activated.emit(self.model.patient_id_at(self.model.index(0, 0)))
         else:
             self._focus_table()
 
     def _search_changed(self, text: str) -> None:
-        self.proxy.set_search(text)
+        self.model.set_search(text)
         self._update_count()
         self._update_buttons()
 
     def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = self.model.total, self.model.rowCount()
         noun = "patient" if total == 1 else "patients"
         text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
         self.count_label.setText(text)
 
     def visible_patient_ids(self) -> list[int]:
         return [
-            self.proxy.patient_id_at(self.proxy.index(row, 0))
-            for row in range(self.proxy.rowCount())
+            self.model.patient_id_at(self.model.index(row, 0))
+            for row in range(self.model.rowCount())
         ]
 
     def selected_patient_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.proxy.patient_id_at(rows[0]) if rows else None
+        return self.model.patient_id_at(rows[0]) if rows else None
 
     def select_patient(self, patient_id: int) -> bool:
-        source_row = self.model.row_of_patient(patient_id)
-        if source_row is None:
+        row = self.model.row_of_patient(patient_id)
+        if row is None:
             return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
+        index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -182,7 +178,7 @@ class PatientsView(QWidget):
     # --- commands -------------------------------------------------------------------------
 
     def _open_index(self, index: QModelIndex) -> None:
-        patient_id = self.proxy.patient_id_at(index)
+        patient_id = self.model.patient_id_at(index)
         if patient_id is not None:
             self.patient_activated.emit(patient_id)
 

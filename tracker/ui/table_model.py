@@ -7,6 +7,7 @@ a row shows in each column and role.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -69,18 +70,39 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[Row]):
     def _rearrange(self, reorder: Callable[[], None]) -> None:
         """Runs ``reorder`` on ``_rows`` with the persistent indexes (selection, current cell)
         following their rows to where they moved."""
+        before = list(self._rows)
+        reorder()
+        rows, self._rows = self._rows, before
+        self._show_rows(rows)
+
+    def _show_rows(self, rows: list[Row]) -> None:
+        """Show ``rows`` instead of the current ones in one layout change, as a sort does.
+
+        Persistent indexes (selection, current cell) follow their rows to where they are now;
+        those of rows no longer shown become invalid. One signal, however many rows come and
+        go, where row removals and insertions would have the view relayout once per run.
+        """
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
-        moved = [id(self._rows[index.row()]) for index in before]
-        reorder()
-        new_row_of = {id(row): number for number, row in enumerate(self._rows)}
-        self.changePersistentIndexList(
-            before,
-            [
-                self.index(new_row_of[row], index.column())
-                for index, row in zip(before, moved, strict=True)
-            ],
-        )
+        kept = [id(self._rows[index.row()]) for index in before]
+        self._rows = rows
+        if before:
+            # Few rows are held (the current and selected ones): each is found by identity
+            # in a list of plain numbers, which compares them without calling Python.
+            identities = list(map(id, rows))
+            new_row_of = {}
+            for identity in set(kept):
+                with contextlib.suppress(ValueError):
+                    new_row_of[identity] = identities.index(identity)
+            self.changePersistentIndexList(
+                before,
+                [
+                    self.index(new_row_of[row], index.column())
+                    if row in new_row_of
+                    else QModelIndex()
+                    for index, row in zip(before, kept, strict=True)
+                ],
+            )
         self.layoutChanged.emit()
 
 

@@ -8,6 +8,7 @@ import glob
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -133,3 +134,30 @@ def test_appstreamcli_validates_the_metainfo_without_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
     issues = [line for line in result.stdout.splitlines() if line[:2] in ("E:", "W:", "I:")]
     assert issues == []
+
+
+def test_the_bundle_launcher_is_the_tracker_command_with_the_application_as_default(
+    tmp_path: Path,
+):
+    launcher = PACKAGING / "rd-cycle-tracker.py"
+    spec = (PACKAGING / "rd-cycle-tracker.spec").read_text(encoding="utf-8")
+    assert launcher.name in spec
+
+    def run(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(launcher), *arguments],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    schedule = run("schedule", "--start", "2027-01-04", "--cycles", "1")
+    missing = tmp_path / "missing.sqlite"
+    smoke_test = run("--db", str(missing), "--smoke-test")
+
+    assert schedule.returncode == 0, schedule.stderr
+    assert "2027-01-04" in schedule.stdout
+    # Options alone reach the application: here its refusal of a database that is not there.
+    assert smoke_test.returncode == 2
+    assert smoke_test.stderr == f"tracker: error: there is no database file at {missing}\n"

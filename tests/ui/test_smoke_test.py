@@ -127,6 +127,7 @@ def test_smoke_test_opens_the_database_fills_today_draws_and_exits_0(
     expected_rows = on_treatment_today(demo_database)
     assert expected_rows > 0
     assert result.stdout.startswith("smoke test passed in ")
+    assert result.stdout.endswith(" on the offscreen platform\n")
     assert (
         f"opened {demo_database}, {expected_rows} on Today, drew Today and the cohort report at "
         in result.stdout

@@ -359,6 +359,7 @@ def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
     width, height = rendered[-1]
     print(
         f"smoke test passed in {time.perf_counter() - started:.2f} s: opened {db_path}, "
-        f"{today_rows} on Today, drew Today and the cohort report at {width}x{height}"
+        f"{today_rows} on Today, drew Today and the cohort report at {width}x{height} "
+        f"on the {QGuiApplication.platformName()} platform"
     )
     return SMOKE_PASSED

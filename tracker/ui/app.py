@@ -1,4 +1,5 @@
-"""Start the Qt application: pick the database, show the window, catch what nobody caught."""
+"""Start the Qt application: pick the database, show the window, catch what nobody caught;
+and the smoke test that checks an installation starts and draws its screens."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
+from typing import NamedTuple
 
 from tracker.domain.errors import DomainError
 from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA, VTE
@@ -26,17 +28,24 @@ MAX_GRADE = 5
 PER_CYCLES = 100
 
 
-@dataclass(frozen=True)
-class CohortPatient:
+# No events: shared by every record without any, and read-only so that sharing is safe.
+NO_EVENTS: Mapping[str, int] = MappingProxyType({})
+
+
+class CohortPatient(NamedTuple):
     """One course of one patient: when it started, how many cycles were started in it, the
     worst CTCAE grade of each event type (absent: none), and how many events of grade 3 or
-    more there were of each type (at least one when the worst grade is 3 or more)."""
+    more there were of each type (at least one when the worst grade is 3 or more).
+
+    A named tuple rather than a dataclass: a clinic's cohort is tens of thousands of these,
+    made from query rows, and a tuple is made and unpacked several times faster.
+    """
 
     patient_id: int
     course_start: date
     cycles_started: int = 0
-    worst_grade: Mapping[str, int] = field(default_factory=dict)
-    events_grade34: Mapping[str, int] = field(default_factory=dict)
+    worst_grade: Mapping[str, int] = NO_EVENTS
+    events_grade34: Mapping[str, int] = NO_EVENTS
 
 
 @dataclass(frozen=True)
@@ -98,15 +107,24 @@ class CohortStatistics:
 def clopper_pearson(
     successes: int, trials: int, confidence: float = 0.95
 ) -> tuple[float, float] | None:
-    """The exact (Clopper-Pearson) interval of a binomial proportion; None when trials is 0."""
+    """The exact (Clopper-Pearson) interval of a binomial proportion; None when trials is 0.
+
+    Its bounds are quantiles of beta distributions, read directly from the inverse
+    incomplete beta function rather than found by a root search (a thousand times quicker,
+    the same numbers).
+    """
     if trials == 0:
         return None
-    from scipy.stats import binomtest
+    from scipy.special import betaincinv
 
-    interval = binomtest(successes, trials).proportion_ci(
-        confidence_level=confidence, method="exact"
+    tail = (1 - confidence) / 2
+    low = 0.0 if successes == 0 else float(betaincinv(successes, trials - successes + 1, tail))
+    high = (
+        1.0
+        if successes == trials
+        else float(betaincinv(successes + 1, trials - successes, 1 - tail))
     )
-    return float(interval.low), float(interval.high)
+    return low, high
 
 
 def binomial_p_value(successes: int, trials: int, expected_rate: float | None) -> float | None:
@@ -120,9 +138,14 @@ def binomial_p_value(successes: int, trials: int, expected_rate: float | None) -
 
 @dataclass
 class _Merged:
-    cycles: int = 0
-    worst: dict[str, int] = field(default_factory=dict)
-    events: dict[str, int] = field(default_factory=dict)
+    """The courses in the period, merged: per patient their cycles and worst grade of each
+    event type (only the patients with an event of that type), and the events per type."""
+
+    cycles: dict[int, int] = field(default_factory=dict)
+    worst: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {event_type: {} for event_type in COHORT_EVENT_TYPES}
+    )
+    events: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COHORT_EVENT_TYPES, 0))
 
 
 def _check(record: CohortPatient) -> None:
@@ -134,32 +157,38 @@ def _check(record: CohortPatient) -> None:
                 f"patient {record.patient_id}: {event_type} grade must be 0 to {MAX_GRADE}, "
                 f"not {grade}"
             )
-    if any(count < 0 for count in record.events_grade34.values()):
-        raise DomainError(f"patient {record.patient_id}: event counts cannot be negative")
-
-
-def _in_period(start: date, period_from: date | None, period_to: date | None) -> bool:
-    return (period_from is None or start >= period_from) and (
-        period_to is None or start <= period_to
-    )
+    for count in record.events_grade34.values():
+        if count < 0:
+            raise DomainError(f"patient {record.patient_id}: event counts cannot be negative")
 
 
 def _merge(
     records: Iterable[CohortPatient], period_from: date | None, period_to: date | None
-) -> dict[int, _Merged]:
-    merged: dict[int, _Merged] = {}
+) -> _Merged:
+    # One pass, doing per course only what it needs: most courses of a clinic have no grade
+    # 3-4 event, and ten thousand of them should take milliseconds.
+    merged = _Merged()
+    cycles, worst, events = merged.cycles, merged.worst, merged.events
     for record in records:
-        _check(record)
-        if not _in_period(record.course_start, period_from, period_to):
+        patient, start, started, worst_grade, counts = record
+        if started < 0 or worst_grade or counts:
+            _check(record)
+        if (period_from is not None and start < period_from) or (
+            period_to is not None and start > period_to
+        ):
             continue
-        patient = merged.setdefault(record.patient_id, _Merged())
-        patient.cycles += record.cycles_started
+        cycles[patient] = cycles.get(patient, 0) + started
+        if not worst_grade and not counts:
+            continue
         for event_type in COHORT_EVENT_TYPES:
-            grade = record.worst_grade.get(event_type, 0)
-            patient.worst[event_type] = max(patient.worst.get(event_type, 0), grade)
-            floor = 1 if grade >= SEVERE_GRADE else 0
-            count = max(record.events_grade34.get(event_type, 0), floor)
-            patient.events[event_type] = patient.events.get(event_type, 0) + count
+            grade = worst_grade.get(event_type, 0)
+            count = counts.get(event_type, 0)
+            if grade:
+                worst_of_type = worst[event_type]
+                if grade > worst_of_type.get(patient, 0):
+                    worst_of_type[patient] = grade
+            # A worst grade of 3 or more is at least one such event, counted or not.
+            events[event_type] += max(count, 1) if grade >= SEVERE_GRADE else count
     return merged
 
 
@@ -198,14 +227,12 @@ def cohort_statistics(
         raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
     reference_rates, reference_label = _reference_rates(reference)
     merged = _merge(records, period_from, period_to)
-    patients = len(merged)
-    cycles = sum(patient.cycles for patient in merged.values())
+    patients = len(merged.cycles)
+    cycles = sum(merged.cycles.values())
     rates = {}
     for event_type in COHORT_EVENT_TYPES:
-        with_event = sum(
-            1 for patient in merged.values() if patient.worst[event_type] >= SEVERE_GRADE
-        )
-        events = sum(patient.events[event_type] for patient in merged.values())
+        with_event = sum(1 for grade in merged.worst[event_type].values() if grade >= SEVERE_GRADE)
+        events = merged.events[event_type]
         interval = clopper_pearson(with_event, patients, confidence)
         expected = reference_rates.get(event_type)
         rates[event_type] = EventRate(

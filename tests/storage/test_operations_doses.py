@@ -143,7 +143,7 @@ def test_clearing_a_held_dose_restores_the_planned_dose(store: Store, course_id:
     calendar = {day.date: day for day in course_calendar(store, course_id)}
     assert calendar[date(2027, 3, 2)].lenalidomide_mg == 25.0
     assert calendar[date(2027, 3, 2)].held == frozenset()
-    last = list(store.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1"))[0]
+    last = next(store.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1"))
     assert (last["table_name"], last["row_id"], last["action"]) == (
         "dose_records",
         record_id,

@@ -411,3 +411,26 @@ def test_return_in_the_search_opens_the_one_patient_found(qtbot, window, store):
     qtbot.keyClicks(view.search_edit, "a-101")
     qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
     assert opened == [ids["A-101"]]
+
+
+def test_the_patients_screen_is_built_when_first_asked_for(qtbot, context, settings, tmp_path):
+    from tracker.ui.main_window import MainWindow
+
+    patient_id = add_patient(context.store, mrn="L-1", name="Lazy, Lou")
+    window = MainWindow(context, settings, automatic_backup_dir=tmp_path / "backups")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.count() == 1  # Today only: nothing of Patients is made at start
+    assert not window.commands.show_patients.isChecked()
+
+    window.show_patients()
+
+    view = window.patients_view
+    assert window.patients_view is view  # made once
+    assert window.stack.count() == 2
+    assert window.stack.currentWidget() is view
+    assert window.commands.show_patients.isChecked()
+    assert view.visible_patient_ids() == [patient_id]
+    view.select_patient(patient_id)
+    view.open_selected()
+    assert window.stack.currentWidget() is window.patient_view

@@ -13,9 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-
-from platformdirs import user_data_path
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from tracker.storage.errors import (
     DatabaseBusyError,
@@ -23,7 +21,11 @@ from tracker.storage.errors import (
     NotADatabaseError,
     StorageError,
 )
-from tracker.storage.schema import MIGRATION_SET, known_migration_names, migrations
+from tracker.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
+
+if TYPE_CHECKING:
+    # Imported when a database is opened (see ``open_database``), not with this module.
+    from sqlite_utils import Database
 
 APP_DIRECTORY = "rd-cycle-tracker"
 DATABASE_FILE_NAME = "tracker.sqlite"
@@ -38,6 +40,9 @@ def default_database_path() -> Path:
     override = os.environ.get(DATABASE_PATH_ENVIRONMENT)
     if override:
         return Path(override).expanduser()
+    # Imported only when the default is needed: ``--db`` and the last database skip it.
+    from platformdirs import user_data_path
+
     return user_data_path(APP_DIRECTORY, appauthor=False) / DATABASE_FILE_NAME
 
 
@@ -184,10 +189,17 @@ def open_database(
             _check_existing_file(path, integrity=True)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # Imported here, not at the top: the application shows its window before opening a
+    # database, and this import (a quarter of a second) need not come before that.
+    from sqlite_utils import Database
+
     try:
-        db = Database(path)
+        # No sqlite-utils plugins: whatever another installed package registers has no
+        # business with the clinic's database, and looking for them reads every package's
+        # metadata.
+        db = Database(path, execute_plugins=False)
         _configure(db)
-        migrations.apply(db)
+        apply_migrations(db)
     except sqlite3.DatabaseError as error:
         raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
     store = Store(db, path, staff=staff, clock=clock)

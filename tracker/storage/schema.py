@@ -1,20 +1,27 @@
 """The database schema, created and upgraded only through migrations.
 
 Migrations are append-only: a released migration is never edited, a change is a new one.
+Each is a function listed in ``_MIGRATIONS`` in order and named as recorded in the database.
+
+sqlite-utils is imported only when migrations are applied, as a database is opened: with its
+dependencies it takes a quarter of a second to import, which the application spends after
+its window is on screen rather than before.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATION_SET = "tracker"
-migrations = Migrations(MIGRATION_SET)
 
 # Every clinical table carries these: soft deletion keeps history, timestamps are UTC ISO-8601.
 _BOOKKEEPING = {"archived": int, "created_at": str, "updated_at": str}
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
     db["patients"].create(
@@ -205,5 +212,18 @@ def m001_initial(db: Database) -> None:
     db["audit_log"].create_index(["table_name", "row_id"])
 
 
+_MIGRATIONS: tuple[Callable[[Database], None], ...] = (m001_initial,)
+
+
 def known_migration_names() -> set[str]:
-    return {migration.name for migration in migrations._migrations}
+    return {migration.__name__ for migration in _MIGRATIONS}
+
+
+def apply_migrations(db: Database) -> None:
+    """Apply, in order, each migration the database has not had yet."""
+    from sqlite_utils import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for migration in _MIGRATIONS:
+        migrations()(migration)
+    migrations.apply(db)

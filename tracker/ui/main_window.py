@@ -1,9 +1,9 @@
 """The application window: Today, Patients, the Cohort report and the patient screen in one
 stack.
 
-The patient and cohort screens are built the first time they are needed (the patient screen
-also when the Patient menu first opens, to list its commands), so their charts and libraries
-cost nothing at startup.
+Only Today is built with the window. The Patients, patient and cohort screens are built the
+first time they are needed (the patient screen also when the Patient menu first opens, to
+list its commands), so their forms, charts and libraries cost nothing at startup.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from tracker.ui import database_actions
 from tracker.ui.actions import MainActions
 from tracker.ui.confirmation import Confirm, ask_to_confirm
 from tracker.ui.context import AppContext
-from tracker.ui.patients_view import PatientsView
 from tracker.ui.settings import APPLICATION, AppSettings
 from tracker.ui.store_state import open_store
 from tracker.ui.today_view import TodayView, sheets_available
@@ -42,6 +41,7 @@ from tracker.ui.unsaved_input import has_unsaved_input, remember_input
 if TYPE_CHECKING:
     from tracker.ui.cohort_view import CohortChartView
     from tracker.ui.patient_view import PatientView
+    from tracker.ui.patients_view import PatientsView
 
 DEFAULT_SIZE = (1200, 780)
 _INITIALS = re.compile(r"[A-Za-z][A-Za-z.\- ]{0,7}")
@@ -72,13 +72,12 @@ class MainWindow(QMainWindow):
         self.patient_menu.aboutToShow.connect(self._ensure_patient_view)
 
         self.today_view = TodayView(context, self, settings=settings)
-        self.patients_view = PatientsView(context, self)
+        self._patients_view: PatientsView | None = None
         self.patient_view: PatientView | None = None
         self.cohort_view: CohortChartView | None = None
         self._return_to: QWidget = self.today_view
         self.stack = QStackedWidget(objectName="screens")
         self.stack.addWidget(self.today_view)
-        self.stack.addWidget(self.patients_view)
         self.stack.currentChanged.connect(self._screen_changed)
         self.setCentralWidget(self.stack)
 
@@ -89,7 +88,6 @@ class MainWindow(QMainWindow):
 
         self._connect_actions()
         self.today_view.patient_activated.connect(self.open_patient)
-        self.patients_view.patient_activated.connect(self.open_patient)
         context.store_replaced.connect(self._store_replaced)
         application = QApplication.instance()
         if isinstance(application, QApplication):
@@ -154,7 +152,9 @@ class MainWindow(QMainWindow):
     def _screen_changed(self) -> None:
         current = self.stack.currentWidget()
         self.commands.show_today.setChecked(current is self.today_view)
-        self.commands.show_patients.setChecked(current is self.patients_view)
+        self.commands.show_patients.setChecked(
+            current is not None and current is self._patients_view
+        )
         self.commands.show_cohort.setChecked(current is not None and current is self.cohort_view)
 
     # --- screens --------------------------------------------------------------------------
@@ -188,6 +188,18 @@ class MainWindow(QMainWindow):
 
     def go_back(self) -> None:
         self.stack.setCurrentWidget(self._return_to)
+
+    @property
+    def patients_view(self) -> PatientsView:
+        """The Patients screen, built the first time it is asked for."""
+        if self._patients_view is None:
+            from tracker.ui.patients_view import PatientsView
+
+            view = PatientsView(self.context, self)
+            view.patient_activated.connect(self.open_patient)
+            self.stack.addWidget(view)
+            self._patients_view = view
+        return self._patients_view
 
     def _ensure_patient_view(self) -> PatientView:
         if self.patient_view is None:

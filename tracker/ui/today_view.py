@@ -40,10 +40,10 @@ from tracker.ui.table_model import (
     open_on_enter,
     record_table,
 )
-from tracker.ui.today_advice import HoldAdvice, read_advice
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
+    from tracker.ui.today_advice import HoldAdvice
 
 _EXPOSE_POLL_MS = 10
 
@@ -416,6 +416,10 @@ class TodayView(QWidget):
             self._enable_sheet_buttons(False)
             self._stale = False
             return
+        # The label's rules and the grading come with the first rows, once the window is on
+        # screen, rather than with this module.
+        from tracker.ui.today_advice import read_advice
+
         store = self._context.store
         on = store.today()
         rows = read(self._context, queries.today_rows, on, parent=self) or []

@@ -1,8 +1,10 @@
 """One 10,000-patient demo database for every benchmark, and the table of figures at the end.
 
-The database is generated once per run with the real demo generator (the same cohort that
-``tracker demo --patients 10000`` writes on 2 March 2026), timed so that ``test_demo_speed``
-can report the generation itself without a second 20-second fill. Each benchmark prints one
+The database is generated once per run with the real demo generator (the cohort that
+``tracker demo --patients 10000`` writes today, seed 1), timed so that ``test_demo_speed``
+can report the generation itself without a second 20-second fill. Today, not a fixed date:
+the start-up and memory benchmarks run the application as a user starts it, on the real
+date, and a cohort simulated up to that date is what such a clinic's database holds. Each benchmark prints one
 line (figure, baseline measured in the same run, ratio, goal, PASS or MISS) and records it;
 after the run a Markdown table of the five figures of issue #7 is printed, ready to paste.
 
@@ -11,8 +13,8 @@ this run, as an installed application has it: without that every run would compi
 application's sources again when ``PYTHONDONTWRITEBYTECODE`` is set.
 
 To rerun one benchmark without waiting for a new database, point ``TRACKER_BENCH_DATABASE``
-at a demo database of 10,000 patients made on 2 March 2026 (``tracker demo --patients 10000``
-with that date); the generation figure is then skipped.
+at a demo database of 10,000 patients made today (``tracker demo --patients 10000``); the
+generation figure is then skipped.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from tracker.storage.database import open_database
 from tracker.storage.demo import fill_demo_database
 
 PATIENTS = 10_000
-TODAY = date(2026, 3, 2)
+TODAY = date.today()
 SEED = 1
 REUSE_DATABASE_VARIABLE = "TRACKER_BENCH_DATABASE"
 

@@ -1,7 +1,8 @@
 """The programs the start-up and memory benchmarks run in fresh interpreters.
 
 Each gets the wall-clock time at which its process was created as ``sys.argv[1]`` and prints
-one JSON object: seconds from that moment and the process's peak resident memory.
+one JSON object: seconds from that moment and the process's peak resident memory. Their
+preferences and logs go where the test run's are (``tests/conftest.py``), never the user's.
 """
 
 from __future__ import annotations
@@ -30,61 +31,84 @@ BARE_WINDOW = textwrap.dedent(
     """
 )
 
-# The tracker as ``tracker gui --db FILE`` starts it: the command's entry module and argument
-# parser, then ``launch`` (the window first, the database opened into it once it is on
-# screen). Arguments: database, settings file, today's date, and "tour" to also open the
-# Patients list, the Cohort report and a patient's chart before the memory is read.
+# The tracker started as the ``tracker`` command starts it (``tracker gui --db FILE``: the
+# entry point, its argument parser, logging, the application object, the window, the
+# database opened into it once it is on screen, the staff prompt), watched by a timer that
+# notes when the window is exposed and when Today is filled, then ends the process.
+# Arguments: the database, and "tour" to also open the Patients list, the Cohort report and
+# a patient's chart before the memory is read.
 APP_WINDOW = textwrap.dedent(
     f"""
-    import json, resource, sys, time
+    import json, os, resource, sys, time
 
     created = float(sys.argv[1])
-    from tracker.cli.main import build_parser
+    from tracker.cli.main import main
 
-    args = build_parser().parse_args(["gui", "--db", sys.argv[2]])
-    from datetime import date
-
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from tracker.ui.app import launch
-    from tracker.ui.settings import AppSettings
-
+    # Made here, before ``main`` would make it, so the watching timer can be set up first.
     app = QApplication([sys.argv[0]])
-    today = date.fromisoformat(sys.argv[4])
-    window = launch(
-        args.db, AppSettings.in_file(sys.argv[3]), ask_staff=False, clock=lambda: today
-    )
-    while not window.windowHandle().isExposed():
-        app.processEvents()
-    shown = time.time() - created
-    while not window.context.has_store or window.today_view.loading:
-        if time.time() - created > 60:
-            raise SystemExit("Today was not filled within a minute")
-        app.processEvents()
-        time.sleep(0.001)
-    filled = time.time() - created
-    result = {{
-        "shown": shown,
-        "filled": filled,
-        "today_rows": window.today_view.table.model().rowCount(),
-        "matplotlib_at_start": "matplotlib" in sys.modules,
-    }}
-    if sys.argv[5:] == ["tour"]:
+    result = {{}}
+
+    def main_window():
+        from tracker.ui.main_window import MainWindow
+
+        windows = [widget for widget in app.topLevelWidgets() if isinstance(widget, MainWindow)]
+        return windows[0] if windows else None
+
+    def watch():
+        window = main_window()
+        if "shown" not in result:
+            handle = window.windowHandle() if window is not None else None
+            if handle is None or not handle.isExposed():
+                return
+            result["shown"] = time.time() - created
+        if not window.context.has_store:
+            return
+        today_view = window.today_view
+        if today_view.loading or today_view.shown_date is None:
+            return
+        timer.stop()
+        result["filled"] = time.time() - created
+        result["today_rows"] = today_view.model.rowCount()
+        result["matplotlib_at_start"] = "matplotlib" in sys.modules
+        if sys.argv[3:] == ["tour"]:
+            tour(window)
+        result["peak_mb"] = {peak_rss_megabytes_code()}
+        print(json.dumps(result), flush=True)
+        os._exit(0)
+
+    def tour(window):
+        from tracker.ui.table_model import PATIENT_ID_ROLE
+
+        # The staff prompt comes up once the database is open: answered with Cancel, as a
+        # user who does not give initials would.
+        def cancel_prompt():
+            prompt = app.activeModalWidget()
+            if prompt is not None:
+                prompt.reject()
+
+        canceller = QTimer()
+        canceller.timeout.connect(cancel_prompt)
+        canceller.start(10)
         window.show_patients()
         app.processEvents()
-        result["patients_listed"] = window.patients_view.proxy.rowCount()
+        result["patients_listed"] = window.patients_view.model.rowCount()
         window.show_cohort()
         app.processEvents()
         result["cohort_patients"] = window.cohort_view.report.statistics.patients
-        from tracker.ui.table_model import PATIENT_ID_ROLE
-
         first = window.today_view.table.model().index(0, 0)
         window.open_patient(first.data(PATIENT_ID_ROLE))
         app.processEvents()
         window.patient_view.tabs.setCurrentWidget(window.patient_view.chart_view)
         app.processEvents()
         result["chart_drawn"] = window.patient_view.chart_view.figure is not None
-    result["peak_mb"] = {peak_rss_megabytes_code()}
-    print(json.dumps(result))
+
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(1)
+    main(["gui", "--db", sys.argv[2]])
+    raise SystemExit("the application ended before Today was filled")
     """
 )

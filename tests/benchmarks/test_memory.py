@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import statistics
 
-from tests.benchmarks.conftest import PATIENTS, TODAY, Figure
+from tests.benchmarks.conftest import PATIENTS, Figure
 from tests.benchmarks.startup_scripts import APP_WINDOW, BARE_WINDOW
 
 RUNS = 3
 GOAL_MB = 300
 
 
-def test_peak_memory_with_the_database_open(demo_database, fresh_python, record_figure, tmp_path):
+def test_peak_memory_with_the_database_open(demo_database, fresh_python, record_figure):
     bare, app = [], []
-    for number in range(RUNS):
+    for _ in range(RUNS):
         bare.append(fresh_python(BARE_WINDOW))
-        settings = tmp_path / f"settings-{number}.ini"
-        app.append(
-            fresh_python(
-                APP_WINDOW, str(demo_database.path), str(settings), TODAY.isoformat(), "tour"
-            )
-        )
+        app.append(fresh_python(APP_WINDOW, str(demo_database.path), "tour"))
 
     bare_mb = statistics.median(run["peak_mb"] for run in bare)
     runs = [run["peak_mb"] for run in app]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 
-from tests.benchmarks.conftest import TODAY, Figure
+from tests.benchmarks.conftest import Figure
 from tests.benchmarks.startup_scripts import APP_WINDOW, BARE_WINDOW
 
 RUNS = 7
@@ -21,18 +21,17 @@ GOAL_RATIO = 2.0
 
 
 def test_start_up_to_the_shown_window_against_a_bare_pyside6_window(
-    demo_database, fresh_python, record_figure, tmp_path
+    demo_database, fresh_python, record_figure
 ):
-    def app_run(number: int) -> dict:
-        settings = tmp_path / f"settings-{number}.ini"
-        return fresh_python(APP_WINDOW, str(demo_database.path), str(settings), TODAY.isoformat())
+    def app_run() -> dict:
+        return fresh_python(APP_WINDOW, str(demo_database.path))
 
     fresh_python(BARE_WINDOW)
-    app_run(0)
+    app_run()
     bare, app = [], []
-    for number in range(1, RUNS + 1):
+    for _ in range(RUNS):
         bare.append(fresh_python(BARE_WINDOW))
-        app.append(app_run(number))
+        app.append(app_run())
 
     bare_shown = statistics.median(run["shown"] for run in bare)
     app_shown = statistics.median(run["shown"] for run in app)

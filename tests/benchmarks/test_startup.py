@@ -16,7 +16,7 @@ import statistics
 from tests.benchmarks.conftest import Figure
 from tests.benchmarks.startup_scripts import APP_WINDOW, BARE_WINDOW
 
-RUNS = 7
+RUNS = 11
 GOAL_RATIO = 2.0
 
 

@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
 
 from tracker.domain.errors import DomainError
 from tracker.domain.regimen import format_mg
-from tracker.storage import queries
-from tracker.storage.queries import TodayRow
 from tracker.ui.context import AppContext
 from tracker.ui.dates import long_date, short_date
 from tracker.ui.reads import read
@@ -43,6 +41,7 @@ from tracker.ui.table_model import (
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
+    from tracker.storage.queries import TodayRow
     from tracker.ui.today_advice import HoldAdvice
 
 _EXPOSE_POLL_MS = 10
@@ -112,6 +111,8 @@ def _lenalidomide_text(row: TodayRow) -> str:
         return "held"
     if row.lenalidomide_mg:
         return f"{format_mg(row.lenalidomide_mg)} mg"
+    from tracker.storage import queries
+
     try:
         schedule = queries.regimen_of(row.course).lenalidomide
     except DomainError:
@@ -123,6 +124,8 @@ def _lenalidomide_text(row: TodayRow) -> str:
 
 def next_cycle_due(store: Store, rows: list[TodayRow]) -> dict[int, tuple[int, date]]:
     """(number, planned start) of the next cycle of each course between cycles, by course id."""
+    from tracker.storage import queries
+
     due = {}
     for row in rows:
         if row.cycle_number is None:
@@ -416,8 +419,9 @@ class TodayView(QWidget):
             self._enable_sheet_buttons(False)
             self._stale = False
             return
-        # The label's rules and the grading come with the first rows, once the window is on
-        # screen, rather than with this module.
+        # The queries, the label's rules and the grading come with the first rows, once the
+        # window is on screen, rather than with this module.
+        from tracker.storage import queries
         from tracker.ui.today_advice import read_advice
 
         store = self._context.store

@@ -1,13 +1,13 @@
 """The cohort report on 10,000 patients against the same counts in one raw SQL query.
 
-The report is ``cohort_report``, what the Cohort screen and ``tracker report`` call: the
-course records from storage, then the domain's statistics (patients counted once, worst grade
-per event type, exact intervals and binomial tests against MM-010). The baseline is one SQL
-statement that counts the same patients, cycles, patients with a grade 3-4 event and such
-events per type, by the same rule for which course an event belongs to; the benchmark checks
-that both give the same numbers before comparing their times. The report's extra work is the
-intervals and p-values, and handing the rows to Python. Both are timed warm (the statistics
-library imported, the file in the page cache), alternating, median of several runs.
+The report is ``cohort_report``, what the Cohort screen and ``tracker report`` call: storage
+counts the courses of the period (``count_cohort``), and the domain adds the rates, exact
+intervals and binomial tests against MM-010. The baseline is one SQL statement written here,
+apart from the application's, that counts the same patients, cycles, patients with a grade
+3-4 event and such events per type, by the same rule for which course an event belongs to;
+the benchmark checks that both give the same numbers before comparing their times. Both are
+timed warm (the statistics library imported, the file in the page cache), alternating,
+median of several runs.
 """
 
 from __future__ import annotations

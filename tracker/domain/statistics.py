@@ -1,8 +1,9 @@
 """Cohort toxicity statistics: how many patients had a grade 3-4 event, with exact intervals
 and a test against a trial's published rate.
 
-The input is one ``CohortPatient`` per course (a row per course from a query is enough);
-several courses of one patient count that patient once. With no patient in the period the
+The input is either one ``CohortPatient`` per course (a row per course from a query is
+enough; several courses of one patient count that patient once), or the ``CohortCounts``
+those records come to, which a database can count itself without handing every course over. With no patient in the period the
 rate, its interval, the p-value and the per-cycle rate are all None: nothing was measured,
 and a (0, 1) interval would draw as if something had been.
 
@@ -46,6 +47,19 @@ class CohortPatient(NamedTuple):
     cycles_started: int = 0
     worst_grade: Mapping[str, int] = NO_EVENTS
     events_grade34: Mapping[str, int] = NO_EVENTS
+
+
+@dataclass(frozen=True)
+class CohortCounts:
+    """What the statistics need of the courses started in a period: how many patients started
+    one, how many cycles those courses started, and per event type how many of those patients
+    had an event of grade 3 or more and how many such events there were (an event counting
+    once for each course it belongs to)."""
+
+    patients: int
+    cycles: int
+    patients_with_event: Mapping[str, int]
+    events: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -178,17 +192,19 @@ def _merge(
         ):
             continue
         cycles[patient] = cycles.get(patient, 0) + started
-        if not worst_grade and not counts:
-            continue
-        for event_type in COHORT_EVENT_TYPES:
-            grade = worst_grade.get(event_type, 0)
+        # Only the event types the course had are looked at (other types are not counted).
+        for event_type, grade in worst_grade.items():
+            worst_of_type = worst.get(event_type)
+            if worst_of_type is None:
+                continue
+            if grade > worst_of_type.get(patient, 0):
+                worst_of_type[patient] = grade
             count = counts.get(event_type, 0)
-            if grade:
-                worst_of_type = worst[event_type]
-                if grade > worst_of_type.get(patient, 0):
-                    worst_of_type[patient] = grade
             # A worst grade of 3 or more is at least one such event, counted or not.
             events[event_type] += max(count, 1) if grade >= SEVERE_GRADE else count
+        for event_type, count in counts.items():
+            if event_type not in worst_grade and event_type in events:
+                events[event_type] += count
     return merged
 
 
@@ -209,6 +225,46 @@ def _reference_rates(
     return rates, label
 
 
+def _check_request(
+    reference: ReferenceArm | Mapping[str, float] | None,
+    period_from: date | None,
+    period_to: date | None,
+    confidence: float,
+) -> tuple[Mapping[str, float], str | None]:
+    """Refuse an impossible period, confidence level or reference; the reference's rates and
+    label."""
+    if period_from and period_to and period_from > period_to:
+        raise DomainError(
+            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
+        )
+    if not 0 < confidence < 1:
+        raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
+    return _reference_rates(reference)
+
+
+def cohort_counts(
+    records: Iterable[CohortPatient],
+    *,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> CohortCounts:
+    """What the courses started from ``period_from`` to ``period_to`` (both inclusive,
+    either open) come to, several courses of one patient counting the patient once."""
+    _check_request(None, period_from, period_to, 0.5)
+    merged = _merge(records, period_from, period_to)
+    return CohortCounts(
+        patients=len(merged.cycles),
+        cycles=sum(merged.cycles.values()),
+        patients_with_event={
+            event_type: sum(
+                1 for grade in merged.worst[event_type].values() if grade >= SEVERE_GRADE
+            )
+            for event_type in COHORT_EVENT_TYPES
+        },
+        events=dict(merged.events),
+    )
+
+
 def cohort_statistics(
     records: Iterable[CohortPatient],
     *,
@@ -219,20 +275,35 @@ def cohort_statistics(
 ) -> CohortStatistics:
     """Grade 3-4 rates of the courses started from ``period_from`` to ``period_to``
     (both inclusive, either open), with p-values against ``reference`` (rates 0..1)."""
-    if period_from and period_to and period_from > period_to:
-        raise DomainError(
-            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
-        )
-    if not 0 < confidence < 1:
-        raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
-    reference_rates, reference_label = _reference_rates(reference)
-    merged = _merge(records, period_from, period_to)
-    patients = len(merged.cycles)
-    cycles = sum(merged.cycles.values())
+    # The request is checked before the records are read through.
+    _check_request(reference, period_from, period_to, confidence)
+    counts = cohort_counts(records, period_from=period_from, period_to=period_to)
+    return statistics_of_counts(
+        counts,
+        reference=reference,
+        period_from=period_from,
+        period_to=period_to,
+        confidence=confidence,
+    )
+
+
+def statistics_of_counts(
+    counts: CohortCounts,
+    *,
+    reference: ReferenceArm | Mapping[str, float] | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    confidence: float = 0.95,
+) -> CohortStatistics:
+    """The rates, exact intervals and p-values of ``counts``, those of the courses started
+    from ``period_from`` to ``period_to`` (the period is recorded, not applied, here)."""
+    reference_rates, reference_label = _check_request(reference, period_from, period_to, confidence)
+    _check_counts(counts)
+    patients, cycles = counts.patients, counts.cycles
     rates = {}
     for event_type in COHORT_EVENT_TYPES:
-        with_event = sum(1 for grade in merged.worst[event_type].values() if grade >= SEVERE_GRADE)
-        events = merged.events[event_type]
+        with_event = counts.patients_with_event.get(event_type, 0)
+        events = counts.events.get(event_type, 0)
         interval = clopper_pearson(with_event, patients, confidence)
         expected = reference_rates.get(event_type)
         rates[event_type] = EventRate(
@@ -257,3 +328,17 @@ def cohort_statistics(
         reference_label=reference_label,
         rates=rates,
     )
+
+
+def _check_counts(counts: CohortCounts) -> None:
+    if counts.patients < 0 or counts.cycles < 0:
+        raise DomainError("patient and cycle counts cannot be negative")
+    for event_type in COHORT_EVENT_TYPES:
+        with_event = counts.patients_with_event.get(event_type, 0)
+        if not 0 <= with_event <= counts.patients:
+            raise DomainError(
+                f"{with_event} patients with {event_type} is not within 0 to the "
+                f"{counts.patients} patients"
+            )
+        if counts.events.get(event_type, 0) < with_event:
+            raise DomainError(f"fewer {event_type} events than patients with one")

@@ -1,0 +1,137 @@
+"""SQLite's count of the cohort gives the numbers the domain makes of the course records.
+
+The report reads ``count_cohort`` (one query); ``cohort_records`` with the domain's
+``cohort_statistics`` is the same rule written out course by course in Python. Both are run
+on the same files, for periods that cut through courses, and must agree exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker.domain.errors import DomainError
+from tracker.domain.references import load_reference
+from tracker.domain.statistics import (
+    CohortCounts,
+    cohort_counts,
+    cohort_statistics,
+    statistics_of_counts,
+)
+from tracker.storage.cohort import cohort_records, count_cohort
+from tracker.storage.database import Store, open_database
+from tracker.storage.demo import fill_demo_database
+from tracker.storage.operations.courses import end_course, start_course, start_next_cycle
+from tracker.storage.operations.events import archive_event, log_event
+from tracker.storage.operations.patients import add_patient, archive_patient
+
+TODAY = date(2027, 6, 1)
+ARM = load_reference("mm010").arm("lenalidomide")
+PERIODS = [
+    (None, None),
+    (date(2026, 1, 1), None),
+    (None, date(2026, 4, 30)),
+    (date(2026, 2, 1), date(2026, 6, 30)),
+    (date(2026, 3, 10), date(2026, 3, 10)),
+    (date(2030, 1, 1), None),  # nobody
+]
+
+
+def _agree(store: Store, period_from: date | None, period_to: date | None) -> CohortCounts:
+    counted = count_cohort(store, period_from=period_from, period_to=period_to)
+    records = cohort_records(store)
+    assert counted == cohort_counts(records, period_from=period_from, period_to=period_to)
+    by_sql = statistics_of_counts(
+        counted, reference=ARM, period_from=period_from, period_to=period_to
+    )
+    by_records = cohort_statistics(
+        records, reference=ARM, period_from=period_from, period_to=period_to
+    )
+    assert by_sql == by_records
+    return counted
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Store:
+    """Courses that test every part of the rule for which course an event belongs to."""
+    store = open_database(tmp_path / "clinic.sqlite", clock=lambda: TODAY)
+    twice = add_patient(store, mrn="T-1", name="Two Courses")
+    first = start_course(store, twice, date(2026, 1, 5))
+    start_next_cycle(store, first, date(2026, 2, 2))
+    # Unlinked, within the first course: it belongs to that course only.
+    log_event(store, twice, "neutropenia", 3, date(2026, 1, 20))
+    end_course(store, first, date(2026, 2, 20), "toxicity")
+    second = start_course(store, twice, date(2026, 3, 10))
+    log_event(store, twice, "neutropenia", 4, date(2026, 3, 20), course_id=second)
+    # Unlinked, after the first ended: the second (still running) course's.
+    log_event(store, twice, "vte", 5, date(2026, 4, 2))
+
+    mild = add_patient(store, mrn="M-1", name="Mild Only")
+    course = start_course(store, mild, date(2026, 2, 14))
+    log_event(store, mild, "thrombocytopenia", 2, date(2026, 2, 20), course_id=course)
+    log_event(store, mild, "other", 3, date(2026, 2, 21), course_id=course, term="rash")
+
+    early = add_patient(store, mrn="E-1", name="Event Before Course")
+    log_event(store, early, "vte", 3, date(2025, 12, 1))  # before any course: nobody's
+    start_course(store, early, date(2026, 5, 1))
+
+    withdrawn = add_patient(store, mrn="W-1", name="Withdrawn Event")
+    course = start_course(store, withdrawn, date(2026, 6, 1))
+    wrong = log_event(store, withdrawn, "thrombocytopenia", 4, date(2026, 6, 5), course_id=course)
+    archive_event(store, wrong)
+
+    gone = add_patient(store, mrn="G-1", name="Archived Patient")
+    course = start_course(store, gone, date(2026, 3, 1))
+    log_event(store, gone, "neutropenia", 4, date(2026, 3, 5), course_id=course)
+    archive_patient(store, gone)
+
+    log_event(store, add_patient(store, mrn="N-1", name="No Course"), "vte", 4, date(2026, 1, 1))
+    # A cycle recorded by mistake and withdrawn does not count.
+    with store.transaction() as db:
+        db.execute("UPDATE cycles SET archived = 1 WHERE course_id = ? AND number = 2", [first])
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize(("period_from", "period_to"), PERIODS)
+def test_sql_counts_agree_with_the_course_records(clinic, period_from, period_to):
+    _agree(clinic, period_from, period_to)
+
+
+def test_the_counts_follow_the_rule_for_which_course_an_event_belongs_to(clinic):
+    counted = _agree(clinic, None, None)
+    assert counted.patients == 4  # the archived patient and the one without a course are out
+    assert counted.cycles == 5  # 1 + 1 + 1 + 1 + 1: the withdrawn second cycle does not count
+    assert counted.patients_with_event == {"neutropenia": 1, "thrombocytopenia": 0, "vte": 1}
+    assert counted.events == {"neutropenia": 2, "thrombocytopenia": 0, "vte": 1}
+
+    second_course_only = _agree(clinic, date(2026, 3, 1), date(2026, 4, 30))
+    assert second_course_only.patients == 1
+    assert second_course_only.events == {"neutropenia": 1, "thrombocytopenia": 0, "vte": 1}
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_sql_counts_agree_on_a_simulated_clinic(tmp_path, seed):
+    with open_database(tmp_path / "demo.sqlite", clock=lambda: TODAY) as store:
+        fill_demo_database(store, 300, seed=seed)
+        starts = sorted(record.course_start for record in cohort_records(store))
+        middle = starts[len(starts) // 2]
+        for period_from, period_to in [(None, None), (middle, None), (None, middle)]:
+            counted = _agree(store, period_from, period_to)
+            assert counted.patients > 0
+        assert sum(_agree(store, None, None).events.values()) > 0  # it has grade 3-4 events
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        (CohortCounts(-1, 0, {}, {}), "cannot be negative"),
+        (CohortCounts(2, 5, {"vte": 3}, {"vte": 3}), "not within 0 to the 2 patients"),
+        (CohortCounts(2, 5, {"vte": 2}, {"vte": 1}), "fewer vte events than patients"),
+    ],
+)
+def test_impossible_counts_are_refused(counts, message):
+    with pytest.raises(DomainError, match=message):
+        statistics_of_counts(counts)

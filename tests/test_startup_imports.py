@@ -50,6 +50,7 @@ def test_the_main_window_is_built_before_any_database_or_statistics_library_load
     assert "tracker.ui.patients_view" not in loaded
     assert "tracker.ui.today_advice" not in loaded
     assert "tracker.storage.queries" not in loaded
+    assert "tracker.domain.regimen" not in loaded
 
 
 def test_opening_the_first_database_loads_the_database_library(tmp_path):

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.domain.errors import DomainError
-from tracker.domain.regimen import format_mg
 from tracker.ui.context import AppContext
 from tracker.ui.dates import long_date, short_date
 from tracker.ui.reads import read
@@ -104,13 +103,20 @@ def _event_detail(event: Any) -> str:
     )
 
 
+def _mg_text(milligrams: float) -> str:
+    # The regimen module (and the TOML reader behind it) loads with the first rows.
+    from tracker.domain.regimen import format_mg
+
+    return f"{format_mg(milligrams)} mg"
+
+
 def _lenalidomide_text(row: TodayRow) -> str:
     if row.cycle_number is None:
         return "—"
     if row.lenalidomide_held:
         return "held"
     if row.lenalidomide_mg:
-        return f"{format_mg(row.lenalidomide_mg)} mg"
+        return _mg_text(row.lenalidomide_mg)
     from tracker.storage import queries
 
     try:
@@ -167,7 +173,7 @@ def line_from(
         cycle_key=cycle_key,
         lenalidomide_text=_lenalidomide_text(row),
         lenalidomide_key=-1.0 if row.lenalidomide_held else row.lenalidomide_mg,
-        dexamethasone_text=f"{format_mg(row.dexamethasone_mg)} mg" if row.dexamethasone_mg else "—",
+        dexamethasone_text=_mg_text(row.dexamethasone_mg) if row.dexamethasone_mg else "—",
         dexamethasone_key=row.dexamethasone_mg,
         labs_text=labs_text,
         labs_due=row.labs_due,

@@ -4,9 +4,13 @@ The database is generated once per run with the real demo generator (the cohort 
 ``tracker demo --patients 10000`` writes today, seed 1), timed so that ``test_demo_speed``
 can report the generation itself without a second 20-second fill. Today, not a fixed date:
 the start-up and memory benchmarks run the application as a user starts it, on the real
-date, and a cohort simulated up to that date is what such a clinic's database holds. Each benchmark prints one
-line (figure, baseline measured in the same run, ratio, goal, PASS or MISS) and records it;
-after the run a Markdown table of the five figures of issue #7 is printed, ready to paste.
+date, and a cohort simulated up to that date is what such a clinic's database holds.
+
+Each benchmark prints one line (figure, baseline measured in the same run, ratio, goal, PASS
+or MISS) and records it; after the run a Markdown table of the five figures of issue #7 is
+printed, ready to paste. A missed goal is a MISS in the table, not a failed test: timings on
+a shared machine wander, and the other figures are wanted all the same. Tests fail when what
+was timed is wrong (counts that disagree, a page missing, a screen left empty).
 
 Fresh processes (start-up and memory) run with their bytecode compiled once into a folder of
 this run, as an installed application has it: without that every run would compile the

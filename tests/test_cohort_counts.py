@@ -135,3 +135,11 @@ def test_sql_counts_agree_on_a_simulated_clinic(tmp_path, seed):
 def test_impossible_counts_are_refused(counts, message):
     with pytest.raises(DomainError, match=message):
         statistics_of_counts(counts)
+
+
+def test_a_period_ending_before_it_starts_is_refused_by_both_ways_of_counting(clinic):
+    backwards = {"period_from": date(2026, 6, 1), "period_to": date(2026, 1, 1)}
+    with pytest.raises(DomainError, match="after its end"):
+        cohort_counts(cohort_records(clinic), **backwards)
+    with pytest.raises(DomainError, match="after its end"):
+        statistics_of_counts(count_cohort(clinic, **backwards), **backwards)

@@ -225,6 +225,13 @@ def _reference_rates(
     return rates, label
 
 
+def _check_period(period_from: date | None, period_to: date | None) -> None:
+    if period_from and period_to and period_from > period_to:
+        raise DomainError(
+            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
+        )
+
+
 def _check_request(
     reference: ReferenceArm | Mapping[str, float] | None,
     period_from: date | None,
@@ -233,10 +240,7 @@ def _check_request(
 ) -> tuple[Mapping[str, float], str | None]:
     """Refuse an impossible period, confidence level or reference; the reference's rates and
     label."""
-    if period_from and period_to and period_from > period_to:
-        raise DomainError(
-            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
-        )
+    _check_period(period_from, period_to)
     if not 0 < confidence < 1:
         raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
     return _reference_rates(reference)
@@ -250,7 +254,7 @@ def cohort_counts(
 ) -> CohortCounts:
     """What the courses started from ``period_from`` to ``period_to`` (both inclusive,
     either open) come to, several courses of one patient counting the patient once."""
-    _check_request(None, period_from, period_to, 0.5)
+    _check_period(period_from, period_to)
     merged = _merge(records, period_from, period_to)
     return CohortCounts(
         patients=len(merged.cycles),

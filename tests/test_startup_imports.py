@@ -100,3 +100,26 @@ def test_an_installed_sqlite_utils_plugin_does_not_reach_the_clinic_database(tmp
             store.db.execute("SELECT stranger()")
     finally:
         pm.unregister(plugin)
+
+
+def test_the_gui_command_line_builds_only_the_gui_parser():
+    loaded = _run(
+        """
+        import sys
+        from tracker.cli.main import build_parser
+
+        arguments = build_parser("gui").parse_args(["gui", "--db", "x.sqlite"])
+        print(arguments.command, " ".join(sorted(sys.modules)))
+        """
+    )
+    assert loaded[0] == "gui"
+    assert "logging.handlers" not in loaded
+    for other in ("schedule", "sheet_commands", "data_commands", "report_commands"):
+        assert f"tracker.cli.{other}" not in loaded
+
+
+def test_every_command_is_registered_when_none_is_asked_for():
+    from tracker.cli.main import build_parser
+
+    subcommands = build_parser()._subparsers._group_actions[0].choices
+    assert {"gui", "schedule", "sheet", "report", "demo"} <= set(subcommands)

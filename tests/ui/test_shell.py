@@ -466,3 +466,20 @@ def test_screens_refreshed_after_the_database_closed_read_nothing(
     assert not window.patient_view.patient_actions.record_labs.isEnabled()
     window.close()  # no automatic backup of a closed database is attempted
     assert not window.isVisible() and messages == []
+
+
+def test_a_full_log_is_rotated_at_start_keeping_three(tmp_path):
+    log_path = tmp_path / "tracker.log"
+    for number, text in ((3, "oldest"), (2, "older"), (1, "old")):
+        log_path.with_name(f"tracker.log.{number}").write_text(text)
+    log_path.write_text("x" * 20)
+    app_module.rotate_log(log_path, limit_bytes=10, keep=3)
+    assert not log_path.exists()
+    assert [log_path.with_name(f"tracker.log.{n}").read_text() for n in (1, 2, 3)] == [
+        "x" * 20,
+        "old",
+        "older",
+    ]
+    log_path.write_text("short")
+    app_module.rotate_log(log_path, limit_bytes=10, keep=3)
+    assert log_path.read_text() == "short"

@@ -18,20 +18,30 @@ class OneLineErrorParser(argparse.ArgumentParser):
         raise SystemExit(USAGE_ERROR)
 
 
-def _command_modules() -> list:
-    from tracker.cli import data_commands, gui, report_commands, schedule, sheet_commands
+def _command_modules(command: str | None) -> list:
+    """The modules that register ``command``, or every command's when it is None.
+
+    Opening the application needs only ``gui``: building the other commands' parsers (and
+    importing what they import) would delay the window for nothing.
+    """
+    from tracker.cli import gui
+
+    if command == "gui":
+        return [gui]
+    from tracker.cli import data_commands, report_commands, schedule, sheet_commands
 
     return [gui, schedule, sheet_commands, data_commands, report_commands]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of ``command`` when one is known to be asked."""
     parser = OneLineErrorParser(
         prog="tracker",
         description="Rd Cycle Tracker: lenalidomide plus dexamethasone cycles. Without a "
         "command, opens the desktop application and takes the options of 'gui'.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
+    for module in _command_modules(command):
         module.register(commands)
     return parser
 
@@ -46,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if opens_the_application(argv):
         argv = ["gui", *argv]
-    args = build_parser().parse_args(argv)
+    args = build_parser("gui" if argv[0] == "gui" else None).parse_args(argv)
     try:
         return args.handler(args)
     except (CommandError, DomainError) as error:

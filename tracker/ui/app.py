@@ -12,7 +12,6 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import date
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -42,10 +41,32 @@ def log_file_path() -> Path:
     return user_log_path("rd-cycle-tracker", appauthor=False) / "tracker.log"
 
 
+LOG_LIMIT_BYTES = 1_000_000
+LOG_KEEP = 3
+
+
+def rotate_log(path: Path, limit_bytes: int = LOG_LIMIT_BYTES, keep: int = LOG_KEEP) -> None:
+    """Once ``path`` has grown past ``limit_bytes``, shift it to ``path.1`` (``path.1`` to
+    ``path.2``, …), keeping ``keep`` old logs."""
+    if not path.is_file() or path.stat().st_size < limit_bytes:
+        return
+    for number in range(keep - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            older.replace(path.with_name(f"{path.name}.{number + 1}"))
+    path.replace(path.with_name(f"{path.name}.1"))
+
+
 def configure_logging(path: Path) -> None:
-    """Append to ``path`` (rotated at 1 MB); the folder is created if needed."""
+    """Append to ``path``, rotated at start once past 1 MB; the folder is created if needed.
+
+    Rotating at start rather than with ``logging.handlers`` keeps that module (and the socket
+    and pickle modules it imports) out of the start-up; the log holds only errors and notices,
+    so one session never fills it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    rotate_log(path)
+    handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -49,3 +49,27 @@ def test_an_intact_database_stays_open_after_the_check(qtbot, tmp_path: Path):
     assert context.store is store
     assert messages == []
     context.replace_store(None)
+
+
+def test_a_damaged_page_met_by_the_first_screen_reads_is_one_clear_message(
+    qtbot, tmp_path: Path
+):
+    from tracker.ui.app import launch
+    from tracker.ui.settings import AppSettings
+
+    path = tmp_path / "clinic.sqlite"
+    write_damaged_database(path, date.today())
+    messages: list[str] = []
+    window = launch(
+        path,
+        AppSettings.in_file(str(tmp_path / "settings.ini")),
+        ask_staff=False,
+        report_error=lambda parent, message: messages.append(message),
+    )
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(messages) and not window.context.has_store, timeout=10000)
+    window.commands.show_patients.trigger()
+    qtbot.wait(200)
+    assert len(messages) == 1, messages
+    assert "damaged" in messages[0]
+    assert "File > Open database" in messages[0]

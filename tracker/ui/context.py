@@ -32,6 +32,7 @@ class AppContext(QObject):
         self.report_error: Callable[[QWidget | None, str], None] = show_error
         self._integrity_timer = QTimer(self, interval=INTEGRITY_POLL_MS)
         self._integrity_timer.timeout.connect(self._integrity_verdict)
+        self._closing_unreadable = False
 
     @property
     def store(self) -> Any:
@@ -73,6 +74,39 @@ class AppContext(QObject):
                 None,
                 f"{error}\n\nUse File > Open database… to open another file or a backup.",
             )
+
+    def read_failed(self, parent: QWidget | None, error: Exception) -> None:
+        """A read met a damaged page: close the database once and say so in one message.
+
+        The whole-file check may still be running or may not have looked inside row contents;
+        either way the file is not read or written any further. Closing waits for the current
+        refresh to finish, so the screens that were reading see no database mid-way.
+        """
+        if self._closing_unreadable or not self.has_store:
+            return
+        self._closing_unreadable = True
+        self._integrity_timer.stop()
+
+        def close() -> None:
+            self._closing_unreadable = False
+            store = self._store
+            if store is None:
+                return
+            try:
+                store.wait_for_integrity()
+            except StorageError as found:
+                message = str(found)
+            else:
+                message = (
+                    f"{store.path} could not be read ({error}); it may be damaged and was left "
+                    "unchanged. Restore it from a backup."
+                )
+            self.replace_store(None)
+            self.report_error(
+                parent, f"{message}\n\nUse File > Open database… to open another file or a backup."
+            )
+
+        QTimer.singleShot(0, close)
 
     def run(
         self,

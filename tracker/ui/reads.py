@@ -6,6 +6,7 @@ through it would refresh itself forever.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,9 +26,16 @@ def read(
     parent: QWidget | None = None,
     **kwargs: Any,
 ) -> Result | None:
-    """``query(store, *args, **kwargs)``; on a refusal show why and return None."""
+    """``query(store, *args, **kwargs)``; on a refusal show why and return None.
+
+    A damaged file also returns None, after closing the database (``AppContext.read_failed``).
+    """
     try:
         return query(context.store, *args, **kwargs)
     except (StorageError, DomainError) as error:
         context.report_error(parent, str(error))
+        return None
+    except sqlite3.DatabaseError as error:
+        # Damage the opening check had not (yet) reported; the file is closed, not retried.
+        context.read_failed(parent, error)
         return None

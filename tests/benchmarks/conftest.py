@@ -7,7 +7,7 @@ the start-up and memory benchmarks run the application as a user starts it, on t
 date, and a cohort simulated up to that date is what such a clinic's database holds.
 
 Each benchmark prints one line (figure, baseline measured in the same run, ratio, goal, PASS
-or MISS) and records it; after the run a Markdown table of the five figures of issue #7 is
+or MISS) and records it; after the run a Markdown table of the five scale figures is
 printed, ready to paste. A missed goal is a MISS in the table, not a failed test: timings on
 a shared machine wander, and the other figures are wanted all the same. Tests fail when what
 was timed is wrong (counts that disagree, a page missing, a screen left empty).
@@ -42,8 +42,8 @@ TODAY = date.today()
 SEED = 1
 REUSE_DATABASE_VARIABLE = "TRACKER_BENCH_DATABASE"
 
-# The order of the rows in the closing table: the five figures issue #7 asks for.
-ISSUE_FIGURES = ("start-up", "patient filter", "cohort report", "cycle sheet PDF", "peak memory")
+# The order of the rows in the closing table: the five scale figures, each with its goal.
+SCALE_FIGURES = ("start-up", "patient filter", "cohort report", "cycle sheet PDF", "peak memory")
 
 
 @dataclass(frozen=True)
@@ -114,21 +114,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     figures = config.stash.get(_FIGURES, {})
     if not figures:
         return
-    terminalreporter.section("issue #7 figures (Markdown)")
+    terminalreporter.section("scale figures (Markdown)")
     terminalreporter.write_line(
         "| measure | measured | baseline (same run) | ratio | goal | result |"
     )
     terminalreporter.write_line("|---|---|---|---|---|---|")
-    ordered = [figures[name] for name in ISSUE_FIGURES if name in figures]
-    ordered += [figure for name, figure in figures.items() if name not in ISSUE_FIGURES]
+    ordered = [figures[name] for name in SCALE_FIGURES if name in figures]
+    ordered += [figure for name, figure in figures.items() if name not in SCALE_FIGURES]
     for figure in ordered:
         terminalreporter.write_line(
             f"| {figure.name} | {figure.measured} | {figure.baseline} | {figure.ratio} | "
             f"{figure.goal} | {figure.verdict} |"
         )
-    met = sum(figures[name].met for name in ISSUE_FIGURES if name in figures)
-    present = sum(name in figures for name in ISSUE_FIGURES)
-    terminalreporter.write_line(f"\n{met} of {present} goals met ({len(ISSUE_FIGURES)} asked).")
+    met = sum(figures[name].met for name in SCALE_FIGURES if name in figures)
+    present = sum(name in figures for name in SCALE_FIGURES)
+    terminalreporter.write_line(f"\n{met} of {present} goals met ({len(SCALE_FIGURES)} asked).")
 
 
 @pytest.fixture(scope="session")

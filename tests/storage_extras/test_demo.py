@@ -106,7 +106,7 @@ def test_every_record_is_labelled_synthetic(demo):
 
 
 def test_one_audit_row_per_table_batch(demo):
-    audit = rows(demo, "SELECT * FROM audit_log ORDER BY id")
+    audit = rows(demo, "SELECT * FROM audit_log WHERE row_id IS NULL OR table_name = 'settings'")
     by_table = {entry["table_name"]: entry for entry in audit}
     assert len(audit) == len(by_table) == len(COLUMNS) + 1  # + the demo setting
     for table in COLUMNS:
@@ -117,6 +117,25 @@ def test_one_audit_row_per_table_batch(demo):
         assert summary["demo"] is True and summary["seed"] == 7
         assert summary["rows"] == count > 0
     assert json.loads(by_table["settings"]["after_json"]) == {"key": "demo", "value": "1"}
+
+
+def test_each_demo_patient_has_an_added_row_in_their_history(demo):
+    patients = {row["id"]: row for row in rows(demo, "SELECT * FROM patients")}
+    added = rows(
+        demo, "SELECT * FROM audit_log WHERE table_name = 'patients' AND row_id = patient_id"
+    )
+    assert sorted(entry["row_id"] for entry in added) == sorted(patients)
+    assert {entry["action"] for entry in added} == {"insert"}
+    for entry in added:
+        written = {
+            key: value
+            for key, value in patients[entry["row_id"]].items()
+            if key not in ("created_at", "updated_at")
+        }
+        assert json.loads(entry["after_json"]) == written
+    assert rows(demo, "SELECT COUNT(*) AS n FROM audit_log")[0]["n"] == len(COLUMNS) + 1 + len(
+        patients
+    )
 
 
 def test_courses_have_1_to_20_cycles_in_sequence_over_three_years(demo):

@@ -31,7 +31,7 @@ def os_user() -> str:
         return "unknown"
 
 
-def _as_json(row: dict[str, Any] | None) -> str | None:
+def audit_json(row: dict[str, Any] | None) -> str | None:
     return None if row is None else json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 
@@ -55,8 +55,8 @@ def write_audit(
             "row_id": row_id,
             "patient_id": patient_id,
             "action": action,
-            "before_json": _as_json(before),
-            "after_json": _as_json(after),
+            "before_json": audit_json(before),
+            "after_json": audit_json(after),
         }
     )
 

@@ -8,9 +8,9 @@ values agree with them (a grade 4 neutropenia has a lab with ANC below 0.5 x10^9
 lab reaches grade 3).
 
 Rows go straight into the tables with one ``executemany`` per table in a single transaction,
-with one audit row per table summarising the batch: 10,000 patients (about 2.7 million rows,
-mostly dose records) take well under a minute instead of the hours that one audited operation
-per row would.
+with one audit row per table summarising the batch and one "added" row per patient for the
+patient's History: 10,000 patients (about 2.7 million rows, mostly dose records) take well
+under a minute instead of the hours that one audited operation per row would.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from tracker.domain.renal import (
     load_renal_rules,
     renal_starting_dose,
 )
-from tracker.storage.audit import INSERT, utc_now, write_audit
+from tracker.storage.audit import AUDIT_TABLE, INSERT, audit_json, os_user, utc_now, write_audit
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations.settings import set_setting
@@ -731,6 +731,8 @@ def _insert_rows(store: Store, rows: DemoRows, *, stamp: str, seed: int) -> None
             db.conn.executemany(
                 f"INSERT INTO [{table}] ({names}) VALUES ({marks}, 0, '{stamp}', '{stamp}')", batch
             )
+            if table == "patients":
+                _audit_each_patient(store, columns, batch, stamp=stamp)
             write_audit(
                 store,
                 table=table,
@@ -748,3 +750,30 @@ def _insert_rows(store: Store, rows: DemoRows, *, stamp: str, seed: int) -> None
             )
         # Joins this transaction: the flag and the cohort are committed together or not at all.
         set_setting(store, DEMO_SETTING, "1")
+
+
+def _audit_each_patient(
+    store: Store, columns: tuple[str, ...], batch: list[tuple], *, stamp: str
+) -> None:
+    """One "added" row per demo patient, so each patient's History shows where they came
+    from; the other tables keep one summary row per batch (millions of dose records)."""
+    user = os_user()
+    # The audit row's own time says when; leaving the row's timestamps out keeps a demo of
+    # the same seed identical apart from its ``at`` column.
+    bookkeeping = {"archived": 0}
+    store.db.conn.executemany(
+        f"INSERT INTO [{AUDIT_TABLE}] (at, os_user, staff, table_name, row_id, patient_id, "
+        "action, before_json, after_json) VALUES (?, ?, ?, 'patients', ?, ?, ?, NULL, ?)",
+        (
+            (
+                stamp,
+                user,
+                store.staff,
+                row[0],
+                row[0],
+                INSERT,
+                audit_json({**dict(zip(columns, row, strict=True)), **bookkeeping}),
+            )
+            for row in batch
+        ),
+    )

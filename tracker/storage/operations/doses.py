@@ -20,6 +20,16 @@ from tracker.storage.validation import (
 DOSE_STATUSES = ("taken", "missed", "held")
 
 
+def _recorded_ids(store: Store, course_id: int, day: date, drug: str) -> list[int]:
+    """The ids of the live records of ``drug`` on ``day`` in the course (one at most)."""
+    rows = store.db.query(
+        "SELECT id FROM dose_records WHERE course_id = ? AND date = ? AND drug = ? "
+        "AND archived = 0",
+        [course_id, iso(day), drug],
+    )
+    return [row["id"] for row in rows]
+
+
 def record_dose(
     store: Store,
     course_id: int,
@@ -72,16 +82,10 @@ def record_dose(
         ),
         "note": note_text(note),
     }
-    with store.transaction() as db:
-        existing = list(
-            db.query(
-                "SELECT id FROM dose_records WHERE course_id = ? AND date = ? AND drug = ? "
-                "AND archived = 0",
-                [course_id, iso(day), drug],
-            )
-        )
+    with store.transaction():
+        existing = _recorded_ids(store, course_id, day, drug)
         if existing:
-            record_id = existing[0]["id"]
+            record_id = existing[0]
             update_row(store, "dose_records", record_id, values, patient_id=course.patient_id)
             return record_id
         return insert_row(store, "dose_records", values, patient_id=course.patient_id)
@@ -95,14 +99,8 @@ def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
     """
     course = open_course(store, course_id, "change dose records")
     drug = choice(drug, tuple(regimen_named(course.regimen_id).drugs), "drug")
-    with store.transaction() as db:
-        existing = list(
-            db.query(
-                "SELECT id FROM dose_records WHERE course_id = ? AND date = ? AND drug = ? "
-                "AND archived = 0",
-                [course_id, iso(day), drug],
-            )
-        )
-        for row in existing:
-            archive_row(store, "dose_records", row["id"], patient_id=course.patient_id)
+    with store.transaction():
+        existing = _recorded_ids(store, course_id, day, drug)
+        for record_id in existing:
+            archive_row(store, "dose_records", record_id, patient_id=course.patient_id)
         return bool(existing)

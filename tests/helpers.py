@@ -9,7 +9,9 @@ from pathlib import Path
 
 
 def run_tracker(
-    *arguments: str | Path, env: Mapping[str, str] | None = None
+    *arguments: str | Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess:
     """``python -m tracker ARGUMENTS``; the exit status is the caller's to check."""
     return subprocess.run(
@@ -18,6 +20,7 @@ def run_tracker(
         text=True,
         check=False,
         env=env,
+        timeout=timeout,
     )
 
 

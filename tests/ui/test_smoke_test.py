@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from PySide6.QtGui import QColor, QIcon, QImageReader
 
 from tests.damaged_files import write_damaged_database
+from tests.helpers import run_tracker
 from tracker.resources import resource_path
 from tracker.storage import queries
 from tracker.storage.database import open_database
@@ -77,14 +76,7 @@ PROCESS_LIMIT_S = 120
 
 
 def smoke_test(*arguments: str | Path, env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *map(str, arguments)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=PROCESS_LIMIT_S,
-        env=env,
-    )
+    return run_tracker(*arguments, env=env, timeout=PROCESS_LIMIT_S)
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,9 @@ def add_people(store, people: list[tuple[str, str]]) -> dict[str, int]:
     return {mrn: add_patient(store, mrn=mrn, name=name) for mrn, name in people}
 
 
+SEARCH_PEOPLE = [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")]
+
+
 def fill_identity(qtbot, dialog: PatientDialog, mrn: str, name: str) -> None:
     qtbot.keyClicks(dialog.mrn_edit, mrn)
     qtbot.keyClicks(dialog.name_edit, name)
@@ -87,10 +90,7 @@ def test_an_unreadable_date_of_birth_is_refused_and_kept(
 
 
 def test_search_filters_by_name_or_mrn_as_you_type(qtbot, window, store):
-    ids = add_people(
-        store,
-        [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")],
-    )
+    ids = add_people(store, SEARCH_PEOPLE)
     window.show()
     window.find_patient()
     view = window.patients_view
@@ -333,29 +333,22 @@ def test_filtering_and_sorting_pass_qt_model_checks_while_rows_come_and_go(qtmod
 )
 def test_search_typed_on_or_erased_matches_as_a_fresh_search(store, typed, names):
     """Typing on narrows from the rows shown; the result is the same as searching afresh."""
-    add_people(
-        store,
-        [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")],
-    )
-    model = PatientsModel()
-    model.set_patients(queries.list_patients(store))
-    model.sort(NAME_COLUMN)
-    for text in typed:
-        model.set_search(text)
-    shown = [model.index(row, NAME_COLUMN).data() for row in range(model.rowCount())]
-    fresh = PatientsModel()
-    fresh.set_patients(queries.list_patients(store))
-    fresh.sort(NAME_COLUMN)
-    fresh.set_search(typed[-1])
-    assert shown == names
-    assert [fresh.index(row, NAME_COLUMN).data() for row in range(fresh.rowCount())] == names
+    add_people(store, SEARCH_PEOPLE)
+
+    def names_shown_after(searches: list[str]) -> list[str]:
+        model = PatientsModel()
+        model.set_patients(queries.list_patients(store))
+        model.sort(NAME_COLUMN)
+        for text in searches:
+            model.set_search(text)
+        return [model.index(row, NAME_COLUMN).data() for row in range(model.rowCount())]
+
+    assert names_shown_after(typed) == names
+    assert names_shown_after(typed[-1:]) == names
 
 
 def test_the_selection_stays_on_a_patient_the_search_still_shows(qtbot, window, store):
-    ids = add_people(
-        store,
-        [("A-100", "Smith, Anna"), ("A-101", "Smithers, Bob"), ("B-200", "Jones, Carla")],
-    )
+    ids = add_people(store, SEARCH_PEOPLE)
     window.show()
     window.find_patient()
     view = window.patients_view

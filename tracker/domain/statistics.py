@@ -3,9 +3,9 @@ and a test against a trial's published rate.
 
 The input is either one ``CohortPatient`` per course (a row per course from a query is
 enough; several courses of one patient count that patient once), or the ``CohortCounts``
-those records come to, which a database can count itself without handing every course over. With no patient in the period the
-rate, its interval, the p-value and the per-cycle rate are all None: nothing was measured,
-and a (0, 1) interval would draw as if something had been.
+those records come to, which a database can count itself without handing every course over.
+With no patient in the period the rate, its interval, the p-value and the per-cycle rate are
+all None: nothing was measured, and a (0, 1) interval would draw as if something had been.
 
 A "grade 3-4 event" here is a worst grade of 3 or more: a fatal (grade 5) event counts too,
 so a death is never hidden from the comparison.
@@ -153,7 +153,7 @@ def binomial_p_value(successes: int, trials: int, expected_rate: float | None) -
 @dataclass
 class _Merged:
     """The courses in the period, merged: per patient their cycles and worst grade of each
-    event type (only the patients with an event of that type), and the events per type."""
+    event type, and the events per type."""
 
     cycles: dict[int, int] = field(default_factory=dict)
     worst: dict[str, dict[int, int]] = field(
@@ -176,35 +176,29 @@ def _check(record: CohortPatient) -> None:
             raise DomainError(f"patient {record.patient_id}: event counts cannot be negative")
 
 
+def _in_period(start: date, period_from: date | None, period_to: date | None) -> bool:
+    return (period_from is None or start >= period_from) and (
+        period_to is None or start <= period_to
+    )
+
+
 def _merge(
     records: Iterable[CohortPatient], period_from: date | None, period_to: date | None
 ) -> _Merged:
-    # One pass, doing per course only what it needs: most courses of a clinic have no grade
-    # 3-4 event, and ten thousand of them should take milliseconds.
     merged = _Merged()
-    cycles, worst, events = merged.cycles, merged.worst, merged.events
     for record in records:
-        patient, start, started, worst_grade, counts = record
-        if started < 0 or worst_grade or counts:
-            _check(record)
-        if (period_from is not None and start < period_from) or (
-            period_to is not None and start > period_to
-        ):
+        _check(record)
+        if not _in_period(record.course_start, period_from, period_to):
             continue
-        cycles[patient] = cycles.get(patient, 0) + started
-        # Only the event types the course had are looked at (other types are not counted).
-        for event_type, grade in worst_grade.items():
-            worst_of_type = worst.get(event_type)
-            if worst_of_type is None:
-                continue
-            if grade > worst_of_type.get(patient, 0):
-                worst_of_type[patient] = grade
-            count = counts.get(event_type, 0)
+        patient = record.patient_id
+        merged.cycles[patient] = merged.cycles.get(patient, 0) + record.cycles_started
+        for event_type in COHORT_EVENT_TYPES:
+            grade = record.worst_grade.get(event_type, 0)
+            worst = merged.worst[event_type]
+            worst[patient] = max(worst.get(patient, 0), grade)
             # A worst grade of 3 or more is at least one such event, counted or not.
-            events[event_type] += max(count, 1) if grade >= SEVERE_GRADE else count
-        for event_type, count in counts.items():
-            if event_type not in worst_grade and event_type in events:
-                events[event_type] += count
+            floor = 1 if grade >= SEVERE_GRADE else 0
+            merged.events[event_type] += max(record.events_grade34.get(event_type, 0), floor)
     return merged
 
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.smoke_test:
         # Checked here, not left to the window: a smoke test never creates a database.
         database = existing_database_path(args)
-        from tracker.ui.app import run_smoke_test
+        from tracker.ui.smoke_test import run_smoke_test
 
         return run_smoke_test(database, timeout_s=args.smoke_test_timeout)
     from tracker.ui.app import run_app

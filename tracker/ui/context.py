@@ -69,11 +69,14 @@ class AppContext(QObject):
         try:
             store.wait_for_integrity()
         except StorageError as error:
-            self.replace_store(None)
-            self.report_error(
-                None,
-                f"{error}\n\nUse File > Open database… to open another file or a backup.",
-            )
+            self._close_unreadable(None, str(error))
+
+    def _close_unreadable(self, parent: QWidget | None, message: str) -> None:
+        """Close a database found damaged and say why, and what to do instead."""
+        self.replace_store(None)
+        self.report_error(
+            parent, f"{message}\n\nUse File > Open database… to open another file or a backup."
+        )
 
     def read_failed(self, parent: QWidget | None, error: Exception) -> None:
         """A read met a damaged page: close the database once and say so in one message.
@@ -101,10 +104,7 @@ class AppContext(QObject):
                     f"{store.path} could not be read ({error}); it may be damaged and was left "
                     "unchanged. Restore it from a backup."
                 )
-            self.replace_store(None)
-            self.report_error(
-                parent, f"{message}\n\nUse File > Open database… to open another file or a backup."
-            )
+            self._close_unreadable(parent, message)
 
         QTimer.singleShot(0, close)
 

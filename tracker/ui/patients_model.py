@@ -84,16 +84,13 @@ class PatientsModel(ReadOnlyTableModel[PatientRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._all: list[PatientRow] = []  # every patient, in the order of the last sort
-        self._all_texts: list[str] = []  # their search texts, in the same order
-        self._shown_texts: list[str] = []  # the search texts of the rows shown
         self._search = ""
         self._words: list[str] = []
 
     def set_patients(self, patients: list[Patient]) -> None:
         self.beginResetModel()
         self._all = [PatientRow.from_patient(patient) for patient in patients]
-        self._all_texts = [row.search_text for row in self._all]
-        self._rows, self._shown_texts = self._matching(self._all, self._all_texts)
+        self._rows = self._matching(self._all)
         self.endResetModel()
 
     @property
@@ -116,25 +113,14 @@ class PatientsModel(ReadOnlyTableModel[PatientRow]):
         narrower = bool(self._search) and search.startswith(self._search)
         self._search = search
         self._words = search.split()
-        if narrower:
-            self._show_matching(self._rows, self._shown_texts)
-        else:
-            self._show_matching(self._all, self._all_texts)
+        self._show_rows(self._matching(self._rows if narrower else self._all))
 
-    def _show_matching(self, rows: list[PatientRow], texts: list[str]) -> None:
-        shown, self._shown_texts = self._matching(rows, texts)
-        self._show_rows(shown)
-
-    def _matching(
-        self, rows: list[PatientRow], texts: list[str]
-    ) -> tuple[list[PatientRow], list[str]]:
-        """The rows whose search text holds every word, and their texts."""
-        # One pass per word keeps the test inside a comprehension, without a call per row;
-        # the pairs zip makes are never kept, so no object is made per row either.
+    def _matching(self, rows: list[PatientRow]) -> list[PatientRow]:
+        """The rows whose search text holds every word, as a new list."""
+        # One pass per word keeps the test inside a comprehension, without a call per row.
         for word in self._words:
-            rows = [row for row, text in zip(rows, texts, strict=True) if word in text]
-            texts = [text for text in texts if word in text]
-        return list(rows), list(texts)
+            rows = [row for row in rows if word in row.search_text]
+        return list(rows)
 
     def row_at(self, row: int) -> PatientRow:
         return self._rows[row]
@@ -173,5 +159,4 @@ class PatientsModel(ReadOnlyTableModel[PatientRow]):
             return
         key = COLUMNS[column].key
         self._all.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._all_texts = [row.search_text for row in self._all]
-        self._show_matching(self._all, self._all_texts)
+        self._show_rows(self._matching(self._all))

@@ -28,9 +28,15 @@ def _command_modules(command: str | None) -> list:
 
     if command == "gui":
         return [gui]
-    from tracker.cli import data_commands, report_commands, schedule, sheet_commands
+    from tracker.cli import (
+        data_commands,
+        report_commands,
+        schedule,
+        sheet_commands,
+        status_command,
+    )
 
-    return [gui, schedule, sheet_commands, data_commands, report_commands]
+    return [gui, schedule, sheet_commands, data_commands, report_commands, status_command]
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -116,6 +116,25 @@ class LevelChangeRecord(RowRecord):
 
 
 @dataclass(frozen=True)
+class InterruptionRecord(RowRecord):
+    """``drug`` interrupted from ``start_date``; ``end_date`` is the first day it is given
+    again (None: still interrupted)."""
+
+    id: int
+    course_id: int
+    drug: str
+    start_date: date
+    end_date: date | None
+    reason: str
+    resume_level: int | None
+    note: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+
+@dataclass(frozen=True)
 class DoseRecord(RowRecord):
     id: int
     course_id: int

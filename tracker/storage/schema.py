@@ -212,7 +212,37 @@ def m001_initial(db: Database) -> None:
     db["audit_log"].create_index(["table_name", "row_id"])
 
 
-_MIGRATIONS: tuple[Callable[[Database], None], ...] = (m001_initial,)
+def m002_interruptions(db: Database) -> None:
+    """Interruptions become state: a row with its start, its end (the first day the drug is
+    given again) and its reason. A start that needed an override keeps the reason and what
+    it overrode. Runs of single-day 'held' dose records become interruptions."""
+    db["interruptions"].create(
+        {
+            "id": int,
+            "course_id": int,
+            "drug": str,
+            "start_date": str,
+            "end_date": str,  # the first day given again; NULL while interrupted
+            "reason": str,
+            "resume_level": int,
+            "note": str,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        foreign_keys=[("course_id", "courses", "id")],
+        not_null={"course_id", "drug", "start_date"},
+        defaults={"archived": 0, "note": "", "reason": ""},
+    )
+    db["interruptions"].create_index(["course_id"])
+    for table in ("courses", "cycles"):
+        db[table].add_column("start_override", str)
+        db[table].add_column("start_problems", str)
+    from tracker.storage.held_records import convert_held_records
+
+    convert_held_records(db)
+
+
+_MIGRATIONS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_interruptions)
 
 
 def known_migration_names() -> set[str]:

@@ -7,18 +7,15 @@ from typing import Any
 
 from tracker.domain.calendar import cycle_starts
 from tracker.domain.errors import ScheduleError
-from tracker.domain.regimen import DEFAULT_REGIMEN_ID, Regimen
+from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, Regimen
+from tracker.domain.treatment.engine import StartCheck, cycle_start_check, start_check
 from tracker.storage.audit import insert_row, update_row
+from tracker.storage.course_history import count_results, course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, patient_row, regimen_named
-from tracker.storage.queries import (
-    courses_of,
-    cycles_of,
-    dose_records_of,
-    level_changes_of,
-    level_on,
-)
+from tracker.storage.operations.settings import start_counts_max_age
+from tracker.storage.queries import courses_of, cycles_of, dose_records_of, labs_of
 from tracker.storage.records import Course
 from tracker.storage.validation import (
     choice,
@@ -34,7 +31,7 @@ END_REASONS = ("progression", "toxicity", "other")
 LENALIDOMIDE_INTERVALS = (1, 2)
 
 
-def _level(regimen: Regimen, drug: str, level: Any) -> int:
+def checked_level(regimen: Regimen, drug: str, level: Any) -> int:
     schedule = regimen.drug(drug)
     ladder = ", ".join(f"{index} = {mg:g} mg" for index, mg in enumerate(schedule.dose_ladder_mg))
     if isinstance(level, bool) or not isinstance(level, int):
@@ -50,6 +47,38 @@ def _drug(regimen: Regimen, drug: Any) -> str:
     return choice(drug, tuple(regimen.drugs), "drug")
 
 
+def _override(check: StartCheck, override_reason: str | None, what: str) -> dict[str, Any]:
+    """The override columns of a start; refused when the check found problems and no reason
+    was given. A reason given where none was needed is not kept."""
+    if not check.needs_override:
+        return {"start_override": None, "start_problems": None}
+    reason = optional_text(override_reason, "override reason", max_length=500)
+    if reason is None:
+        raise ValidationError(
+            f"{what} on {check.on.isoformat()} needs a clinician's override reason: "
+            + "; ".join(check.problems)
+        )
+    return {"start_override": reason, "start_problems": "; ".join(check.problems)}
+
+
+def start_check_for_course(store: Store, patient_id: int, start: date) -> StartCheck:
+    """What stands in the way of starting a course on ``start`` (latest counts)."""
+    counts = count_results(labs_of(store, patient_id))
+    return start_check(counts, start, max_age_days=start_counts_max_age(store))
+
+
+def start_check_for_cycle(
+    store: Store, course: Course, start: date, *, resuming: bool = False
+) -> StartCheck:
+    """What stands in the way of starting the course's next cycle on ``start``."""
+    return cycle_start_check(
+        course_history(store, course),
+        start,
+        resuming=resuming,
+        max_age_days=start_counts_max_age(store),
+    )
+
+
 def start_course(
     store: Store,
     patient_id: int,
@@ -61,15 +90,19 @@ def start_course(
     renal_band: str | None = None,
     thromboprophylaxis: str | None = None,
     regimen_id: str = DEFAULT_REGIMEN_ID,
+    override_reason: str | None = None,
 ) -> int:
-    """Start a course and its cycle 1 on ``start_date``; returns the course id."""
+    """Start a course and its cycle 1 on ``start_date``; returns the course id.
+
+    Counts missing, too old or below the hold thresholds need ``override_reason``.
+    """
     regimen = regimen_named(regimen_id)
     start = past_or_today(store, start_date, "course start")
     values = {
         "regimen_id": regimen.id,
         "start_date": iso(start),
-        "len_start_level": _level(regimen, regimen.lenalidomide.name, len_level),
-        "dex_start_level": _level(regimen, regimen.dexamethasone.name, dex_level),
+        "len_start_level": checked_level(regimen, regimen.lenalidomide.name, len_level),
+        "dex_start_level": checked_level(regimen, regimen.dexamethasone.name, dex_level),
         "len_every_days": _interval(len_every_days),
         "renal_band": optional_text(renal_band, "renal band", max_length=40),
         "thromboprophylaxis": optional_choice(
@@ -97,8 +130,14 @@ def start_course(
                     f"course start {start.isoformat()} is before the end of the previous "
                     f"course on {course.end_date.isoformat()}"
                 )
+        override = _override(
+            start_check_for_course(store, patient_id, start), override_reason, "starting a course"
+        )
         course_id = insert_row(
-            store, "courses", {"patient_id": patient_id, **values}, patient_id=patient_id
+            store,
+            "courses",
+            {"patient_id": patient_id, **values, **override},
+            patient_id=patient_id,
         )
         insert_row(
             store,
@@ -134,9 +173,18 @@ def start_next_cycle(
     delay_reason: str | None = None,
     len_level: int | None = None,
     dex_level: int | None = None,
+    resume_level: int | None = None,
+    override_reason: str | None = None,
 ) -> int:
     """Start the next cycle on ``actual_start`` (on or after its planned date: later is a
-    delay); levels default to those in effect that day. Returns the cycle id."""
+    delay); levels default to those in effect that day. Returns the cycle id.
+
+    With lenalidomide interrupted, ``resume_level`` records the resume at that level with the
+    start. Counts missing, too old or below the hold thresholds, or an interruption left
+    open, need ``override_reason``.
+    """
+    from tracker.storage.operations.interruptions import resume
+
     course = open_course(store, course_id, "start another cycle")
     regimen = regimen_named(course.regimen_id)
     start = past_or_today(store, actual_start, "cycle start")
@@ -153,26 +201,28 @@ def start_next_cycle(
         )
     except ScheduleError as error:
         raise ValidationError(f"{error} (planned start {planned.isoformat()})") from None
-    changes = level_changes_of(store, course_id)
+    history = course_history(store, course)
+    resuming = resume_level is not None and history.interruption_on(start) is not None
+    if resume_level is not None and not resuming:
+        raise ValidationError("lenalidomide is not interrupted: there is nothing to resume")
+    override = _override(
+        start_check_for_cycle(store, course, start, resuming=resuming),
+        override_reason,
+        f"starting cycle {number}",
+    )
     requested = {regimen.lenalidomide.name: len_level, regimen.dexamethasone.name: dex_level}
-    levels = {}
     with store.transaction():
+        if resuming:
+            resume(store, course_id, start, level=resume_level)
+            requested[LENALIDOMIDE] = resume_level if len_level is None else len_level
+            history = course_history(store, course)
+        levels = {}
         for drug, level in requested.items():
-            in_effect = level_on(course, changes, drug, start)
-            levels[drug] = in_effect if level is None else _level(regimen, drug, level)
+            in_effect = history.level_on(drug, start)
+            levels[drug] = in_effect if level is None else checked_level(regimen, drug, level)
             if levels[drug] != in_effect:
-                # The calendar reads levels from level_changes, so a new start level is one.
-                insert_row(
-                    store,
-                    "level_changes",
-                    {
-                        "course_id": course_id,
-                        "effective_date": iso(start),
-                        "drug": drug,
-                        "level": levels[drug],
-                        "reason": f"cycle {number} start",
-                    },
-                    patient_id=course.patient_id,
+                record_level_change(
+                    store, course, drug, levels[drug], start, f"cycle {number} start", sync=False
                 )
         update_row(
             store, "cycles", previous.id, {"status": "completed"}, patient_id=course.patient_id
@@ -189,6 +239,7 @@ def start_next_cycle(
                 "dex_level": levels[regimen.dexamethasone.name],
                 "status": "active",
                 "delay_reason": optional_text(delay_reason, "delay reason", max_length=200),
+                **override,
             },
             patient_id=course.patient_id,
         )
@@ -206,15 +257,29 @@ def change_dose_level(
     course = open_course(store, course_id, "change a dose level")
     regimen = regimen_named(course.regimen_id)
     drug = _drug(regimen, drug)
-    level = _level(regimen, drug, level)
+    level = checked_level(regimen, drug, level)
     effective = past_or_today(store, effective_date, "effective date")
     not_before(effective, course.start_date, "effective date", "the course start")
+    return record_level_change(store, course, drug, level, effective, reason)
+
+
+def record_level_change(
+    store: Store,
+    course: Course,
+    drug: str,
+    level: int,
+    effective: date,
+    reason: str,
+    *,
+    sync: bool = True,
+) -> int:
+    """Insert a checked level change (and keep each cycle's recorded levels in step)."""
     with store.transaction():
         change_id = insert_row(
             store,
             "level_changes",
             {
-                "course_id": course_id,
+                "course_id": course.id,
                 "effective_date": iso(effective),
                 "drug": drug,
                 "level": level,
@@ -222,17 +287,18 @@ def change_dose_level(
             },
             patient_id=course.patient_id,
         )
-        _sync_cycle_levels(store, course)
+        if sync:
+            _sync_cycle_levels(store, course)
     return change_id
 
 
 def _sync_cycle_levels(store: Store, course: Course) -> None:
     """Keep each cycle's recorded levels equal to those in effect on its first day."""
-    changes = level_changes_of(store, course.id)
+    history = course_history(store, course)
     for cycle in cycles_of(store, course.id):
         levels = {
-            "len_level": level_on(course, changes, "lenalidomide", cycle.actual_start),
-            "dex_level": level_on(course, changes, "dexamethasone", cycle.actual_start),
+            "len_level": history.level_on("lenalidomide", cycle.actual_start),
+            "dex_level": history.level_on("dexamethasone", cycle.actual_start),
         }
         update_row(store, "cycles", cycle.id, levels, patient_id=course.patient_id)
 

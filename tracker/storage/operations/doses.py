@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.domain.treatment.engine import day_state
 from tracker.storage.audit import archive_row, insert_row, update_row
+from tracker.storage.course_history import course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, regimen_named
-from tracker.storage.queries import plan_of_course
 from tracker.storage.validation import (
     choice,
     not_before,
@@ -17,7 +18,8 @@ from tracker.storage.validation import (
     past_or_today,
 )
 
-DOSE_STATUSES = ("taken", "missed", "held")
+# An interruption is not a dose record: it is state (``operations.interruptions``).
+DOSE_STATUSES = ("taken", "missed")
 
 
 def _recorded_ids(store: Store, course_id: int, day: date, drug: str) -> list[int]:
@@ -47,26 +49,28 @@ def record_dose(
     course = open_course(store, course_id, "record doses")
     regimen = regimen_named(course.regimen_id)
     drug = choice(drug, tuple(regimen.drugs), "drug")
+    if status == "held":
+        raise ValidationError(
+            "a hold is not recorded day by day: interrupt the drug, and record the resume "
+            "when it is given again"
+        )
     status = choice(status, DOSE_STATUSES, "dose status")
     day = past_or_today(store, day, "dose date")
     not_before(day, course.start_date, "dose date", "the course start")
-    planned = {
-        planned_day.date: planned_day
-        for planned_day in plan_of_course(store, course, ignore_holds_on=day)
-    }.get(day)
-    if planned is None:
+    state = day_state(course_history(store, course), day)
+    if state.cycle is None:
         raise ValidationError(
             f"{day.isoformat()} is not in any started cycle of this course; "
             "start the next cycle first"
         )
     label = regimen.drug(drug).label
     is_lenalidomide = drug == regimen.lenalidomide.name
-    planned_mg = planned.lenalidomide_mg if is_lenalidomide else planned.dexamethasone_mg
+    planned_mg = (state.lenalidomide if is_lenalidomide else state.dexamethasone).planned_mg
     if dose_mg is None:
         if not planned_mg:
             raise ValidationError(
-                f"no {label.lower()} is planned on {day.isoformat()} (cycle {planned.cycle} "
-                f"day {planned.day}); give the dose in mg to record one anyway"
+                f"no {label.lower()} is planned on {day.isoformat()} (cycle {state.cycle} "
+                f"day {state.day}); give the dose in mg to record one anyway"
             )
         dose_mg = planned_mg
     values = {

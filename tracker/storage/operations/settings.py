@@ -35,3 +35,18 @@ def set_setting(store: Store, key: str, value: str) -> None:
             before=before,
             after=after,
         )
+
+
+START_COUNTS_MAX_AGE_KEY = "start_counts_max_age_days"
+
+
+def start_counts_max_age(store: Store) -> int:
+    """Days old the latest counts may be for a cycle or course to start without an override
+    reason: the clinic's setting, else ``resources/monitoring.toml``."""
+    from tracker.domain.treatment.monitoring import count_schedule
+
+    stored = get_setting(store, START_COUNTS_MAX_AGE_KEY)
+    try:
+        return int(stored) if stored is not None else count_schedule().start_counts_max_age_days
+    except ValueError:
+        return count_schedule().start_counts_max_age_days

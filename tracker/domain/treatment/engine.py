@@ -1,0 +1,398 @@
+"""The state of a course on any day, and whether a cycle may start.
+
+``day_state`` is the one answer every surface shows: where the patient is in the course, the
+doses planned and due, the interruption, the label's advice, the counts it rests on, and
+whether blood counts are due. ``course_days`` is the same answer for every day of the
+calendar; ``start_check`` says what stands in the way of starting a cycle or a course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from tracker.domain.calendar import PlannedDay, plan_course
+from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA
+from tracker.domain.label_rules import load_label_rules
+from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, format_mg
+from tracker.domain.treatment.history import (
+    COUNT_TYPES,
+    CountResult,
+    CourseHistory,
+    Interruption,
+    Reading,
+    ToxicityEvent,
+)
+from tracker.domain.treatment.label import (
+    CONTINUE,
+    DELAY_CYCLE,
+    HOLD,
+    KEEP_HOLDING,
+    STOP,
+    Advice,
+    find_drops,
+    label_advice,
+    reading_text,
+)
+from tracker.domain.treatment.monitoring import count_schedule
+
+_SEVERE = (3, 4)
+
+
+@dataclass(frozen=True)
+class DrugDay:
+    """A drug on one day: the dose the calendar plans and the dose due (0 when interrupted,
+    on a rest day, or after the course ended)."""
+
+    planned_mg: float
+    due_mg: float
+
+
+@dataclass(frozen=True)
+class LabsStatus:
+    """Whether a blood count is due on the day, and when the next one falls."""
+
+    due: bool
+    next_on: date | None
+    weekly: bool = False
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class DayState:
+    """The engine's answer for one course on one day."""
+
+    on: date
+    course_active: bool
+    cycle: int | None
+    day: int | None
+    lenalidomide: DrugDay
+    dexamethasone: DrugDay
+    lenalidomide_level: int
+    dexamethasone_level: int
+    interruption: Interruption | None
+    advice: Advice
+    labs: LabsStatus
+    anc: Reading | None
+    platelets: Reading | None
+    open_events: tuple[ToxicityEvent, ...]
+    next_cycle_due: date | None
+    status_text: str
+
+    @property
+    def on_hold(self) -> bool:
+        return self.interruption is not None
+
+    @property
+    def labs_due(self) -> bool:
+        return self.labs.due
+
+    @property
+    def withholds_lenalidomide(self) -> bool:
+        """True when no lenalidomide should be given today: interrupted, or advice says so."""
+        return self.on_hold or self.advice.withholds
+
+    def as_json(self) -> dict:
+        return {
+            "on": self.on.isoformat(),
+            "course_active": self.course_active,
+            "cycle": self.cycle,
+            "day": self.day,
+            "lenalidomide": {
+                "planned_mg": _number(self.lenalidomide.planned_mg),
+                "due_mg": _number(self.lenalidomide.due_mg),
+                "on_hold": self.on_hold,
+                "on_hold_since": self.interruption.start.isoformat() if self.interruption else None,
+            },
+            "dexamethasone": {
+                "planned_mg": _number(self.dexamethasone.planned_mg),
+                "due_mg": _number(self.dexamethasone.due_mg),
+            },
+            "labs_due": self.labs.due,
+            "next_labs": self.labs.next_on.isoformat() if self.labs.next_on else None,
+            "latest_counts": {
+                reading.name: {"value": reading.value, "on": reading.on.isoformat()}
+                for reading in (self.anc, self.platelets)
+                if reading is not None
+            },
+            "open_grade3_4_events": [
+                {"event": event.name, "grade": event.grade, "onset": event.onset.isoformat()}
+                for event in self.open_events
+            ],
+            "advice": {
+                **self.advice.as_json(),
+                "resume_mg": None
+                if self.advice.resume_mg is None
+                else _number(self.advice.resume_mg),
+            },
+        }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+# -- one day -----------------------------------------------------------------------------
+
+
+def _stopped_on(history: CourseHistory, day: date) -> str | None:
+    """Why nothing is due on ``day`` because the course is over, else None."""
+    death = history.death_on_or_before(day)
+    if death is not None:
+        return f"died {death.onset.isoformat()} ({death.name} grade {death.grade})"
+    if history.ended_on is not None and day > history.ended_on:
+        reason = f" ({history.end_reason})" if history.end_reason else ""
+        return f"course ended {history.ended_on.isoformat()}{reason}"
+    return None
+
+
+def _planned(history: CourseHistory, drug: str, cycle: int, day: int, on: date) -> float:
+    schedule = history.regimen.drug(drug)
+    if not schedule.is_dosing_day(cycle, day):
+        return 0.0
+    if drug == LENALIDOMIDE and (day - 1) % history.len_every_days != 0:
+        return 0.0
+    return schedule.dose_for_level(history.level_on(drug, on))
+
+
+def _open_severe(history: CourseHistory, day: date) -> tuple[ToxicityEvent, ...]:
+    return tuple(
+        event for event in history.events if event.grade in _SEVERE and event.open_on(day)
+    )
+
+
+def _count_interruption(history: CourseHistory, interruption: Interruption | None, on: date) -> bool:
+    """Is the open interruption one for a count below the hold thresholds?"""
+    if interruption is None:
+        return False
+    rules = load_label_rules()
+    return any(
+        drop.overlaps(interruption.start, on) for drop in find_drops(history, on, rules)
+    )
+
+
+def labs_status(history: CourseHistory, on: date, interruption: Interruption | None) -> LabsStatus:
+    """Blood counts by cycle day (weekly while interrupted for low counts)."""
+    schedule = count_schedule()
+    last = max(
+        (c.on for c in history.counts if c.on <= on and (c.anc, c.platelets) != (None, None)),
+        default=None,
+    )
+    if _count_interruption(history, interruption, on):
+        every = schedule.while_interrupted_every_days
+        due = last is None or (on - last).days >= every
+        next_on = on if due else last + timedelta(days=every)
+        return LabsStatus(due, next_on, weekly=True, why="weekly while interrupted for low counts")
+    scheduled: list[date] = []
+    for number, begun in enumerate(history.cycle_starts, start=1):
+        scheduled += schedule.due_dates(number, begun)
+    scheduled += schedule.due_dates(len(history.cycle_starts) + 1, history.next_cycle_due)[:1]
+    before = [d for d in scheduled if d <= on]
+    after = [d for d in scheduled if d > on]
+    if not before:
+        return LabsStatus(False, min(after, default=None))
+    latest_due = max(before)
+    accepted_from = latest_due - timedelta(days=schedule.accepted_days_before)
+    due = last is None or last < accepted_from
+    cycle = history.cycle_on(latest_due)
+    why = f"cycle {cycle[0]} day {cycle[1]}" if cycle else "next cycle day 1"
+    return LabsStatus(due, latest_due if due else min(after, default=None), why=why)
+
+
+def _status_text(cycle: tuple[int, int] | None, history: CourseHistory, on: date) -> str:
+    if on < history.start:
+        return f"Course starts {history.start.isoformat()}"
+    if cycle is not None:
+        return f"Cycle {cycle[0]}, day {cycle[1]}"
+    return (
+        f"Cycle {len(history.cycle_starts)} finished; cycle {len(history.cycle_starts) + 1} "
+        f"due {history.next_cycle_due.isoformat()}"
+    )
+
+
+def day_state(history: CourseHistory, on: date) -> DayState:
+    """Where the course stands on ``on``, from everything recorded up to that day."""
+    stopped = _stopped_on(history, on)
+    active = stopped is None and on >= history.start
+    cycle = history.cycle_on(on) if on >= history.start else None
+    interruption = history.interruption_on(on) if active else None
+    dex_interruption = history.interruption_on(on, DEXAMETHASONE) if active else None
+    len_planned = dex_planned = 0.0
+    if cycle is not None:
+        len_planned = _planned(history, LENALIDOMIDE, cycle[0], cycle[1], on)
+        dex_planned = _planned(history, DEXAMETHASONE, cycle[0], cycle[1], on)
+    between_cycles = active and cycle is None
+    advice = _advice_of_day(history, on, stopped, between_cycles)
+    labs = labs_status(history, on, interruption) if active else LabsStatus(False, None)
+    status = stopped.capitalize() if stopped else _status_text(cycle, history, on)
+    return DayState(
+        on=on,
+        course_active=active,
+        cycle=cycle[0] if cycle else None,
+        day=cycle[1] if cycle else None,
+        lenalidomide=DrugDay(len_planned, len_planned if active and not interruption else 0.0),
+        dexamethasone=DrugDay(
+            dex_planned, dex_planned if active and not dex_interruption else 0.0
+        ),
+        lenalidomide_level=history.level_on(LENALIDOMIDE, on),
+        dexamethasone_level=history.level_on(DEXAMETHASONE, on),
+        interruption=interruption,
+        advice=advice,
+        labs=labs,
+        anc=history.latest(NEUTROPENIA, on),
+        platelets=history.latest(THROMBOCYTOPENIA, on),
+        open_events=_open_severe(history, on),
+        next_cycle_due=history.next_cycle_due if between_cycles else None,
+        status_text=status,
+    )
+
+
+def _advice_of_day(
+    history: CourseHistory, on: date, stopped: str | None, between_cycles: bool
+) -> Advice:
+    if stopped is not None:
+        return Advice(STOP, f"Nothing is due: {stopped}.")
+    if on < history.start:
+        return Advice(CONTINUE, f"The course starts on {history.start.isoformat()}.")
+    advice = label_advice(history, on)
+    progression = history.progression_on_or_before(on)
+    if progression is not None:
+        return replace(
+            advice,
+            action=STOP,
+            reason=f"Progression recorded on {progression.isoformat()}: the regimen is given "
+            f"until progression; end the course if the clinician agrees. {advice.reason}",
+            basis=(f"progression {progression.isoformat()}", *advice.basis),
+        )
+    if between_cycles:
+        due = history.next_cycle_due.isoformat()
+        number = len(history.cycle_starts) + 1
+        if advice.action in (HOLD, KEEP_HOLDING):
+            return replace(
+                advice,
+                action=DELAY_CYCLE,
+                reason=f"Cycle {number} was due {due}: delay it. {advice.reason}",
+            )
+        if advice.action == CONTINUE:
+            return replace(advice, reason=f"Cycle {number} is due since {due}. {advice.reason}")
+    return advice
+
+
+# -- every day of the calendar -----------------------------------------------------------
+
+
+def course_days(history: CourseHistory, cycles: int | None = None) -> list[PlannedDay]:
+    """Every day of the started cycles (or of ``cycles`` cycles if more), as given: doses at
+    the level in force, interrupted days held, nothing after the course stopped."""
+    planned = plan_course(
+        history.regimen,
+        history.start,
+        max(len(history.cycle_starts), cycles or 0, 1),
+        lenalidomide_level=history.len_start_level,
+        dexamethasone_level=history.dex_start_level,
+        actual_starts=dict(enumerate(history.cycle_starts, start=1)),
+        level_changes=history.level_changes,
+        lenalidomide_every_days=history.len_every_days,
+    )
+    days = []
+    for planned_day in planned:
+        if _stopped_on(history, planned_day.date) is not None:
+            days.append(replace(planned_day, lenalidomide_mg=0.0, dexamethasone_mg=0.0))
+            continue
+        held = frozenset(
+            i.drug for i in history.interruptions if i.covers(planned_day.date)
+        )
+        if held:
+            planned_day = replace(
+                planned_day,
+                held=held,
+                lenalidomide_mg=0.0 if LENALIDOMIDE in held else planned_day.lenalidomide_mg,
+                dexamethasone_mg=0.0
+                if DEXAMETHASONE in held
+                else planned_day.dexamethasone_mg,
+            )
+        days.append(planned_day)
+    return days
+
+
+# -- starting a cycle or a course ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    """What the label and the clinic's rules say about starting treatment on a day.
+
+    ``problems`` empty: start as planned. Otherwise each is one reason in words, and the
+    start needs a clinician's override reason.
+    """
+
+    on: date
+    anc: Reading | None
+    platelets: Reading | None
+    problems: tuple[str, ...]
+
+    @property
+    def needs_override(self) -> bool:
+        return bool(self.problems)
+
+    def counts_text(self) -> str:
+        parts = [
+            reading_text(reading) if reading else f"no {name} recorded"
+            for name, reading in (("ANC", self.anc), ("platelets", self.platelets))
+        ]
+        return "; ".join(parts)
+
+
+def _latest(counts: Sequence[CountResult], count_type: str, on: date) -> Reading | None:
+    for count in sorted(counts, key=lambda c: c.on, reverse=True):
+        value = count.value(count_type)
+        if count.on <= on and value is not None:
+            return Reading(count_type, count.on, value)
+    return None
+
+
+def start_check(
+    counts: Sequence[CountResult],
+    on: date,
+    *,
+    interruption: Interruption | None = None,
+    max_age_days: int | None = None,
+) -> StartCheck:
+    """Can treatment start on ``on``? The latest counts must be recorded, recent, and not
+    below the hold thresholds, and lenalidomide must not be interrupted."""
+    rules = load_label_rules()
+    limit = count_schedule().start_counts_max_age_days if max_age_days is None else max_age_days
+    readings = {count_type: _latest(counts, count_type, on) for count_type in COUNT_TYPES}
+    problems = []
+    for count_type, reading in readings.items():
+        name = "ANC" if count_type == NEUTROPENIA else "platelets"
+        if reading is None:
+            problems.append(f"no {name} is recorded")
+            continue
+        if rules.is_low(count_type, reading.value):
+            threshold = f"{rules.hold_below(count_type):g}"
+            problems.append(f"{reading_text(reading)} is below the hold threshold {threshold}")
+        age = (on - reading.on).days
+        if age > limit:
+            problems.append(f"the latest {name} is {age} days old (more than {limit})")
+    if interruption is not None:
+        problems.append(
+            f"lenalidomide is interrupted since {interruption.start.isoformat()}"
+            + (f" ({interruption.reason})" if interruption.reason else "")
+            + " and no resume is recorded"
+        )
+    return StartCheck(on, readings[NEUTROPENIA], readings[THROMBOCYTOPENIA], tuple(problems))
+
+
+def cycle_start_check(
+    history: CourseHistory, on: date, *, resuming: bool = False, max_age_days: int | None = None
+) -> StartCheck:
+    """``start_check`` for the next cycle of the course; ``resuming``: the start records the
+    resume, so an open interruption is not in the way."""
+    interruption = None if resuming else history.interruption_on(on)
+    return start_check(history.counts, on, interruption=interruption, max_age_days=max_age_days)
+
+
+def dose_text(history: CourseHistory, drug: str, level: int) -> str:
+    return f"{format_mg(history.regimen.drug(drug).dose_for_level(level))} mg"

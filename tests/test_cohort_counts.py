@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.starts import start_course, start_next_cycle
 from tracker.domain.errors import DomainError
 from tracker.domain.references import load_reference
 from tracker.domain.statistics import (
@@ -23,7 +24,7 @@ from tracker.domain.statistics import (
 from tracker.storage.cohort import cohort_records, count_cohort
 from tracker.storage.database import Store, open_database
 from tracker.storage.demo import fill_demo_database
-from tracker.storage.operations.courses import end_course, start_course, start_next_cycle
+from tracker.storage.operations.courses import end_course
 from tracker.storage.operations.events import archive_event, log_event
 from tracker.storage.operations.patients import add_patient, archive_patient
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from scipy.stats import beta
 
 from tests.helpers import assert_cli_refusal, run_tracker
+from tests.starts import start_course
 from tests.test_statistics import exact_two_sided_p
 from tracker.cli.main import main
 from tracker.domain.references import load_reference
@@ -19,7 +20,7 @@ from tracker.reports.cohort_report import cohort_report
 from tracker.resources import resources_dir
 from tracker.storage.cohort import cohort_records
 from tracker.storage.database import open_database
-from tracker.storage.operations.courses import end_course, start_course
+from tracker.storage.operations.courses import end_course
 from tracker.storage.operations.events import archive_event, log_event
 from tracker.storage.operations.patients import add_patient, archive_patient
 

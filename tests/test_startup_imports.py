@@ -75,8 +75,9 @@ def test_a_new_database_records_its_schema_changes_under_their_released_names(tm
         recorded = connection.execute(
             "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id"
         ).fetchall()
-    assert recorded == [(MIGRATION_SET, "m001_initial")]
-    assert known_migration_names() == {"m001_initial"}
+    released = ["m001_initial", "m002_interruptions"]
+    assert recorded == [(MIGRATION_SET, name) for name in released]
+    assert known_migration_names() == set(released)
 
 
 def test_an_installed_sqlite_utils_plugin_does_not_reach_the_clinic_database(tmp_path: Path):

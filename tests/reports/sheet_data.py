@@ -9,13 +9,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from tests.starts import start_course, start_next_cycle
 from tracker.storage.database import open_database
-from tracker.storage.operations.courses import (
-    change_dose_level,
-    end_course,
-    start_course,
-    start_next_cycle,
-)
+from tracker.storage.operations.courses import change_dose_level, end_course
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient, archive_patient

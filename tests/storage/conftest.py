@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.starts import start_course
 from tracker.storage.database import Store, open_database
 from tracker.storage.errors import ValidationError
-from tracker.storage.operations.courses import start_course
 from tracker.storage.operations.patients import add_patient
 
 TODAY = date(2027, 6, 1)

@@ -5,14 +5,9 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, date, datetime, timedelta
 
+from tests.starts import start_course, start_next_cycle
 from tracker.storage.database import Store
-from tracker.storage.operations.courses import (
-    change_dose_level,
-    end_course,
-    start_course,
-    start_next_cycle,
-    update_course,
-)
+from tracker.storage.operations.courses import change_dose_level, end_course, update_course
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.events import archive_event, log_event, update_event
 from tracker.storage.operations.labs import archive_labs, record_labs

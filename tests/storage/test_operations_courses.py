@@ -7,14 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.starts import start_course, start_next_cycle
 from tracker.storage.database import Store
-from tracker.storage.operations.courses import (
-    change_dose_level,
-    end_course,
-    start_course,
-    start_next_cycle,
-    update_course,
-)
+from tracker.storage.operations.courses import change_dose_level, end_course, update_course
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.patients import add_patient, archive_patient
 from tracker.storage.queries import (

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.starts import start_course
 from tracker.storage.database import Store
-from tracker.storage.operations.courses import change_dose_level, end_course, start_course
+from tracker.storage.operations.courses import change_dose_level, end_course
 from tracker.storage.operations.doses import clear_dose, record_dose
 from tracker.storage.queries import course_calendar, dose_records_of
 from tracker.storage.records import DoseRecord

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.starts import start_course
 from tracker.storage.database import Store
-from tracker.storage.operations.courses import start_course
 from tracker.storage.operations.events import archive_event, log_event, update_event
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient

@@ -6,16 +6,12 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from tracker.storage.monitoring import monitoring_cadence
 
+from tests.starts import start_course, start_next_cycle
 from tracker.storage.database import Store
 from tracker.storage.errors import NotFoundError
-from tracker.storage.monitoring import monitoring_cadence
-from tracker.storage.operations.courses import (
-    change_dose_level,
-    end_course,
-    start_course,
-    start_next_cycle,
-)
+from tracker.storage.operations.courses import change_dose_level, end_course
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.events import archive_event, log_event
 from tracker.storage.operations.labs import record_labs

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
+from tests import starts
 from tracker.storage.database import Store
 from tracker.storage.operations import courses, doses
 from tracker.storage.operations.patients import add_patient
@@ -43,7 +44,7 @@ def seed_course(store: Store, *, days_ago: int = 10, patient_id: int | None = No
     """A patient on cycle 1 of a course that started ``days_ago`` days before today."""
     patient_id = patient_id or add_test_patient(store)
     start = store.today() - timedelta(days=days_ago)
-    course_id = courses.start_course(store, patient_id, start, thromboprophylaxis="aspirin")
+    course_id = starts.start_course(store, patient_id, start, thromboprophylaxis="aspirin")
     return SeededCourse(patient_id, course_id, start)
 
 
@@ -61,7 +62,7 @@ def seed_rich_course(store: Store) -> SeededCourse:
         )
     doses.record_dose(store, seeded.course_id, start + timedelta(days=5), "lenalidomide", "missed")
     second = start + timedelta(days=31)
-    courses.start_next_cycle(store, seeded.course_id, second, delay_reason="neutropenia")
+    starts.start_next_cycle(store, seeded.course_id, second, delay_reason="neutropenia")
     for offset in range(0, 14):
         doses.record_dose(
             store, seeded.course_id, second + timedelta(days=offset), "lenalidomide", "taken"
@@ -74,7 +75,7 @@ def seed_rich_course(store: Store) -> SeededCourse:
         store, seeded.course_id, "lenalidomide", 1, second + timedelta(days=17), "neutropenia"
     )
     third = second + timedelta(days=28)
-    courses.start_next_cycle(store, seeded.course_id, third)
+    starts.start_next_cycle(store, seeded.course_id, third)
     for offset in range((store.today() - third).days):
         doses.record_dose(
             store, seeded.course_id, third + timedelta(days=offset), "lenalidomide", "taken"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.starts import start_course, start_next_cycle
 from tracker.storage import queries
-from tracker.storage.operations.courses import start_course, start_next_cycle
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.patients import add_patient
 from tracker.ui.patient_header import header_facts

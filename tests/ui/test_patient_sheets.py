@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintPreviewWidget
 from PySide6.QtWidgets import QToolButton
 
+from tests import starts
 from tests.ui.conftest import cancel_print_dialog_when_shown
 from tests.ui.patient_fixtures import add_test_patient, click_day, make_view, seed_rich_course
 from tracker.storage.operations import courses
@@ -135,9 +136,9 @@ def test_no_sheet_without_a_course_or_for_an_earlier_course(qtbot, store, contex
     assert not any(action.isEnabled() for action in view.sheet_actions.all())
     assert "No treatment course" in view.sheet_actions.print_sheet.toolTip()
 
-    first = courses.start_course(store, patient_id, store.today() - timedelta(days=40))
+    first = starts.start_course(store, patient_id, store.today() - timedelta(days=40))
     courses.end_course(store, first, store.today() - timedelta(days=12), "toxicity")
-    courses.start_course(store, patient_id, store.today() - timedelta(days=5))
+    starts.start_course(store, patient_id, store.today() - timedelta(days=5))
     view.refresh()
     assert all(action.isEnabled() for action in view.sheet_actions.all())
 

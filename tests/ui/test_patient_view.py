@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QScrollArea, QToolButton
 
+from tests import starts
 from tests.ui.patient_fixtures import (
     add_test_patient,
     choose,
@@ -335,7 +336,7 @@ def test_an_earlier_course_can_be_chosen_after_a_new_one_starts(qtbot, store, co
     first_end = store.today() - timedelta(days=12)
     courses.end_course(store, seeded.course_id, first_end, "toxicity")
     second_start = store.today() - timedelta(days=5)
-    second_id = courses.start_course(store, seeded.patient_id, second_start, len_level=1)
+    second_id = starts.start_course(store, seeded.patient_id, second_start, len_level=1)
     view = make_view(qtbot, context, seeded.patient_id)
     assert not view.course_combo.isHidden() and view.course_combo.count() == 2
     assert view.course_combo.itemText(0) == f"Started {long_date(second_start)} (active)"
@@ -423,7 +424,7 @@ def test_at_1024_pixels_every_command_of_a_patient_with_two_courses_is_on_the_to
 ):
     seeded = seed_course(store, days_ago=40)
     courses.end_course(store, seeded.course_id, store.today() - timedelta(days=5), "toxicity")
-    courses.start_course(store, seeded.patient_id, store.today() - timedelta(days=2))
+    starts.start_course(store, seeded.patient_id, store.today() - timedelta(days=2))
     window.resize(1024, 768)
     window.show()
     qtbot.waitExposed(window)

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
+from tests.starts import start_course
 from tests.ui.conftest import FIXED_TODAY, activate, show_loaded
-from tracker.storage.operations.courses import change_dose_level, start_course
+from tracker.storage.operations.courses import change_dose_level
 from tracker.storage.operations.doses import record_dose
 from tracker.storage.operations.events import log_event
 from tracker.storage.operations.labs import record_labs
@@ -276,8 +277,9 @@ def test_hold_advice_is_not_cut_short_at_1024_pixels(qtbot, window, store, clini
 
 
 def test_today_model_passes_qt_model_checks(qtmodeltester, store, clinic):
-    from tracker.storage import queries
     from tracker.ui.today_advice import read_advice
+
+    from tracker.storage import queries
 
     model = TodayModel()
     rows = queries.today_rows(store, FIXED_TODAY)

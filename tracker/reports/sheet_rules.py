@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from tracker.domain.label_rules import load_label_rules
 from tracker.reports.sheet_model import HoldThresholds
-from tracker.storage.monitoring import MonitoringCadence, monitoring_cadence
 
 
 def hold_thresholds() -> HoldThresholds:
     """The label's hold thresholds (``resources/advice/lenalidomide-label.toml``), x10^9/L."""
     rules = load_label_rules()
     return HoldThresholds(anc_below=rules.anc_below, platelets_below=rules.platelets_below)
-
-
-def blood_count_cadence() -> MonitoringCadence:
-    """How often counts are due (``resources/monitoring.toml``)."""
-    return monitoring_cadence()

@@ -1,4 +1,4 @@
-"""Recording doses taken, missed and held."""
+"""Recording doses taken and missed; a hold is an interruption, not a dose record."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.starts import start_course
 from tracker.storage.database import Store
 from tracker.storage.operations.courses import change_dose_level, end_course
 from tracker.storage.operations.doses import clear_dose, record_dose
+from tracker.storage.operations.interruptions import interrupt
 from tracker.storage.queries import course_calendar, dose_records_of
 from tracker.storage.records import DoseRecord
 
@@ -55,23 +56,33 @@ def test_the_every_other_day_schedule_plans_no_dose_on_off_days(
 
 
 def test_re_recording_a_day_replaces_the_record(store: Store, course_id: int) -> None:
-    first = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "held", "ANC 0.7")
+    first = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "missed", "vomited")
     second = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "taken")
     (record,) = dose_records_of(store, course_id)
     assert first == second == record.id
     assert (record.status, record.note) == ("taken", "")
-    # The planned dose, not the zero a hold on that day puts in the calendar.
     assert record.dose_mg == 25.0
 
 
-def test_a_held_dose_shows_in_the_calendar(store: Store, course_id: int) -> None:
-    record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "held")
-    record_dose(store, course_id, date(2027, 3, 10), "dexamethasone", "held")
+def test_a_dose_taken_inside_an_interruption_records_the_planned_dose(
+    store: Store, course_id: int
+) -> None:
+    interrupt(store, course_id, date(2027, 3, 4), "ANC 0.8")
+    record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "taken", "took it anyway")
+    (record,) = dose_records_of(store, course_id)
+    # What was taken is recorded as it happened: the planned dose, not the zero due.
+    assert (record.status, record.dose_mg) == ("taken", 25.0)
     calendar = {day.date: day for day in course_calendar(store, course_id)}
-    assert calendar[date(2027, 3, 5)].lenalidomide_mg == 0.0
     assert calendar[date(2027, 3, 5)].held == frozenset({"lenalidomide"})
-    assert calendar[date(2027, 3, 10)].dexamethasone_mg == 0.0
-    assert calendar[date(2027, 3, 10)].lenalidomide_mg == 25.0
+
+
+def test_a_hold_is_not_a_dose_record(
+    store: Store, course_id: int, assert_refused: Callable
+) -> None:
+    assert_refused(
+        lambda: record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "held"),
+        "interrupt the drug",
+    )
 
 
 def test_missed_doses_do_not_change_the_plan(store: Store, course_id: int) -> None:
@@ -136,14 +147,11 @@ def test_doses_on_an_unknown_course_are_refused(store: Store, assert_refused: Ca
     )
 
 
-def test_clearing_a_held_dose_restores_the_planned_dose(store: Store, course_id: int) -> None:
-    record_id = record_dose(store, course_id, date(2027, 3, 2), "lenalidomide", "held")
+def test_clearing_a_mistaken_record_archives_it(store: Store, course_id: int) -> None:
+    record_id = record_dose(store, course_id, date(2027, 3, 2), "lenalidomide", "missed")
     record_dose(store, course_id, date(2027, 3, 2), "dexamethasone", "taken")
     assert clear_dose(store, course_id, date(2027, 3, 2), "lenalidomide") is True
     assert [record.drug for record in dose_records_of(store, course_id)] == ["dexamethasone"]
-    calendar = {day.date: day for day in course_calendar(store, course_id)}
-    assert calendar[date(2027, 3, 2)].lenalidomide_mg == 25.0
-    assert calendar[date(2027, 3, 2)].held == frozenset()
     last = next(store.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1"))
     assert (last["table_name"], last["row_id"], last["action"]) == (
         "dose_records",

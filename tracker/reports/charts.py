@@ -23,9 +23,9 @@ from tracker.domain.grading import (
     to_per_litre_e9,
 )
 from tracker.domain.label_rules import hold_thresholds
+from tracker.domain.record_shapes import EventLike, LabLike
 from tracker.domain.references import ReferenceArm
 from tracker.domain.statistics import COHORT_EVENT_TYPES, CohortStatistics
-from tracker.domain.record_shapes import EventLike, LabLike
 from tracker.reports.errors import ReportError
 
 if TYPE_CHECKING:

@@ -33,6 +33,7 @@ from tracker.domain.treatment.label import (
     Advice,
     find_drops,
     label_advice,
+    number_text,
     reading_text,
 )
 from tracker.domain.treatment.monitoring import count_schedule
@@ -366,12 +367,12 @@ def start_check(
     readings = {count_type: _latest(counts, count_type, on) for count_type in COUNT_TYPES}
     problems = []
     for count_type, reading in readings.items():
-        name = "ANC" if count_type == NEUTROPENIA else "platelets"
+        name = "ANC" if count_type == NEUTROPENIA else "platelet count"
         if reading is None:
             problems.append(f"no {name} is recorded")
             continue
         if rules.is_low(count_type, reading.value):
-            threshold = f"{rules.hold_below(count_type):g}"
+            threshold = number_text(rules.hold_below(count_type))
             problems.append(f"{reading_text(reading)} is below the hold threshold {threshold}")
         age = (on - reading.on).days
         if age > limit:

@@ -119,13 +119,13 @@ class _Plan:
 # -- reading the record ------------------------------------------------------------------
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     """1.0 stays '1.0' (as the label writes the ANC threshold), 30.0 becomes '30'."""
     return f"{value:.1f}" if value < 10 and float(value).is_integer() else f"{value:g}"
 
 
 def reading_text(reading: Reading) -> str:
-    return f"{reading.name} {_number(reading.value)} x10^9/L on {reading.on.isoformat()}"
+    return f"{reading.name} {number_text(reading.value)} x10^9/L on {reading.on.isoformat()}"
 
 
 def _same_episode(interruptions: tuple[Interruption, ...], recovered: date, again: date) -> bool:
@@ -258,7 +258,7 @@ def _drop_basis(drops: list[Drop], history: CourseHistory, day: date) -> tuple[s
         order = "first" if drop.ordinal == 1 else f"drop {drop.ordinal}"
         basis.append(
             f"{drop.name} below threshold since {drop.start.isoformat()} ({order} {drop.name} "
-            f"drop of the course, lowest {_number(drop.lowest)})"
+            f"drop of the course, lowest {number_text(drop.lowest)})"
         )
         latest = history.latest(drop.count_type, day)
         if latest is not None and latest.on != drop.start:
@@ -279,7 +279,7 @@ def _low_phrase(drops: list[Drop], history: CourseHistory, day: date, rules: Lab
     for drop in drops:
         latest = history.latest(drop.count_type, day)
         if latest is not None:
-            threshold = _number(rules.hold_below(drop.count_type))
+            threshold = number_text(rules.hold_below(drop.count_type))
             parts.append(f"{reading_text(latest)} (below {threshold})")
     return "; ".join(parts)
 

@@ -43,6 +43,7 @@ class Term:
     definition: str
     grade_texts: dict[int, str]
     grade_below: dict[int, float]
+    allowed_grades: tuple[int, ...] = (1, 2, 3, 4, 5)
 
     @property
     def lower_limit_of_normal(self) -> float | None:
@@ -80,6 +81,7 @@ def _term_from_data(event_type: str, data: dict) -> Term:
         definition=data["definition"],
         grade_texts={int(grade): text for grade, text in data.get("grades", {}).items()},
         grade_below=bounds,
+        allowed_grades=tuple(int(grade) for grade in data["allowed_grades"]),
     )
 
 
@@ -167,3 +169,9 @@ def definition_text(event_type: str, grade: int | None = None) -> str:
     if not description:
         return definition
     return f"{definition}\nGrade {grade}: {description}"
+
+
+def allowed_grades(event_type: str) -> tuple[int, ...]:
+    """The grades CTCAE defines for the term (count terms have no grade 5)."""
+    return load_grading().term(event_type).allowed_grades
+

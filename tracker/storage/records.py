@@ -65,6 +65,7 @@ class Patient(RowRecord):
     reproductive_potential: bool
     notes: str
     archived: bool
+    date_of_death: date | None = None
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,16 @@ def m002_interruptions(db: Database) -> None:
     convert_held_records(db)
 
 
-_MIGRATIONS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_interruptions)
+def m003_date_of_death(db: Database) -> None:
+    """A patient carries a date of death; courses may end for reason 'death'."""
+    db["patients"].add_column("date_of_death", str)
+
+
+_MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    m001_initial,
+    m002_interruptions,
+    m003_date_of_death,
+)
 
 
 def known_migration_names() -> set[str]:

@@ -27,7 +27,7 @@ from tracker.storage.validation import (
 )
 
 THROMBOPROPHYLAXIS = ("aspirin", "LMWH", "warfarin", "DOAC", "none")
-END_REASONS = ("progression", "toxicity", "other")
+END_REASONS = ("progression", "toxicity", "death", "other")
 LENALIDOMIDE_INTERVALS = (1, 2)
 
 
@@ -112,6 +112,10 @@ def start_course(
     }
     with store.transaction():
         patient = patient_row(store, patient_id)
+        if patient["date_of_death"]:
+            raise ValidationError(
+                f"{patient['name']} died on {patient['date_of_death']}: no course can start"
+            )
         if patient["date_of_birth"]:
             not_before(
                 start,
@@ -304,34 +308,59 @@ def _sync_cycle_levels(store: Store, course: Course) -> None:
 
 
 def end_course(store: Store, course_id: int, end_date: date, reason: str, note: str = "") -> None:
-    """Stop the course: ``reason`` is "progression", "toxicity" or "other"."""
+    """Stop the course: ``reason`` is "progression", "toxicity", "death" or "other". A death
+    also records the patient's date of death, in the same transaction."""
     course = open_course(store, course_id, "end it again")
     end = past_or_today(store, end_date, "course end")
-    not_before(end, course.start_date, "course end", "the course start")
     reason = choice(reason, END_REASONS, "reason for ending")
-    cycles = cycles_of(store, course_id)
+    with store.transaction():
+        _end(store, course, end, reason, note)
+        if reason == "death":
+            record_death(store, course.patient_id, end)
+
+
+def _end(store: Store, course: Course, end: date, reason: str, note: str) -> None:
+    not_before(end, course.start_date, "course end", "the course start")
+    cycles = cycles_of(store, course.id)
     last = cycles[-1]
     not_before(end, last.actual_start, "course end", f"the start of cycle {last.number}")
-    later_doses = [record for record in dose_records_of(store, course_id) if record.date > end]
+    later_doses = [record for record in dose_records_of(store, course.id) if record.date > end]
     if later_doses:
         raise ValidationError(
             f"doses are recorded after {end.isoformat()} (on "
             f"{later_doses[-1].date.isoformat()}); the course cannot end before them"
         )
+    update_row(
+        store,
+        "courses",
+        course.id,
+        {
+            "status": "ended",
+            "end_date": iso(end),
+            "end_reason": reason,
+            "end_note": note_text(note),
+        },
+        patient_id=course.patient_id,
+    )
+    update_row(store, "cycles", last.id, {"status": "completed"}, patient_id=course.patient_id)
+
+
+def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -> None:
+    """The patient died on ``died_on``: the date of death on the patient, and the active
+    course (if any) ended for reason 'death' that day. Call inside the caller's transaction."""
     with store.transaction():
+        patient = patient_row(store, patient_id)
+        recorded = patient["date_of_death"]
+        if recorded and recorded != iso(died_on):
+            raise ValidationError(
+                f"{patient['name']} is already recorded as having died on {recorded}"
+            )
+        for course in courses_of(store, patient_id):
+            if course.is_active:
+                _end(store, course, died_on, "death", note)
         update_row(
-            store,
-            "courses",
-            course_id,
-            {
-                "status": "ended",
-                "end_date": iso(end),
-                "end_reason": reason,
-                "end_note": note_text(note),
-            },
-            patient_id=course.patient_id,
+            store, "patients", patient_id, {"date_of_death": iso(died_on)}, patient_id=patient_id
         )
-        update_row(store, "cycles", last.id, {"status": "completed"}, patient_id=course.patient_id)
 
 
 def update_course(

@@ -75,7 +75,12 @@ def test_a_new_database_records_its_schema_changes_under_their_released_names(tm
         recorded = connection.execute(
             "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id"
         ).fetchall()
-    released = ["m001_initial", "m002_interruptions", "m003_date_of_death"]
+    released = [
+        "m001_initial",
+        "m002_interruptions",
+        "m003_date_of_death",
+        "m004_mrn_key",
+    ]
     assert recorded == [(MIGRATION_SET, name) for name in released]
     assert known_migration_names() == set(released)
 

@@ -48,11 +48,39 @@ def get_patient(store: Store, patient_id: int) -> Patient:
 
 
 def patient_by_mrn(store: Store, mrn: str) -> Patient:
+    """The patient with this MRN, compared as ``identifiers.mrn_key`` compares them."""
+    from tracker.domain.identifiers import mrn_key
+
     cleaned = str(mrn).strip()
-    rows = _rows(store, "SELECT * FROM patients WHERE mrn = ? AND archived = 0", [cleaned])
+    # A row written in bulk (or a clash kept from an older file) may have no key yet.
+    rows = _rows(
+        store,
+        "SELECT * FROM patients WHERE (mrn_key = ? OR (mrn_key IS NULL AND mrn = ?)) "
+        "AND archived = 0",
+        [mrn_key(cleaned), cleaned],
+    )
     if not rows:
         raise NotFoundError(f"unknown MRN {cleaned!r}: no patient has that medical record number")
     return Patient.from_row(rows[0])
+
+
+def mrn_clashes(store: Store) -> list[tuple[Patient, Patient]]:
+    """Pairs of patients whose MRNs are one record number once normalised (possible only in
+    a file written before MRNs were compared that way): (the one kept, the clash)."""
+    from tracker.domain.identifiers import mrn_key
+
+    keyed = {
+        row["mrn_key"]: Patient.from_row(row)
+        for row in _rows(store, "SELECT * FROM patients WHERE mrn_key IS NOT NULL")
+    }
+    return [
+        (keyed[mrn_key(clash.mrn)], clash)
+        for clash in (
+            Patient.from_row(row)
+            for row in _rows(store, "SELECT * FROM patients WHERE mrn_key IS NULL ORDER BY id")
+        )
+        if mrn_key(clash.mrn) in keyed
+    ]
 
 
 def _patient_filter(search: str, include_archived: bool) -> tuple[str, list[Any]]:

@@ -247,10 +247,26 @@ def m003_date_of_death(db: Database) -> None:
     db["patients"].add_column("date_of_death", str)
 
 
+def m004_mrn_key(db: Database) -> None:
+    """MRNs are unique once normalised (``tracker.domain.identifiers.mrn_key``). Where an
+    older file already holds two MRNs with one key, the later patient keeps no key (so the
+    unique index holds) and is listed by ``queries.mrn_clashes``: reported, never merged."""
+    from tracker.domain.identifiers import mrn_key
+
+    db["patients"].add_column("mrn_key", str)
+    seen: set[str] = set()
+    for row in list(db.query("SELECT id, mrn FROM patients ORDER BY id")):
+        key = mrn_key(row["mrn"])
+        db["patients"].update(row["id"], {"mrn_key": None if key in seen else key})
+        seen.add(key)
+    db["patients"].create_index(["mrn_key"], unique=True)
+
+
 _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_interruptions,
     m003_date_of_death,
+    m004_mrn_key,
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.domain.errors import DomainError
+from tracker.domain.identifiers import mrn_key, refuse_control_characters
 from tracker.storage.audit import archive_row, insert_row, update_row
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
@@ -49,14 +51,26 @@ def creatinine_value(value: Any, unit: str) -> float | None:
     return optional_amount(value, "creatinine", zero_allowed=False, maximum=MAX_CREATININE[unit])
 
 
+def _identifier(value: Any, label: str, max_length: int) -> str:
+    if isinstance(value, str):
+        try:
+            refuse_control_characters(value, label)
+        except DomainError as error:
+            raise ValidationError(str(error)) from None
+    text = required_text(value, label, max_length=max_length)
+    if not mrn_key(text):
+        raise ValidationError(f"{label} must not be empty")
+    return text
+
+
 def _clean(store: Store, values: dict[str, Any]) -> dict[str, Any]:
     birth = optional_date(values["date_of_birth"], "date of birth")
     if birth is not None:
         past_or_today(store, birth, "date of birth")
     unit = creatinine_unit(values["creatinine_unit"] or "mg/dL")
     return {
-        "mrn": required_text(values["mrn"], "MRN", max_length=40),
-        "name": required_text(values["name"], "patient name"),
+        "mrn": _identifier(values["mrn"], "MRN", 40),
+        "name": _identifier(values["name"], "patient name", 200),
         "date_of_birth": iso(birth),
         "sex": optional_choice(values["sex"], SEXES, "sex"),
         "weight_kg": optional_amount(
@@ -70,11 +84,19 @@ def _clean(store: Store, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _refuse_duplicate_mrn(store: Store, mrn: str, patient_id: int | None) -> None:
-    for row in store.db.query("SELECT id, archived FROM patients WHERE mrn = ?", [mrn]):
+def _refuse_duplicate_mrn(store: Store, mrn: str, patient_id: int | None) -> str:
+    """The MRN's comparison key; refused when another patient's MRN has the same key."""
+    key = mrn_key(mrn)
+    for row in store.db.query(
+        "SELECT id, mrn, name, archived FROM patients WHERE mrn_key = ?", [key]
+    ):
         if row["id"] != patient_id:
             archived = " (archived)" if row["archived"] else ""
-            raise ValidationError(f"MRN {mrn} already belongs to another patient{archived}")
+            same = "" if row["mrn"] == mrn else f" (the same as {row['mrn']!r} once case, spaces and look-alike characters are ignored)"
+            raise ValidationError(
+                f"MRN {mrn!r} already belongs to another patient{archived}{same}"
+            )
+    return key
 
 
 def add_patient(
@@ -93,8 +115,8 @@ def add_patient(
 ) -> int:
     values = _clean(store, {key: value for key, value in locals().items() if key != "store"})
     with store.transaction():
-        _refuse_duplicate_mrn(store, values["mrn"], None)
-        return insert_row(store, "patients", values, patient_id=None)
+        key = _refuse_duplicate_mrn(store, values["mrn"], None)
+        return insert_row(store, "patients", {**values, "mrn_key": key}, patient_id=None)
 
 
 def update_patient(store: Store, patient_id: int, **changes: Any) -> None:
@@ -105,8 +127,10 @@ def update_patient(store: Store, patient_id: int, **changes: Any) -> None:
     with store.transaction():
         current = patient_row(store, patient_id)
         values = _clean(store, {**{key: current[key] for key in EDITABLE_FIELDS}, **changes})
-        _refuse_duplicate_mrn(store, values["mrn"], patient_id)
-        update_row(store, "patients", patient_id, values, patient_id=patient_id)
+        key = _refuse_duplicate_mrn(store, values["mrn"], patient_id)
+        update_row(
+            store, "patients", patient_id, {**values, "mrn_key": key}, patient_id=patient_id
+        )
 
 
 def archive_patient(store: Store, patient_id: int) -> None:

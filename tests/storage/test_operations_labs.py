@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -110,8 +111,8 @@ def test_a_result_entered_in_error_can_be_archived(store: Store, patient_id: int
         (TODAY, {"platelets": -1}, "platelets -1 is not possible"),
         (TODAY, {"creatinine": -1}, "creatinine"),
         (TODAY, {"creatinine": 0}, "more than 0"),
-        (TODAY, {"anc": 1500}, "implausibly high; check the value, or whether it is in /mm3"),
-        (TODAY, {"platelets": 1.2e7, "platelets_unit": "/mm3"}, "implausibly high"),
+        (TODAY, {"anc": 1500}, r"ANC 1,500 x10\^9/L is not plausible; it fits /mm3"),
+        (TODAY, {"platelets": 1.2e7, "platelets_unit": "/mm3"}, "outside the plausible range"),
         (TODAY, {"anc": 1.0, "anc_unit": "g/L"}, "ANC unit 'g/L'"),
         (TODAY, {"platelets": 100, "platelets_unit": "%"}, "platelet unit"),
         (TODAY, {"creatinine": 1.0, "creatinine_unit": "mmol/L"}, "creatinine unit"),
@@ -128,6 +129,41 @@ def test_bad_lab_results_are_refused(
     message: str,
 ) -> None:
     assert_refused(lambda: record_labs(store, patient_id, day, **values), message)
+
+
+# Each plausibility bound, in both units: the last plausible value passes, the next is refused
+# naming the unit it fits (or the range when it fits neither).
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"anc": 100}, None),
+        ({"anc": 101}, "ANC 101 x10^9/L is not plausible; it fits /mm3"),
+        ({"anc": 100.1}, "ANC 100.1 x10^9/L is outside the plausible range 0-100 x10^9/L"),
+        ({"anc": 0.8, "anc_unit": "/mm3"}, "ANC 0.8 /mm3 is not plausible; it fits x10^9/L"),
+        ({"anc": 0, "anc_unit": "/mm3"}, None),
+        ({"anc": 100_000, "anc_unit": "/mm3"}, None),
+        ({"anc": 100_001, "anc_unit": "/mm3"}, "outside the plausible range 0-100,000 /mm3"),
+        ({"platelets": 1500}, None),
+        ({"platelets": 2800}, "platelets 2,800 x10^9/L is not plausible; it fits /mm3"),
+        ({"platelets": 1_500_000, "platelets_unit": "/mm3"}, None),
+        ({"platelets": 12.5, "platelets_unit": "/mm3"}, "it fits x10^9/L"),
+        ({"creatinine": 0.2, "creatinine_unit": "mg/dL"}, None),
+        ({"creatinine": 20, "creatinine_unit": "mg/dL"}, None),
+        ({"creatinine": 20.5, "creatinine_unit": "mg/dL"}, "it fits umol/L"),
+        ({"creatinine": 0.1, "creatinine_unit": "mg/dL"}, "outside the plausible range 0.2-20"),
+        ({"creatinine": 18, "creatinine_unit": "umol/L"}, None),
+        ({"creatinine": 1800, "creatinine_unit": "umol/L"}, None),
+        ({"creatinine": 1.8, "creatinine_unit": "umol/L"}, "creatinine 1.8 umol/L is not plausible; it fits mg/dL"),
+        ({"creatinine": 1801, "creatinine_unit": "umol/L"}, "outside the plausible range"),
+    ],
+)
+def test_plausibility_bounds_in_both_units(
+    store: Store, patient_id: int, assert_refused: Callable, values: dict, problem: str | None
+) -> None:
+    if problem is None:
+        record_labs(store, patient_id, TODAY, **values)
+    else:
+        assert_refused(lambda: record_labs(store, patient_id, TODAY, **values), re.escape(problem))
 
 
 def test_labs_for_unknown_patients_are_refused(store: Store, assert_refused: Callable) -> None:

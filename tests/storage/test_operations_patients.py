@@ -95,7 +95,7 @@ def test_an_archived_patient_disappears_from_reads_but_stays_in_the_file(
         ({"mrn": "X1", "name": "A", "weight_kg": 0}, "more than 0"),
         ({"mrn": "X1", "name": "A", "weight_kg": 7000}, "implausibly high"),
         ({"mrn": "X1", "name": "A", "creatinine": -0.5}, "creatinine"),
-        ({"mrn": "X1", "name": "A", "creatinine": 95, "creatinine_unit": "mg/dL"}, "implausibly"),
+        ({"mrn": "X1", "name": "A", "creatinine": 95, "creatinine_unit": "mg/dL"}, "fits umol/L"),
         ({"mrn": "X1", "name": "A", "creatinine": 1, "creatinine_unit": "mmol/L"}, "unit"),
         ({"mrn": "X1", "name": "A", "weight_kg": "heavy"}, "must be a number"),
         ({"mrn": "X1", "name": "A", "on_dialysis": "maybe"}, "yes or no"),

@@ -10,7 +10,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.patients import creatinine_unit as checked_creatinine_unit
-from tracker.storage.operations.patients import creatinine_value
+from tracker.storage.operations.patients import creatinine_value, plausible
 from tracker.storage.validation import not_before, note_text, optional_amount, past_or_today
 
 PER_LITRE = "10^9/L"
@@ -29,13 +29,6 @@ _COUNT_UNIT_SPELLINGS = {
     "/μL": PER_MM3,
     "cells/mm3": PER_MM3,
 }
-# Above these the value is almost certainly in the other unit or mistyped.
-MAX_COUNT = {
-    "ANC": {PER_LITRE: 100.0, PER_MM3: 100_000.0},
-    "platelets": {PER_LITRE: 3000.0, PER_MM3: 3_000_000.0},
-}
-
-
 def count_unit(value: Any, label: str) -> str:
     unit = _COUNT_UNIT_SPELLINGS.get(value, value)
     if unit not in COUNT_UNITS:
@@ -43,14 +36,10 @@ def count_unit(value: Any, label: str) -> str:
     return unit
 
 
-def _count(value: Any, unit: str, label: str) -> float | None:
+def _count(value: Any, unit: str, quantity: str, label: str) -> float | None:
     amount = optional_amount(value, label, zero_allowed=True)
-    if amount is not None and amount > MAX_COUNT[label][unit]:
-        other = PER_MM3 if unit == PER_LITRE else PER_LITRE
-        raise ValidationError(
-            f"{label} {amount:g} {unit} is implausibly high; check the value, or whether "
-            f"it is in {other}"
-        )
+    if amount is not None:
+        plausible(quantity, amount, unit)
     return amount
 
 
@@ -74,9 +63,9 @@ def record_labs(
     values = {
         "patient_id": patient_id,
         "date": iso(day),
-        "anc": _count(anc, anc_unit, "ANC"),
+        "anc": _count(anc, anc_unit, "anc", "ANC"),
         "anc_unit": anc_unit,
-        "platelets": _count(platelets, platelets_unit, "platelets"),
+        "platelets": _count(platelets, platelets_unit, "platelets", "platelets"),
         "platelets_unit": platelets_unit,
         "creatinine": None,
         "creatinine_unit": None,

@@ -6,6 +6,7 @@ from typing import Any
 
 from tracker.domain.errors import DomainError
 from tracker.domain.identifiers import mrn_key, refuse_control_characters
+from tracker.domain.plausibility import check_plausible
 from tracker.storage.audit import archive_row, insert_row, update_row
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
@@ -23,8 +24,6 @@ from tracker.storage.validation import (
 SEXES = ("F", "M")
 CREATININE_UNITS = ("mg/dL", "umol/L")
 _CREATININE_UNIT_SPELLINGS = {"µmol/L": "umol/L", "μmol/L": "umol/L", "mg/dl": "mg/dL"}
-# Above these a value is far more likely a unit mix-up or typing error than a real result.
-MAX_CREATININE = {"mg/dL": 30.0, "umol/L": 3000.0}
 MAX_WEIGHT_KG = 400.0
 EDITABLE_FIELDS = (
     "mrn",
@@ -47,8 +46,19 @@ def creatinine_unit(value: Any, label: str = "creatinine unit") -> str:
     return unit
 
 
+def plausible(quantity: str, value: float, unit: str) -> None:
+    """Refuse a lab value that is not plausible in its unit (``domain.plausibility``)."""
+    try:
+        check_plausible(quantity, value, unit)
+    except DomainError as error:
+        raise ValidationError(str(error)) from None
+
+
 def creatinine_value(value: Any, unit: str) -> float | None:
-    return optional_amount(value, "creatinine", zero_allowed=False, maximum=MAX_CREATININE[unit])
+    amount = optional_amount(value, "creatinine", zero_allowed=False)
+    if amount is not None:
+        plausible("creatinine", amount, unit)
+    return amount
 
 
 def _identifier(value: Any, label: str, max_length: int) -> str:

@@ -26,6 +26,7 @@ from tracker.storage.database import Store, open_database
 from tracker.storage.demo import fill_demo_database
 from tracker.storage.operations.courses import end_course
 from tracker.storage.operations.events import archive_event, log_event
+from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient, archive_patient
 
 TODAY = date(2027, 6, 1)
@@ -76,7 +77,11 @@ def clinic(tmp_path: Path) -> Store:
 
     early = add_patient(store, mrn="E-1", name="Event Before Course")
     log_event(store, early, "vte", 3, date(2025, 12, 1))  # before any course: nobody's
+    record_labs(store, early, date(2025, 12, 1), anc=0.2)  # before the course: not counted
     start_course(store, early, date(2026, 5, 1))
+    record_labs(store, early, date(2026, 5, 8), anc=400, anc_unit="/mm3")  # grade 4, no event
+    record_labs(store, early, date(2026, 5, 15), platelets=60)  # grade 2: not counted
+    log_event(store, early, "vte", 2, date(2026, 5, 20))  # treated DVT: counted like for like
 
     withdrawn = add_patient(store, mrn="W-1", name="Withdrawn Event")
     course = start_course(store, withdrawn, date(2026, 6, 1))
@@ -105,12 +110,15 @@ def test_the_counts_follow_the_rule_for_which_course_an_event_belongs_to(clinic)
     counted = _agree(clinic, None, None)
     assert counted.patients == 4  # the archived patient and the one without a course are out
     assert counted.cycles == 5  # 1 + 1 + 1 + 1 + 1: the withdrawn second cycle does not count
-    assert counted.patients_with_event == {"neutropenia": 1, "thrombocytopenia": 0, "vte": 1}
-    assert counted.events == {"neutropenia": 2, "thrombocytopenia": 0, "vte": 1}
+    # The fatal VTE is beside the rate; the ANC of 0.4 with no event is inside it.
+    assert counted.patients_with_event == {"neutropenia": 2, "thrombocytopenia": 0, "vte": 1}
+    assert counted.events == {"neutropenia": 3, "thrombocytopenia": 0, "vte": 1}
+    assert counted.grade5_patients == {"neutropenia": 0, "thrombocytopenia": 0, "vte": 1}
+    assert counted.from_counts_only == {"neutropenia": 1, "thrombocytopenia": 0, "vte": 0}
 
     second_course_only = _agree(clinic, date(2026, 3, 1), date(2026, 4, 30))
     assert second_course_only.patients == 1
-    assert second_course_only.events == {"neutropenia": 1, "thrombocytopenia": 0, "vte": 1}
+    assert second_course_only.events == {"neutropenia": 1, "thrombocytopenia": 0, "vte": 0}
 
 
 @pytest.mark.parametrize("seed", [1, 7])
@@ -144,3 +152,65 @@ def test_a_period_ending_before_it_starts_is_refused_by_both_ways_of_counting(cl
         cohort_counts(cohort_records(clinic), **backwards)
     with pytest.raises(DomainError, match="after its end"):
         statistics_of_counts(count_cohort(clinic, **backwards), **backwards)
+
+
+def _recomputed(store: Store) -> dict[str, tuple[int, int, int]]:
+    """(counted, grade 5, counts only) per event type, from the raw rows in plain Python."""
+    from tracker.domain.grading import grade_count
+
+    courses = list(store.db.query(
+        "SELECT c.* FROM courses c JOIN patients p ON p.id = c.patient_id "
+        "WHERE c.archived = 0 AND p.archived = 0"
+    ))
+    labs = list(store.db.query("SELECT * FROM labs WHERE archived = 0"))
+    events = list(store.db.query("SELECT * FROM adverse_events WHERE archived = 0"))
+    result = {}
+    for kind, column, counted_from in (
+        ("neutropenia", "anc", 3), ("thrombocytopenia", "platelets", 3), ("vte", None, 2)
+    ):
+        counted = grade5 = only = 0
+        for patient_id in {course["patient_id"] for course in courses}:
+            spans = [
+                (c["id"], c["start_date"], c["end_date"] or "9999-12-31")
+                for c in courses if c["patient_id"] == patient_id
+            ]
+            logged = max(
+                (
+                    e["grade"] for e in events
+                    if e["patient_id"] == patient_id and e["event_type"] == kind
+                    and any(
+                        e["course_id"] == cid or (e["course_id"] is None and s <= e["onset_date"] <= t)
+                        for cid, s, t in spans
+                    )
+                ),
+                default=0,
+            )
+            from_counts = max(
+                (
+                    grade_count(kind, lab[column], lab[f"{column}_unit"] or "10^9/L")
+                    for lab in labs
+                    if column and lab["patient_id"] == patient_id and lab[column] is not None
+                    and any(s <= lab["date"] <= t for _, s, t in spans)
+                ),
+                default=0,
+            )
+            if logged == 5:
+                grade5 += 1
+            elif counted_from <= max(logged, from_counts) <= 4:
+                counted += 1
+                only += logged < counted_from
+        result[kind] = (counted, grade5, only)
+    return result
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_the_report_fields_recomputed_from_the_tables(tmp_path, seed):
+    with open_database(tmp_path / "demo.sqlite", clock=lambda: TODAY) as store:
+        fill_demo_database(store, 200, seed=seed)
+        counted = count_cohort(store)
+        recomputed = _recomputed(store)
+        for kind, (in_rate, grade5, only) in recomputed.items():
+            assert counted.patients_with_event[kind] == in_rate, kind
+            assert counted.grade5_patients[kind] == grade5, kind
+            assert counted.from_counts_only[kind] == only, kind
+        assert sum(only for _, _, only in recomputed.values()) >= 0

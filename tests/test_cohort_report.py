@@ -103,7 +103,12 @@ def test_report_json_from_the_command(clinic: Path, capsys):
             "p_value",
             "reference_rate",
             "placebo_reference_rate",
+            "grade5_patients",
+            "from_counts_only",
         } <= set(event)
+    assert "CTCAE v5.0 grade 2-4" in data["definitions"]["vte"]
+    assert "NCI CTC v2.0" in data["definitions"]["vte"]
+    assert set(data["definitions"]) >= {"denominator", "neutropenia", "grade5_patients"}
     # Rates as fractions; published 95% Clopper-Pearson bounds for 3/10, 0/10 and 1/10;
     # p-values from the textbook exact test against MM-010's lenalidomide arm.
     expected = {
@@ -143,6 +148,7 @@ def test_report_text_table(clinic: Path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "10 patients" in lines[0]
     assert lines[2].split()[:3] == ["neutropenia", "3/10", "30.0%"]
+    assert any(line.startswith("vte: Venous thromboembolism needing treatment") for line in lines)
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
@@ -162,6 +168,9 @@ def test_chart_command_draws_the_cohort_beside_both_mm010_arms(clinic: Path, tmp
     assert "Clinic (95% exact CI)" in text
     assert "MM-010 Len+Dex (n=176)" in text and "MM-010 Placebo+Dex (n=175)" in text
     assert "22.2% 2/9" in text and "11.1% 1/9" in text
+    # The chart says how VTE is counted to compare like for like with the trial.
+    assert "VTE: needing treatment, CTCAE v5.0 grade 2-4 (= NCI CTC v2.0 grade 3-4" in text
+    assert "Grade 5 in this period: 0" in text
 
 
 @pytest.mark.parametrize(

@@ -61,8 +61,8 @@ def test_binomial_p_value_known_values():
     assert binomial_p_value(3, 10, None) is None
 
 
-def patient(pid, start, cycles=4, worst=None, events=None):
-    return CohortPatient(pid, start, cycles, worst or {}, events or {})
+def patient(pid, start, cycles=4, worst=None, events=None, counts=None):
+    return CohortPatient(pid, start, cycles, worst or {}, events or {}, counts or {})
 
 
 COHORT = [
@@ -87,11 +87,41 @@ def test_rates_intervals_and_events_per_100_cycles():
     # Patient 1 had two grade 3-4 neutropenia events, patient 2 at least one.
     assert neutro.events == 3
     assert neutro.events_per_100_cycles == pytest.approx(100 * 3 / 23)
-    # A fatal VTE counts as a severe event.
-    assert stats.rate("vte").patients_with_event == 2
+    # A fatal VTE is counted beside the rate, not inside it.
+    vte = stats.rate("vte")
+    assert (vte.patients_with_event, vte.grade5_patients) == (1, 1)
     thrombo = stats.rate("thrombocytopenia")
     assert (thrombo.patients_with_event, thrombo.rate, thrombo.events) == (0, 0.0, 0)
     assert thrombo.ci[0] == 0.0 and thrombo.ci[1] == pytest.approx(1 - 0.025 ** (1 / 5))
+
+
+@pytest.mark.parametrize(
+    ("worst", "counts", "counted", "from_counts_only", "grade5"),
+    [
+        ({}, {"neutropenia": 3}, 1, 1, 0),  # ANC below 1.0, nothing logged: counted
+        ({}, {"neutropenia": 2}, 0, 0, 0),
+        ({"neutropenia": 2}, {"neutropenia": 4}, 1, 1, 0),  # logged too mild: from counts
+        ({"neutropenia": 3}, {"neutropenia": 4}, 1, 0, 0),
+        ({"neutropenia": 3}, {}, 1, 0, 0),
+    ],
+)
+def test_counts_are_the_event_whether_logged_or_not(worst, counts, counted, from_counts_only, grade5):
+    rate = cohort_statistics([patient(1, date(2025, 1, 1), 2, worst, {}, counts)]).rate(
+        "neutropenia"
+    )
+    assert (rate.patients_with_event, rate.from_counts_only, rate.grade5_patients) == (
+        counted,
+        from_counts_only,
+        grade5,
+    )
+
+
+@pytest.mark.parametrize(("grade", "counted"), [(1, 0), (2, 1), (3, 1), (4, 1), (5, 0)])
+def test_vte_is_counted_like_for_like_with_the_trial(grade: int, counted: int) -> None:
+    # A DVT needing anticoagulation is CTCAE v5.0 grade 2, NCI CTC v2.0 grade 3 (MM-010).
+    rate = cohort_statistics([patient(1, date(2025, 1, 1), 2, {"vte": grade})]).rate("vte")
+    assert rate.patients_with_event == counted
+    assert rate.grade5_patients == int(grade == 5)
 
 
 def test_period_filter_is_inclusive_at_both_ends():

@@ -58,7 +58,8 @@ def run_report(args: argparse.Namespace) -> int:
     statistics = report.statistics
     print(f"Grade 3-4 events, {statistics.period_text}: {statistics.patients} patients")
     print(
-        f"{'event':<17} {'n/N':>11} {'rate':>7} {'95% CI':>15} {'p':>8} {'MM-010':>7} {'placebo':>8}"
+        f"{'event':<17} {'n/N':>11} {'rate':>7} {'95% CI':>15} {'p':>8} {'MM-010':>7} "
+        f"{'placebo':>8} {'grade 5':>8} {'counts only':>12}"
     )
     for event in report.as_json()["events"]:
         rate = statistics.rate(event["event"])
@@ -67,8 +68,12 @@ def run_report(args: argparse.Namespace) -> int:
         print(
             f"{event['event']:<17} {rate.fraction_text:>11} {_percent(rate.rate):>7} "
             f"{interval:>15} {p_value:>8} {_percent(event['reference_rate']):>7} "
-            f"{_percent(event['placebo_reference_rate']):>8}"
+            f"{_percent(event['placebo_reference_rate']):>8} {rate.grade5_patients:>8} "
+            f"{rate.from_counts_only:>12}"
         )
+    print()
+    for name, text in report.as_json()["definitions"].items():
+        print(f"{name}: {text}")
     return 0
 
 

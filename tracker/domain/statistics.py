@@ -7,8 +7,10 @@ those records come to, which a database can count itself without handing every c
 With no patient in the period the rate, its interval, the p-value and the per-cycle rate are
 all None: nothing was measured, and a (0, 1) interval would draw as if something had been.
 
-A "grade 3-4 event" here is a worst grade of 3 or more: a fatal (grade 5) event counts too,
-so a death is never hidden from the comparison.
+A patient counts in an event type's numerator when the worst grade of that toxicity, from
+logged events or from recorded counts, lies from the type's counted-from grade (3; 2 for VTE,
+to compare like for like with the trial's NCI CTC v2.0) to 4. A grade 5 event is counted
+beside the rate, not inside it. ``resources/grading/rate-definitions.toml`` says so in words.
 """
 
 from __future__ import annotations
@@ -16,17 +18,52 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from types import MappingProxyType
 from typing import NamedTuple
 
 from tracker.domain.errors import DomainError
 from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA, VTE
 from tracker.domain.references import ReferenceArm
+from tracker.resources import load_toml
 
 COHORT_EVENT_TYPES = (NEUTROPENIA, THROMBOCYTOPENIA, VTE)
 SEVERE_GRADE = 3
+HIGHEST_COUNTED_GRADE = 4
+DEATH_GRADE = 5
 MAX_GRADE = 5
 PER_CYCLES = 100
+
+
+@dataclass(frozen=True)
+class RateDefinitions:
+    """How each event type's rate is counted, from ``resources/grading/rate-definitions.toml``."""
+
+    counted_from: Mapping[str, int]
+    texts: Mapping[str, str]
+    short_texts: Mapping[str, str]
+    source: str
+
+    def counts(self, event_type: str, grade: int) -> bool:
+        """Is a worst grade inside the rate's numerator?"""
+        return self.counted_from[event_type] <= grade <= HIGHEST_COUNTED_GRADE
+
+
+@cache
+def rate_definitions() -> RateDefinitions:
+    data = load_toml("grading", "rate-definitions.toml")
+    return RateDefinitions(
+        counted_from=MappingProxyType(
+            {kind: int(data[kind]["counted_from_grade"]) for kind in COHORT_EVENT_TYPES}
+        ),
+        texts=MappingProxyType(
+            {key: spec["definition"] for key, spec in data.items() if isinstance(spec, dict)}
+        ),
+        short_texts=MappingProxyType(
+            {key: spec["short"] for key, spec in data.items() if "short" in spec}
+        ),
+        source=data["source"],
+    )
 
 
 # No events: shared by every record without any, and read-only so that sharing is safe.
@@ -35,8 +72,9 @@ NO_EVENTS: Mapping[str, int] = MappingProxyType({})
 
 class CohortPatient(NamedTuple):
     """One course of one patient: when it started, how many cycles were started in it, the
-    worst CTCAE grade of each event type (absent: none), and how many events of grade 3 or
-    more there were of each type (at least one when the worst grade is 3 or more).
+    worst logged CTCAE grade of each event type (absent: none), how many logged events of each
+    type fall in its rate's grades (``RateDefinitions``), and the worst grade of the counts
+    recorded during the course (ANC for neutropenia, platelets for thrombocytopenia).
 
     A named tuple rather than a dataclass: a clinic's cohort is tens of thousands of these,
     made from query rows, and a tuple is made and unpacked several times faster.
@@ -47,19 +85,23 @@ class CohortPatient(NamedTuple):
     cycles_started: int = 0
     worst_grade: Mapping[str, int] = NO_EVENTS
     events_grade34: Mapping[str, int] = NO_EVENTS
+    worst_count_grade: Mapping[str, int] = NO_EVENTS
 
 
 @dataclass(frozen=True)
 class CohortCounts:
     """What the statistics need of the courses started in a period: how many patients started
     one, how many cycles those courses started, and per event type how many of those patients
-    had an event of grade 3 or more and how many such events there were (an event counting
-    once for each course it belongs to)."""
+    were counted (``RateDefinitions``), how many events that makes (a logged event counting
+    once for each course it belongs to, a patient counted from counts alone once), how many
+    died of it (grade 5, beside the rate), and how many were counted from counts alone."""
 
     patients: int
     cycles: int
     patients_with_event: Mapping[str, int]
     events: Mapping[str, int]
+    grade5_patients: Mapping[str, int] = field(default_factory=dict)
+    from_counts_only: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +119,8 @@ class EventRate:
     events: int
     cycles: int
     events_per_100_cycles: float | None
+    grade5_patients: int = 0
+    from_counts_only: int = 0
 
     @property
     def ci(self) -> tuple[float, float] | None:
@@ -152,14 +196,19 @@ def binomial_p_value(successes: int, trials: int, expected_rate: float | None) -
 
 @dataclass
 class _Merged:
-    """The courses in the period, merged: per patient their cycles and worst grade of each
-    event type, and the events per type."""
+    """The courses in the period, merged: per patient their cycles, and per event type their
+    worst logged grade, worst count grade and counted events."""
 
     cycles: dict[int, int] = field(default_factory=dict)
     worst: dict[str, dict[int, int]] = field(
         default_factory=lambda: {event_type: {} for event_type in COHORT_EVENT_TYPES}
     )
-    events: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COHORT_EVENT_TYPES, 0))
+    worst_count: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {event_type: {} for event_type in COHORT_EVENT_TYPES}
+    )
+    events: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {event_type: {} for event_type in COHORT_EVENT_TYPES}
+    )
 
 
 def _check(record: CohortPatient) -> None:
@@ -186,6 +235,7 @@ def _merge(
     records: Iterable[CohortPatient], period_from: date | None, period_to: date | None
 ) -> _Merged:
     merged = _Merged()
+    definitions = rate_definitions()
     for record in records:
         _check(record)
         if not _in_period(record.course_start, period_from, period_to):
@@ -193,12 +243,17 @@ def _merge(
         patient = record.patient_id
         merged.cycles[patient] = merged.cycles.get(patient, 0) + record.cycles_started
         for event_type in COHORT_EVENT_TYPES:
-            grade = record.worst_grade.get(event_type, 0)
-            worst = merged.worst[event_type]
-            worst[patient] = max(worst.get(patient, 0), grade)
-            # A worst grade of 3 or more is at least one such event, counted or not.
-            floor = 1 if grade >= SEVERE_GRADE else 0
-            merged.events[event_type] += max(record.events_grade34.get(event_type, 0), floor)
+            for into, grade in (
+                (merged.worst[event_type], record.worst_grade.get(event_type, 0)),
+                (merged.worst_count[event_type], record.worst_count_grade.get(event_type, 0)),
+            ):
+                into[patient] = max(into.get(patient, 0), grade)
+            # A worst logged grade inside the rate is at least one such event, counted or not.
+            floor = int(definitions.counts(event_type, record.worst_grade.get(event_type, 0)))
+            events = merged.events[event_type]
+            events[patient] = events.get(patient, 0) + max(
+                record.events_grade34.get(event_type, 0), floor
+            )
     return merged
 
 
@@ -250,16 +305,32 @@ def cohort_counts(
     either open) come to, several courses of one patient counting the patient once."""
     _check_period(period_from, period_to)
     merged = _merge(records, period_from, period_to)
+    definitions = rate_definitions()
+    counted: dict[str, int] = dict.fromkeys(COHORT_EVENT_TYPES, 0)
+    events: dict[str, int] = dict.fromkeys(COHORT_EVENT_TYPES, 0)
+    grade5: dict[str, int] = dict.fromkeys(COHORT_EVENT_TYPES, 0)
+    counts_only: dict[str, int] = dict.fromkeys(COHORT_EVENT_TYPES, 0)
+    for event_type in COHORT_EVENT_TYPES:
+        for patient in merged.cycles:
+            logged = merged.worst[event_type].get(patient, 0)
+            from_counts = merged.worst_count[event_type].get(patient, 0)
+            if logged >= DEATH_GRADE:
+                grade5[event_type] += 1
+                continue
+            if not definitions.counts(event_type, max(logged, from_counts)):
+                continue
+            counted[event_type] += 1
+            events[event_type] += merged.events[event_type].get(patient, 0)
+            if not definitions.counts(event_type, logged):
+                counts_only[event_type] += 1
+                events[event_type] += 1
     return CohortCounts(
         patients=len(merged.cycles),
         cycles=sum(merged.cycles.values()),
-        patients_with_event={
-            event_type: sum(
-                1 for grade in merged.worst[event_type].values() if grade >= SEVERE_GRADE
-            )
-            for event_type in COHORT_EVENT_TYPES
-        },
-        events=dict(merged.events),
+        patients_with_event=counted,
+        events=events,
+        grade5_patients=grade5,
+        from_counts_only=counts_only,
     )
 
 
@@ -316,6 +387,8 @@ def statistics_of_counts(
             events=events,
             cycles=cycles,
             events_per_100_cycles=PER_CYCLES * events / cycles if cycles else None,
+            grade5_patients=counts.grade5_patients.get(event_type, 0),
+            from_counts_only=counts.from_counts_only.get(event_type, 0),
         )
     return CohortStatistics(
         patients=patients,

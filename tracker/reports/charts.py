@@ -333,11 +333,24 @@ def cohort_chart(
             bbox={"facecolor": "white", "edgecolor": "#999999"},
         )
     gradings = sorted({arm.grading for arm in references if arm.grading} - {CTCAE_VERSION})
+    # Constrained layout makes room for a supxlabel, not for free-floating figure text.
+    figure.supxlabel("\n".join(_definition_lines(stats, gradings)), fontsize=7, color="#555555")
+
+
+def _definition_lines(stats: CohortStatistics, gradings: list[str]) -> list[str]:
+    """What the bars count, in words, under the chart."""
+    from tracker.domain.statistics import rate_definitions
+
+    short = rate_definitions().short_texts
+    grade5 = sum(stats.rate(kind).grade5_patients for kind in COHORT_EVENT_TYPES)
+    lines = [
+        short["neutropenia"],
+        short["vte"],
+        f"{short['grade5']} Grade 5 in this period: {grade5}.",
+    ]
     if gradings:
-        # Constrained layout makes room for a supxlabel, not for free-floating figure text.
-        figure.supxlabel(
+        lines.append(
             f"The clinic grades with {CTCAE_VERSION}, the trials with {' / '.join(gradings)}: "
-            "compare with care.",
-            fontsize=7,
-            color="#555555",
+            "compare with care."
         )
+    return lines

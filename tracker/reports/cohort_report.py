@@ -7,7 +7,12 @@ from datetime import date
 from typing import Any
 
 from tracker.domain.references import ReferenceArm, load_reference
-from tracker.domain.statistics import COHORT_EVENT_TYPES, CohortStatistics, statistics_of_counts
+from tracker.domain.statistics import (
+    COHORT_EVENT_TYPES,
+    CohortStatistics,
+    rate_definitions,
+    statistics_of_counts,
+)
 from tracker.storage.cohort import count_cohort
 from tracker.storage.database import Store
 
@@ -41,6 +46,8 @@ class CohortReport:
                     "reference_rate": self.trial_arm.rate(event_type),
                     "placebo_reference_rate": self.placebo_arm.rate(event_type),
                     "events_per_100_cycles": rate.events_per_100_cycles,
+                    "grade5_patients": rate.grade5_patients,
+                    "from_counts_only": rate.from_counts_only,
                 }
             )
         return {
@@ -50,7 +57,20 @@ class CohortReport:
             "to": _iso(self.statistics.period_to),
             "reference": self.trial_arm.trial_name,
             "events": events,
+            "definitions": definitions_in_words(),
         }
+
+
+def definitions_in_words() -> dict[str, str]:
+    """How each number of the report is counted, as the report prints it."""
+    texts = rate_definitions().texts
+    return {
+        "denominator": texts["denominator"],
+        **{event_type: texts[event_type] for event_type in COHORT_EVENT_TYPES},
+        "grade5_patients": texts["grade5"],
+        "from_counts_only": texts["from_counts_only"],
+        "source": rate_definitions().source,
+    }
 
 
 def _iso(day: date | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Fixtures for the cycle sheet tests: a real clinic database file, built once."""
+"""Fixtures for the cycle sheet tests: real clinic database files, built once."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reports import held_courses
 from tests.reports.sheet_data import TODAY, build_clinic_database
 from tracker.storage.database import Store, open_database
 
@@ -20,4 +21,16 @@ def clinic_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def clinic(clinic_database: Path) -> Iterator[Store]:
     with open_database(clinic_database, clock=lambda: TODAY) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def held_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Courses with interruptions (``held_courses.build_held_database``)."""
+    return held_courses.build_held_database(tmp_path_factory.mktemp("held") / "tracker.sqlite")
+
+
+@pytest.fixture
+def held(held_database: Path) -> Iterator[Store]:
+    with open_database(held_database, clock=lambda: held_courses.TODAY) as store:
         yield store

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from tests.starts import start_course, start_next_cycle
 from tracker.storage.database import open_database
-from tracker.storage.operations.courses import change_dose_level, end_course
-from tracker.storage.operations.doses import record_dose
+from tracker.storage.operations.courses import end_course
+from tracker.storage.operations.interruptions import interrupt, resume
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient, archive_patient
 from tracker.storage.operations.settings import set_setting
@@ -31,9 +31,9 @@ def build_clinic_database(path: Path) -> Path:
         set_setting(store, "clinic_name", CLINIC)
         ada = add_patient(store, mrn="A1001", name="Ada Lovelace", date_of_birth=date(1950, 12, 10))
         course = start_course(store, ada, date(2027, 2, 1), thromboprophylaxis="aspirin")
-        for day in (9, 10, 11):
-            record_dose(store, course, date(2027, 2, day), "lenalidomide", "held")
         record_labs(store, ada, date(2027, 2, 8), anc=0.8, platelets=95)
+        # Held on days 9-11, resumed on day 12 two levels lower (15 mg).
+        interrupt(store, course, date(2027, 2, 9), "ANC 0.8")
         record_labs(
             store,
             ada,
@@ -43,7 +43,7 @@ def build_clinic_database(path: Path) -> Path:
             platelets=120000,
             platelets_unit="/mm3",
         )
-        change_dose_level(store, course, "lenalidomide", 2, date(2027, 2, 12), "neutropenia")
+        resume(store, course, date(2027, 2, 12), level=2)
         for start in (date(2027, 3, 1), date(2027, 3, 29), date(2027, 4, 26), date(2027, 5, 24)):
             start_next_cycle(store, course, start)
 
@@ -90,6 +90,11 @@ def page_text(lines: list[str]) -> str:
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAY = re.compile(r"^Day (\d+)$")
+# What a grid cell can say; the first line that says something else ends the grid.
+_CELL = re.compile(r"^(\d+(\.\d+)? mg|HELD \*|rest|no dose|stopped|blood count due)$")
+
+
+COUNTS_DUE = "blood count due"
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,11 @@ class GridRow:
     day: int
     lenalidomide: str
     dexamethasone: str | None  # the dose text, or None on a day without dexamethasone
+    counts_due: bool
 
 
 def grid_rows(lines: list[str]) -> list[GridRow]:
-    """The 28 day rows of a page's grid, as printed."""
+    """The day rows of a page's grid, as printed."""
     end = lines.index("Blood counts")
     rows = []
     index = 0
@@ -110,17 +116,19 @@ def grid_rows(lines: list[str]) -> list[GridRow]:
         if _DATE.match(lines[index]) and index + 2 < end and _DAY.match(lines[index + 2]):
             cells = []
             cursor = index + 3
-            while cursor < end and not _DATE.match(lines[cursor]):
+            while cursor < end and _CELL.match(lines[cursor]):
                 cells.append(lines[cursor])
                 cursor += 1
-            dex = cells[1] if len(cells) > 1 and cells[1] != "blood count due" else None
+            due = COUNTS_DUE in cells
+            doses = [cell for cell in cells if cell != COUNTS_DUE]
             rows.append(
                 GridRow(
                     date=lines[index],
                     weekday=lines[index + 1],
                     day=int(_DAY.match(lines[index + 2]).group(1)),
-                    lenalidomide=cells[0],
-                    dexamethasone=dex,
+                    lenalidomide=doses[0],
+                    dexamethasone=doses[1] if len(doses) > 1 else None,
+                    counts_due=due,
                 )
             )
             index = cursor
@@ -129,5 +137,26 @@ def grid_rows(lines: list[str]) -> list[GridRow]:
     return rows
 
 
+def footnotes(lines: list[str]) -> list[str]:
+    """The lines between the grid's last row and the blood counts."""
+    end = lines.index("Blood counts")
+    last_day = max(i for i, line in enumerate(lines[:end]) if _DAY.match(line))
+    start = last_day + 1
+    while start < end and _CELL.match(lines[start]):
+        start += 1
+    return lines[start:end]
+
+
 def dexamethasone_days(lines: list[str]) -> list[int]:
     return [row.day for row in grid_rows(lines) if row.dexamethasone]
+
+
+def counts_due_days(lines: list[str]) -> list[int]:
+    """The cycle days whose row says a blood count is due."""
+    return [row.day for row in grid_rows(lines) if row.counts_due]
+
+
+def lab_table_days(lines: list[str]) -> list[int]:
+    """The cycle days of the blood count table's lines (below the grid)."""
+    start = lines.index("Blood counts")
+    return [int(match.group(1)) for line in lines[start:] if (match := _DAY.match(line))]

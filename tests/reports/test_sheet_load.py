@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
 
+from tests.reports import held_courses
 from tests.reports.sheet_data import BATCH_NAMES, BATCH_WEEK_OF, CLINIC, TODAY
+from tests.starts import start_next_cycle
 from tracker.reports.sheet_load import (
     load_current_cycle_sheet,
     load_cycle_sheet,
     load_week_sheets,
     week_bounds,
 )
+from tracker.reports.sheet_model import DoseMark
 from tracker.reports.sheet_settings import clinic_name, sheet_page_size
 from tracker.storage.database import open_database
 from tracker.storage.errors import NotFoundError
 from tracker.storage.operations.settings import set_setting
+from tracker.storage.queries import current_course, patient_by_mrn
 
 
 def test_sheet_of_a_started_cycle(clinic):
@@ -100,3 +105,27 @@ def test_settings_defaults_and_stored_values(tmp_path):
 def test_current_cycle_sheet(clinic, mrn, on, cycle, planned):
     sheet = load_current_cycle_sheet(clinic, mrn, on)
     assert (sheet.cycle_number, sheet.start_is_planned) == (cycle, planned)
+
+
+def test_a_patient_on_hold_gets_the_next_cycle_ahead_with_its_days_held(held):
+    # Cycle 1 of H1001 ran out on 2027-01-31 with lenalidomide interrupted since day 10.
+    sheet = load_current_cycle_sheet(held, "H1001", date(2027, 2, 3))
+    assert (sheet.cycle_number, sheet.start_is_planned) == (2, True)
+    assert sheet.cycle_start == date(2027, 2, 1)
+    assert {row.lenalidomide.mark for row in sheet.rows[:21]} == {DoseMark.HELD}
+    assert sheet.lenalidomide.held_from == date(2027, 1, 13)
+    with pytest.raises(NotFoundError, match="no cycle 3: cycles 1 to 2"):
+        load_cycle_sheet(held, "H1001", 3)
+
+
+def test_a_resume_recorded_through_the_cycle_start_ends_the_held_days(held_database, tmp_path):
+    """Starting cycle 2 with a resume level records the resume: nothing is held any more."""
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(held_database, copy)
+    with open_database(copy, clock=lambda: held_courses.TODAY) as store:
+        course = current_course(store, patient_by_mrn(store, "H1001").id)
+        start_next_cycle(store, course.id, date(2027, 2, 8), resume_level=1)
+        sheet = load_cycle_sheet(store, "H1001", 2)
+    assert not sheet.start_is_planned and sheet.cycle_start == date(2027, 2, 8)
+    assert {row.lenalidomide.text for row in sheet.rows[:21]} == {"20 mg"}
+    assert sheet.lenalidomide.held_from is None and not sheet.has_held_days

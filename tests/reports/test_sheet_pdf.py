@@ -52,8 +52,9 @@ def test_cycle_one_sheet_prints_patient_dates_days_doses_and_thresholds(qapp, cl
     assert rows[0].date == "2027-02-01" and rows[0].weekday == "Mon"
     assert rows[8].date == "2027-02-09" and rows[8].weekday == "Tue"
     assert rows[27].date == "2027-02-28"
-    # Held on days 9-11, reduced to 15 mg from day 12, rest from day 22.
-    assert [row.lenalidomide for row in rows[7:12]] == ["25 mg", "HELD", "HELD", "HELD", "15 mg"]
+    # Interrupted on day 9, resumed on day 12 to 15 mg from day 12, rest from day 22.
+    held = ["HELD *"] * 3
+    assert [row.lenalidomide for row in rows[7:12]] == ["25 mg", *held, "15 mg"]
     assert {row.lenalidomide for row in rows[21:]} == {"rest"}
     assert dexamethasone_days(lines) == [1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20]
     assert "15 mg (level 2) from 2027-02-12" in text

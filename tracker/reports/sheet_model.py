@@ -1,20 +1,25 @@
-"""What one printed cycle sheet says: the content of a page, free of Qt and of the database."""
+"""What one printed cycle sheet says: the content of a page, free of Qt and of the database.
+
+The sheet works nothing out: ``sheet_build`` fills these from the treatment engine.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from typing import Protocol
 
-from tracker.domain.calendar import LevelChange, PlannedDay
 from tracker.domain.errors import DomainError
-from tracker.domain.regimen import LENALIDOMIDE, DrugSchedule, Regimen, format_mg
+from tracker.domain.label_rules import LabelRules
+from tracker.domain.regimen import format_mg
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MIN_LAB_ROWS = 4
 MAX_LAB_ROWS = 6
+# On a held day the cell shows the short form; the footnote it points to says it in full.
+HELD_MARK = "*"
+HELD_WORDING = "held: give only on the clinician's order to resume"
 
 
 def count_text(value: float) -> str:
@@ -29,18 +34,16 @@ class SheetError(DomainError):
     """A sheet that cannot be made from the data given; the message is written for the user."""
 
 
-class CountCadence(Protocol):
-    def interval_days(self, course_start: date, on: date) -> int:
-        """Days between blood counts on ``on`` for a course started ``course_start``."""
-        ...
-
-
 @dataclass(frozen=True)
 class HoldThresholds:
-    """Counts below which lenalidomide is interrupted, in x10^9/L."""
+    """Counts below which lenalidomide is interrupted, in x10^9/L, as the sheet prints them."""
 
     anc_below: float
     platelets_below: float
+
+    @classmethod
+    def of(cls, rules: LabelRules) -> HoldThresholds:
+        return cls(anc_below=rules.anc_below, platelets_below=rules.platelets_below)
 
     def describe(self) -> str:
         return (
@@ -52,8 +55,9 @@ class HoldThresholds:
 class DoseMark(Enum):
     DOSE = "dose"
     REST = "rest"
-    HELD = "held"
+    HELD = "held"  # inside an interruption: nothing to give until a resume is ordered
     NOT_DUE = "not due"  # an off day of the every-48-hours renal schedule
+    STOPPED = "stopped"  # after the course ended
     NONE = "none"
 
 
@@ -70,8 +74,9 @@ class DrugCell:
             return f"{format_mg(self.dose_mg)} mg"
         return {
             DoseMark.REST: "rest",
-            DoseMark.HELD: "HELD",
+            DoseMark.HELD: f"HELD {HELD_MARK}",
             DoseMark.NOT_DUE: "no dose",
+            DoseMark.STOPPED: "stopped",
             DoseMark.NONE: "",
         }[self.mark]
 
@@ -93,37 +98,26 @@ class SheetRow:
     def weekday(self) -> str:
         return WEEKDAYS[self.date.weekday()]
 
+    @property
+    def held(self) -> bool:
+        return DoseMark.HELD in (self.lenalidomide.mark, self.dexamethasone.mark)
+
 
 @dataclass(frozen=True)
 class LabRow:
-    """A blood-count line: a planned date with empty boxes, or counts already recorded."""
+    """A blood-count line: a planned date with empty boxes, or counts already recorded.
+
+    ``low`` names the recorded counts under the hold thresholds ('ANC < 1.0')."""
 
     date: date | None
     cycle_day: int | None
     anc: float | None = None  # x10^9/L
     platelets: float | None = None  # x10^9/L
+    low: tuple[str, ...] = ()
 
     @property
     def recorded(self) -> bool:
         return self.anc is not None or self.platelets is not None
-
-    def below(self, thresholds: HoldThresholds) -> list[str]:
-        """Which recorded counts fall under the hold thresholds, as short phrases."""
-        found = []
-        if self.anc is not None and self.anc < thresholds.anc_below:
-            found.append(f"ANC < {count_text(thresholds.anc_below)}")
-        if self.platelets is not None and self.platelets < thresholds.platelets_below:
-            found.append(f"Plt < {count_text(thresholds.platelets_below)}")
-        return found
-
-
-@dataclass(frozen=True)
-class LabEntry:
-    """Counts recorded on a day, already converted to x10^9/L."""
-
-    date: date
-    anc: float | None
-    platelets: float | None
 
 
 @dataclass(frozen=True)
@@ -138,6 +132,9 @@ class DoseLevelLine:
     every_days: int = 1
     # Later changes inside the cycle: (effective date, level, mg).
     changes: tuple[tuple[date, int, float], ...] = ()
+    # The start of an interruption still open at the end of the cycle: no dose is given from
+    # then on, whatever the level says.
+    held_from: date | None = None
 
     def detail(self) -> str:
         """'15 mg (level 2, reduced from 25 mg), days 1-21': the line after the drug's name."""
@@ -145,7 +142,10 @@ class DoseLevelLine:
         text = f"{format_mg(self.dose_mg)} mg{interval} ({_level_text(self)})"
         for effective, level, mg in self.changes:
             text += f"; {format_mg(mg)} mg (level {level}) from {effective.isoformat()}"
-        return f"{text}, {self.days_text}"
+        text = f"{text}, {self.days_text}"
+        if self.held_from is not None:
+            text += f"; HELD from {self.held_from.isoformat()} {HELD_MARK}"
+        return text
 
     def describe(self) -> str:
         return f"{self.label} {self.detail()}"
@@ -159,7 +159,10 @@ def _level_text(line: DoseLevelLine) -> str:
 
 @dataclass(frozen=True)
 class CycleSheet:
-    """Everything printed on one page for one patient and one cycle."""
+    """Everything printed on one page for one patient and one cycle.
+
+    ``held_notes`` say which interruptions the held days belong to; ``stopped_note`` why
+    nothing is given after the course stopped (None: it did not stop in this cycle)."""
 
     clinic_name: str
     regimen_name: str
@@ -175,6 +178,8 @@ class CycleSheet:
     rows: tuple[SheetRow, ...]
     labs: tuple[LabRow, ...]
     thresholds: HoldThresholds
+    held_notes: tuple[str, ...] = ()
+    stopped_note: str | None = None
 
     @property
     def cycle_end(self) -> date:
@@ -187,6 +192,21 @@ class CycleSheet:
     @property
     def next_cycle_due(self) -> date:
         return self.cycle_end + timedelta(days=1)
+
+    @property
+    def has_held_days(self) -> bool:
+        return any(row.held for row in self.rows)
+
+    @property
+    def footnotes(self) -> tuple[str, ...]:
+        """The lines under the grid: what a held cell means, and why days are stopped."""
+        lines: list[str] = []
+        if self.has_held_days:
+            lines.append(f"{HELD_MARK} {HELD_WORDING}.")
+            lines += self.held_notes
+        if self.stopped_note:
+            lines.append(self.stopped_note)
+        return tuple(lines)
 
     @property
     def thromboprophylaxis_text(self) -> str:
@@ -210,168 +230,3 @@ def day_ranges_text(days: Iterable[int]) -> str:
             runs.append([day, day])
     parts = [f"{first}-{last}" if first != last else f"{first}" for first, last in runs]
     return ("days " if len(ordered) > 1 else "day ") + ", ".join(parts)
-
-
-def _level_on(start_level: int, changes: Sequence[LevelChange], drug: str, day: date) -> int:
-    level = start_level
-    for change in sorted(changes, key=lambda change: change.effective):
-        if change.drug == drug and change.effective <= day:
-            level = change.level
-    return level
-
-
-def _level_line(
-    schedule: DrugSchedule,
-    cycle_number: int,
-    first: date,
-    last: date,
-    start_level: int,
-    changes: Sequence[LevelChange],
-    every_days: int = 1,
-) -> DoseLevelLine:
-    level = _level_on(start_level, changes, schedule.name, first)
-    within = []
-    current = level
-    for change in sorted(changes, key=lambda change: change.effective):
-        if change.drug == schedule.name and first < change.effective <= last:
-            if change.level != current:
-                within.append(
-                    (change.effective, change.level, schedule.dose_for_level(change.level))
-                )
-            current = change.level
-    days_text = day_ranges_text(schedule.days_in_cycle(cycle_number))
-    phase = next((phase for phase in schedule.phases if phase.covers(cycle_number)), None)
-    if phase is not None and phase.from_cycle > 1:
-        days_text += f" (taper from cycle {phase.from_cycle})"
-    return DoseLevelLine(
-        label=schedule.label,
-        dose_mg=schedule.dose_for_level(level),
-        level=level,
-        standard_mg=schedule.standard_dose_mg,
-        days_text=days_text,
-        every_days=every_days,
-        changes=tuple(within),
-    )
-
-
-def _drug_cell(
-    schedule: DrugSchedule, planned: PlannedDay, dose_mg: float, every_days: int = 1
-) -> DrugCell:
-    scheduled = schedule.is_dosing_day(planned.cycle, planned.day)
-    if not scheduled:
-        return DrugCell(DoseMark.REST if schedule.name == LENALIDOMIDE else DoseMark.NONE)
-    if (planned.day - 1) % every_days != 0:
-        return DrugCell(DoseMark.NOT_DUE)
-    if schedule.name in planned.held:
-        return DrugCell(DoseMark.HELD)
-    return DrugCell(DoseMark.DOSE, dose_mg)
-
-
-def _count_days(
-    cycle_days: Sequence[PlannedDay], course_start: date, cadence: CountCadence
-) -> set[int]:
-    """Cycle days a blood count is planned: day 1, then every interval the cadence asks for."""
-    return {
-        planned.day
-        for planned in cycle_days
-        if (planned.day - 1) % max(cadence.interval_days(course_start, planned.date), 1) == 0
-    }
-
-
-def _lab_rows(
-    cycle_days: Sequence[PlannedDay], count_days: set[int], labs: Iterable[LabEntry]
-) -> tuple[LabRow, ...]:
-    day_of = {planned.date: planned.day for planned in cycle_days}
-    by_date: dict[date, LabRow] = {
-        planned.date: LabRow(planned.date, planned.day)
-        for planned in cycle_days
-        if planned.day in count_days
-    }
-    for entry in labs:
-        if entry.date in day_of:
-            by_date[entry.date] = LabRow(entry.date, day_of[entry.date], entry.anc, entry.platelets)
-    rows = sorted(by_date.values(), key=lambda row: row.date or date.min)
-    while len(rows) > MAX_LAB_ROWS:
-        empty = [row for row in rows if not row.recorded]
-        rows.remove(empty[-1] if empty else rows[0])
-    rows += [LabRow(None, None)] * (MIN_LAB_ROWS - len(rows))
-    return tuple(rows)
-
-
-def build_cycle_sheet(
-    *,
-    regimen: Regimen,
-    calendar: Sequence[PlannedDay],
-    cycle_number: int,
-    course_start: date,
-    patient_name: str,
-    mrn: str,
-    date_of_birth: date | None,
-    thresholds: HoldThresholds,
-    lenalidomide_start_level: int,
-    dexamethasone_start_level: int,
-    cadence: CountCadence,
-    clinic_name: str = "Clinic",
-    level_changes: Sequence[LevelChange] = (),
-    lenalidomide_every_days: int = 1,
-    thromboprophylaxis: str | None = None,
-    labs: Iterable[LabEntry] = (),
-    start_is_planned: bool = False,
-) -> CycleSheet:
-    """The sheet of cycle ``cycle_number`` from the course's planned calendar.
-
-    The start levels and ``level_changes`` must be those the calendar was planned with: the
-    header states levels, the rows the mg the calendar plans. ``cadence`` says when blood
-    counts are due; it comes from ``resources/monitoring.toml`` (the cadence is unconfirmed,
-    so there is no built-in default).
-    """
-    cycle_days = [planned for planned in calendar if planned.cycle == cycle_number]
-    if not cycle_days:
-        raise SheetError(f"the course has no cycle {cycle_number}")
-    first, last = cycle_days[0].date, cycle_days[-1].date
-    count_days = _count_days(cycle_days, course_start, cadence)
-    prophylaxis_box = thromboprophylaxis != "none"
-    rows = tuple(
-        SheetRow(
-            date=planned.date,
-            cycle_day=planned.day,
-            lenalidomide=_drug_cell(
-                regimen.lenalidomide, planned, planned.lenalidomide_mg, lenalidomide_every_days
-            ),
-            dexamethasone=_drug_cell(regimen.dexamethasone, planned, planned.dexamethasone_mg),
-            thromboprophylaxis_box=prophylaxis_box,
-            counts_due=planned.day in count_days,
-        )
-        for planned in cycle_days
-    )
-    return CycleSheet(
-        clinic_name=clinic_name,
-        regimen_name=regimen.name,
-        patient_name=patient_name,
-        mrn=mrn,
-        date_of_birth=date_of_birth,
-        cycle_number=cycle_number,
-        cycle_start=first,
-        start_is_planned=start_is_planned,
-        lenalidomide=_level_line(
-            regimen.lenalidomide,
-            cycle_number,
-            first,
-            last,
-            lenalidomide_start_level,
-            level_changes,
-            lenalidomide_every_days,
-        ),
-        dexamethasone=_level_line(
-            regimen.dexamethasone,
-            cycle_number,
-            first,
-            last,
-            dexamethasone_start_level,
-            level_changes,
-        ),
-        thromboprophylaxis=thromboprophylaxis,
-        rows=rows,
-        labs=_lab_rows(cycle_days, count_days, labs),
-        thresholds=thresholds,
-    )

@@ -1,24 +1,23 @@
 """Paint cycle sheets onto any paged device: a PDF writer, a printer or a print preview.
 
-Everything is laid out in millimetres inside the page and converted to the device's pixels,
-so one function serves every device whatever its resolution. Meaning never rests on colour:
-black lines and text, with light grey only as a background fill.
+Laid out in millimetres (``sheet_page``), so one function serves every device whatever its
+resolution. Meaning never rests on colour: black lines and text, with light grey only as a
+background fill. A held day prints no dose and no tick box, only the short form that the
+footnote under the grid spells out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPagedPaintDevice, QPainter, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPagedPaintDevice, QPainter
 
 from tracker.reports.sheet_model import CycleSheet, DoseMark, DrugCell, LabRow, SheetRow, count_text
+from tracker.reports.sheet_page import Columns, Page
+from tracker.reports.sheet_page import columns as column_layout
 
-MM_PER_INCH = 25.4
-SIDE_MARGIN_MM = 12.0
-TOP_MARGIN_MM = 10.0
 APP_NAME = "Rd Cycle Tracker"
 
 _HEADER_FILL = QColor(225, 225, 225)
@@ -48,6 +47,7 @@ _GRID_HEADER_MM = 9.0
 _LAB_HEADER_MM = 8.0
 _LAB_ROW_MM = 6.5
 _FOOTER_MM = 7.0
+_FOOTNOTE_MM = 4.6
 _GAP_MM = 3.0
 
 
@@ -68,130 +68,26 @@ def render_sheets(
         for index, sheet in enumerate(sheets):
             if index and not device.newPage():
                 raise SheetRenderError("could not start a new page")
-            _paint_sheet(_Page(painter, device), sheet, print_date, index + 1, len(sheets))
+            _paint_sheet(Page(painter, device), sheet, print_date, index + 1, len(sheets))
     finally:
         painter.end()
 
 
-class _Page:
-    """Millimetre drawing helpers over a painter, relative to the sheet's content area."""
-
-    def __init__(self, painter: QPainter, device: QPagedPaintDevice) -> None:
-        self.painter = painter
-        self.device = device
-        dpi = device.logicalDpiX()
-        self.px_per_mm = dpi / MM_PER_INCH
-        layout = device.pageLayout()
-        full = QRectF(layout.fullRectPixels(dpi))
-        paint = QRectF(layout.paintRectPixels(dpi))
-        side, top = SIDE_MARGIN_MM * self.px_per_mm, TOP_MARGIN_MM * self.px_per_mm
-        content = full.adjusted(side, top, -side, -top).intersected(paint)
-        # The painter's origin is the top left of the device's paint rect, not of the paper.
-        self.origin = content.topLeft() - paint.topLeft()
-        self.width = content.width() / self.px_per_mm
-        self.height = content.height() / self.px_per_mm
-
-    def rect(self, x: float, y: float, w: float, h: float) -> QRectF:
-        k = self.px_per_mm
-        return QRectF(self.origin.x() + x * k, self.origin.y() + y * k, w * k, h * k)
-
-    def point(self, x: float, y: float) -> QPointF:
-        k = self.px_per_mm
-        return QPointF(self.origin.x() + x * k, self.origin.y() + y * k)
-
-    def pen(self, width_mm: float = 0.25) -> None:
-        pen = QPen(Qt.GlobalColor.black)
-        pen.setWidthF(width_mm * self.px_per_mm)
-        self.painter.setPen(pen)
-
-    def font(self, points: float, *, bold: bool = False, italic: bool = False) -> QFont:
-        font = QFont()
-        font.setStyleHint(QFont.StyleHint.SansSerif)
-        font.setPointSizeF(points)
-        font.setBold(bold)
-        font.setItalic(italic)
-        self.painter.setFont(font)
-        return font
-
-    def text(
-        self,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
-        text: str,
-        *,
-        points: float = 10.0,
-        bold: bool = False,
-        italic: bool = False,
-        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-        pad: float = 1.2,
-        shrink_to: float | None = None,
-    ) -> None:
-        """Draw one line (or explicit lines) of text, shrinking then eliding what will not fit."""
-        font = self.font(points, bold=bold, italic=italic)
-        self.painter.setPen(QPen(Qt.GlobalColor.black))
-        area = self.rect(x + pad, y, max(w - 2 * pad, 0.0), h)
-        if "\n" not in text:
-            metrics = QFontMetricsF(font, self.device)
-            while (
-                shrink_to and points > shrink_to and metrics.horizontalAdvance(text) > area.width()
-            ):
-                points = max(points - 0.5, shrink_to)
-                font = self.font(points, bold=bold, italic=italic)
-                metrics = QFontMetricsF(font, self.device)
-            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, area.width())
-        self.painter.drawText(area, int(align | Qt.AlignmentFlag.AlignVCenter), text)
-
-    def fill(self, x: float, y: float, w: float, h: float, color: QColor) -> None:
-        self.painter.fillRect(self.rect(x, y, w, h), color)
-
-    def frame(self, x: float, y: float, w: float, h: float, width_mm: float = 0.25) -> None:
-        self.pen(width_mm)
-        self.painter.setBrush(Qt.BrushStyle.NoBrush)
-        self.painter.drawRect(self.rect(x, y, w, h))
-
-    def hline(self, x: float, y: float, w: float, width_mm: float = 0.25) -> None:
-        self.pen(width_mm)
-        self.painter.drawLine(self.point(x, y), self.point(x + w, y))
-
-    def vline(self, x: float, y: float, h: float, width_mm: float = 0.25) -> None:
-        self.pen(width_mm)
-        self.painter.drawLine(self.point(x, y), self.point(x, y + h))
-
-    def tick_box(self, x: float, y: float, size: float = 4.2) -> None:
-        self.painter.fillRect(self.rect(x, y, size, size), Qt.GlobalColor.white)
-        self.frame(x, y, size, size, 0.3)
-
-
-@dataclass(frozen=True)
-class _Columns:
-    starts: tuple[float, ...]
-    widths: tuple[float, ...]
-
-
-def _columns(spec: Sequence[tuple[str, float]], total: float) -> _Columns:
-    fixed = sum(width for _, width in spec)
-    widths = tuple(width or max(total - fixed, 10.0) for _, width in spec)
-    starts, x = [], 0.0
-    for width in widths:
-        starts.append(x)
-        x += width
-    return _Columns(tuple(starts), widths)
-
-
-def _paint_sheet(page: _Page, sheet: CycleSheet, print_date: date, number: int, of: int) -> None:
+def _paint_sheet(page: Page, sheet: CycleSheet, print_date: date, number: int, of: int) -> None:
     y = _paint_title(page, sheet)
     y = _paint_identity(page, sheet, y + _GAP_MM)
     y = _paint_doses(page, sheet, y + _GAP_MM)
     lab_height = _GAP_MM + 6.0 + _LAB_HEADER_MM + len(sheet.labs) * _LAB_ROW_MM
-    bottom = page.height - _FOOTER_MM - lab_height
+    notes = sheet.footnotes
+    notes_height = len(notes) * _FOOTNOTE_MM + (1.0 if notes else 0.0)
+    bottom = page.height - _FOOTER_MM - lab_height - notes_height
     y = _paint_grid(page, sheet, y + _GAP_MM, bottom)
+    y = _paint_footnotes(page, notes, y + 1.0) if notes else y
     _paint_counts_and_signatures(page, sheet, y + _GAP_MM)
     _paint_footer(page, sheet, print_date, number, of)
 
 
-def _paint_title(page: _Page, sheet: CycleSheet) -> float:
+def _paint_title(page: Page, sheet: CycleSheet) -> float:
     badge = 38.0
     page.text(
         0,
@@ -223,7 +119,7 @@ def _paint_title(page: _Page, sheet: CycleSheet) -> float:
     return _TITLE_MM
 
 
-def _paint_identity(page: _Page, sheet: CycleSheet, y: float) -> float:
+def _paint_identity(page: Page, sheet: CycleSheet, y: float) -> float:
     dob = sheet.date_of_birth.isoformat() if sheet.date_of_birth else "not recorded"
     start_label = "Cycle start (planned)" if sheet.start_is_planned else "Cycle start (day 1)"
     cells = (
@@ -231,7 +127,11 @@ def _paint_identity(page: _Page, sheet: CycleSheet, y: float) -> float:
         (
             (start_label, sheet.cycle_start.isoformat()),
             (f"Last day (day {sheet.cycle_length_days})", sheet.cycle_end.isoformat()),
-            ("Next cycle due", sheet.next_cycle_due.isoformat()),
+            # A course that stopped during the cycle has no next cycle to announce.
+            (
+                "Next cycle due",
+                "none: course stopped" if sheet.stopped_note else sheet.next_cycle_due.isoformat(),
+            ),
         ),
     )
     widths = (page.width * 0.5, page.width * 0.25, page.width * 0.25)
@@ -248,7 +148,7 @@ def _paint_identity(page: _Page, sheet: CycleSheet, y: float) -> float:
     return y + height
 
 
-def _paint_doses(page: _Page, sheet: CycleSheet, y: float) -> float:
+def _paint_doses(page: Page, sheet: CycleSheet, y: float) -> float:
     lines = (
         ("Lenalidomide", sheet.lenalidomide.detail()),
         ("Dexamethasone", sheet.dexamethasone.detail()),
@@ -274,15 +174,15 @@ def _paint_doses(page: _Page, sheet: CycleSheet, y: float) -> float:
 
 
 def _paint_header_row(
-    page: _Page, columns: _Columns, spec: Sequence[tuple[str, float]], y: float, h: float
+    page: Page, columns: Columns, spec: Sequence[tuple[str, float]], y: float, h: float
 ) -> None:
     page.fill(0, y, page.width, h, _HEADER_FILL)
     for (title, _), x, w in zip(spec, columns.starts, columns.widths, strict=True):
         page.text(x, y, w, h, title, points=8.5, bold=True, align=Qt.AlignmentFlag.AlignHCenter)
 
 
-def _paint_grid(page: _Page, sheet: CycleSheet, y: float, bottom: float) -> float:
-    columns = _columns(_GRID_COLUMNS, page.width)
+def _paint_grid(page: Page, sheet: CycleSheet, y: float, bottom: float) -> float:
+    columns = column_layout(_GRID_COLUMNS, page.width)
     row_h = (bottom - y - _GRID_HEADER_MM) / len(sheet.rows)
     _paint_header_row(page, columns, _GRID_COLUMNS, y, _GRID_HEADER_MM)
     top = y + _GRID_HEADER_MM
@@ -298,7 +198,7 @@ def _paint_grid(page: _Page, sheet: CycleSheet, y: float, bottom: float) -> floa
     return end
 
 
-def _paint_grid_row(page: _Page, columns: _Columns, row: SheetRow, y: float, h: float) -> None:
+def _paint_grid_row(page: Page, columns: Columns, row: SheetRow, y: float, h: float) -> None:
     x, w = columns.starts, columns.widths
     points = min(10.5, h * 2.1)
     page.text(x[0], y, w[0], h, row.date.isoformat(), points=points)
@@ -316,18 +216,19 @@ def _paint_grid_row(page: _Page, columns: _Columns, row: SheetRow, y: float, h: 
 
 
 def _paint_drug_cell(
-    page: _Page, cell: DrugCell, x: float, y: float, w: float, h: float, points: float
+    page: Page, cell: DrugCell, x: float, y: float, w: float, h: float, points: float
 ) -> None:
     box = min(4.0, h - 1.4)
     if cell.mark is DoseMark.DOSE:
         page.text(x, y, w - box - 2, h, cell.text, points=points, bold=True)
         page.tick_box(x + w - box - 2.0, y + (h - box) / 2, box)
     elif cell.mark is DoseMark.HELD:
+        # Dark enough to stand out on a photocopy, light enough to read the word on it.
         page.fill(x, y, w, h, _HELD_FILL)
         page.text(
             x, y, w, h, cell.text, points=points, bold=True, align=Qt.AlignmentFlag.AlignHCenter
         )
-    elif cell.mark in (DoseMark.REST, DoseMark.NOT_DUE):
+    elif cell.mark in (DoseMark.REST, DoseMark.NOT_DUE, DoseMark.STOPPED):
         page.fill(x, y, w, h, _REST_FILL)
         page.text(
             x,
@@ -341,12 +242,29 @@ def _paint_drug_cell(
         )
 
 
-def _paint_counts_and_signatures(page: _Page, sheet: CycleSheet, y: float) -> None:
+def _paint_footnotes(page: Page, notes: Sequence[str], y: float) -> float:
+    """The lines under the grid, the first (what HELD means, when there are held days) bold."""
+    for index, note in enumerate(notes):
+        page.text(
+            0,
+            y + index * _FOOTNOTE_MM,
+            page.width,
+            _FOOTNOTE_MM,
+            note,
+            points=9.5,
+            bold=index == 0,
+            pad=0,
+            shrink_to=7.0,
+        )
+    return y + len(notes) * _FOOTNOTE_MM
+
+
+def _paint_counts_and_signatures(page: Page, sheet: CycleSheet, y: float) -> None:
     page.text(0, y, 32.0, 6.0, "Blood counts", points=11, bold=True, pad=0)
     page.text(32.0, y, page.width - 32.0, 6.0, sheet.thresholds.describe(), points=10, bold=True)
     y += 6.0
     lab_width = page.width * 0.68
-    columns = _columns(_LAB_COLUMNS, lab_width)
+    columns = column_layout(_LAB_COLUMNS, lab_width)
     table = _LAB_HEADER_MM + len(sheet.labs) * _LAB_ROW_MM
     page.fill(0, y, lab_width, _LAB_HEADER_MM, _HEADER_FILL)
     for (title, _), x, w in zip(_LAB_COLUMNS, columns.starts, columns.widths, strict=True):
@@ -361,7 +279,7 @@ def _paint_counts_and_signatures(page: _Page, sheet: CycleSheet, y: float) -> No
             align=Qt.AlignmentFlag.AlignHCenter,
         )
     for index, lab in enumerate(sheet.labs):
-        _paint_lab_row(page, sheet, columns, lab, y + _LAB_HEADER_MM + index * _LAB_ROW_MM)
+        _paint_lab_row(page, columns, lab, y + _LAB_HEADER_MM + index * _LAB_ROW_MM)
         page.hline(0, y + _LAB_HEADER_MM + index * _LAB_ROW_MM, lab_width, 0.2)
     for x in columns.starts[1:]:
         page.vline(x, y, table)
@@ -369,9 +287,7 @@ def _paint_counts_and_signatures(page: _Page, sheet: CycleSheet, y: float) -> No
     _paint_signatures(page, lab_width + 5.0, y, page.width - lab_width - 5.0, table)
 
 
-def _paint_lab_row(
-    page: _Page, sheet: CycleSheet, columns: _Columns, lab: LabRow, y: float
-) -> None:
+def _paint_lab_row(page: Page, columns: Columns, lab: LabRow, y: float) -> None:
     x, w, h = columns.starts, columns.widths, _LAB_ROW_MM
     if lab.date is not None:
         page.text(x[0], y, w[0], h, lab.date.isoformat(), points=10)
@@ -394,12 +310,11 @@ def _paint_lab_row(
             )
         else:
             page.frame(x[column] + 2.0, y + 0.9, w[column] - 4.0, h - 1.8, 0.3)
-    below = lab.below(sheet.thresholds)
-    if below:
-        page.text(x[4], y, w[4], h, "; ".join(below), points=9, bold=True, shrink_to=7.0)
+    if lab.low:
+        page.text(x[4], y, w[4], h, "; ".join(lab.low), points=9, bold=True, shrink_to=7.0)
 
 
-def _paint_signatures(page: _Page, x: float, y: float, w: float, h: float) -> None:
+def _paint_signatures(page: Page, x: float, y: float, w: float, h: float) -> None:
     page.text(x, y, w, 5.0, "Notes", points=10, bold=True, pad=0)
     lines_bottom = y + h - 12.0
     line_y = y + 11.0
@@ -413,7 +328,7 @@ def _paint_signatures(page: _Page, x: float, y: float, w: float, h: float) -> No
     page.text(x + w * 0.68, sign_y - 5.5, w * 0.32, 4.5, "Date", points=8, pad=0)
 
 
-def _paint_footer(page: _Page, sheet: CycleSheet, print_date: date, number: int, of: int) -> None:
+def _paint_footer(page: Page, sheet: CycleSheet, print_date: date, number: int, of: int) -> None:
     y = page.height - _FOOTER_MM + 2.0
     page.hline(0, y, page.width, 0.3)
     h = _FOOTER_MM - 2.0

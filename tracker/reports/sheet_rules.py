@@ -8,5 +8,4 @@ from tracker.reports.sheet_model import HoldThresholds
 
 def hold_thresholds() -> HoldThresholds:
     """The label's hold thresholds (``resources/advice/lenalidomide-label.toml``), x10^9/L."""
-    rules = load_label_rules()
-    return HoldThresholds(anc_below=rules.anc_below, platelets_below=rules.platelets_below)
+    return HoldThresholds.of(load_label_rules())

@@ -12,9 +12,10 @@ from datetime import date
 from tracker.domain.calendar import PlannedDay
 from tracker.domain.label_rules import LabelRules, load_label_rules
 from tracker.domain.regimen import LENALIDOMIDE, DrugSchedule, format_mg
+from tracker.domain.treatment.count_dates import count_due_dates
 from tracker.domain.treatment.engine import course_days, day_state
 from tracker.domain.treatment.history import CourseHistory, Interruption
-from tracker.reports.sheet_counts import count_due_dates, lab_rows
+from tracker.reports.sheet_counts import lab_rows
 from tracker.reports.sheet_model import (
     CycleSheet,
     DoseLevelLine,

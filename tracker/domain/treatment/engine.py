@@ -176,10 +176,7 @@ def _count_interruption(history: CourseHistory, interruption: Interruption | Non
 def labs_status(history: CourseHistory, on: date, interruption: Interruption | None) -> LabsStatus:
     """Blood counts by cycle day (weekly while interrupted for low counts)."""
     schedule = count_schedule()
-    last = max(
-        (c.on for c in history.counts if c.on <= on and (c.anc, c.platelets) != (None, None)),
-        default=None,
-    )
+    last = max((c.on for c in history.counts if c.on <= on and c.measured), default=None)
     if _count_interruption(history, interruption, on):
         every = schedule.while_interrupted_every_days
         due = last is None or (on - last).days >= every

@@ -30,6 +30,11 @@ class CountResult:
     def value(self, count_type: str) -> float | None:
         return self.anc if count_type == NEUTROPENIA else self.platelets
 
+    @property
+    def measured(self) -> bool:
+        """A blood count: ANC or platelets (a creatinine-only result is not one)."""
+        return self.anc is not None or self.platelets is not None
+
 
 @dataclass(frozen=True)
 class Reading:

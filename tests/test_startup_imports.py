@@ -80,6 +80,7 @@ def test_a_new_database_records_its_schema_changes_under_their_released_names(tm
         "m002_interruptions",
         "m003_date_of_death",
         "m004_mrn_key",
+        "m005_vte_risk_factors",
     ]
     assert recorded == [(MIGRATION_SET, name) for name in released]
     assert known_migration_names() == set(released)

@@ -203,3 +203,22 @@ def test_a_resume_with_a_cycle_when_nothing_is_interrupted_is_refused(
         lambda: courses.start_next_cycle(store, counted_course, CYCLE_2, resume_level=1),
         "nothing to resume",
     )
+
+
+def test_the_vte_risk_factors_are_kept_with_the_course(store: Store, patient_id: int) -> None:
+    record_labs(store, patient_id, COURSE_START, anc=2.5, platelets=180)
+    course_id = courses.start_course(
+        store, patient_id, COURSE_START, vte_risk_factors=["diabetes", "previous_vte"]
+    )
+    assert get_course(store, course_id).risk_factors == ("diabetes", "previous_vte")
+
+
+def test_an_unknown_vte_risk_factor_is_refused(
+    store: Store, patient_id: int, assert_refused: Callable
+) -> None:
+    assert_refused(
+        lambda: courses.start_course(
+            store, patient_id, COURSE_START, override_reason="x", vte_risk_factors=["smoking"]
+        ),
+        "unknown VTE risk factor 'smoking'",
+    )

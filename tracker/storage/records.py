@@ -83,6 +83,11 @@ class Course(RowRecord):
     end_date: date | None
     end_reason: str | None
     end_note: str | None
+    vte_risk_factors: str | None = None
+
+    @property
+    def risk_factors(self) -> tuple[str, ...]:
+        return tuple(self.vte_risk_factors.split(",")) if self.vte_risk_factors else ()
 
     @property
     def is_active(self) -> bool:

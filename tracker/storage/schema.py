@@ -262,11 +262,18 @@ def m004_mrn_key(db: Database) -> None:
     db["patients"].create_index(["mrn_key"], unique=True)
 
 
+def m005_vte_risk_factors(db: Database) -> None:
+    """The IMWG VTE risk factors recorded when a course starts (comma-separated keys of
+    ``resources/prophylaxis``), so the suggested agent can be explained later."""
+    db["courses"].add_column("vte_risk_factors", str)
+
+
 _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_interruptions,
     m003_date_of_death,
     m004_mrn_key,
+    m005_vte_risk_factors,
 )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from tracker.domain.calendar import cycle_starts
-from tracker.domain.errors import ScheduleError
+from tracker.domain.errors import DomainError, ScheduleError
+from tracker.domain.prophylaxis import check_risk_factors
 from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, Regimen
 from tracker.domain.treatment.engine import StartCheck, cycle_start_check, start_check
 from tracker.storage.audit import insert_row, update_row
@@ -45,6 +47,14 @@ def checked_level(regimen: Regimen, drug: str, level: Any) -> int:
 
 def _drug(regimen: Regimen, drug: Any) -> str:
     return choice(drug, tuple(regimen.drugs), "drug")
+
+
+def _risk_factors(factors: Sequence[str]) -> str | None:
+    try:
+        chosen = check_risk_factors(factors)
+    except DomainError as error:
+        raise ValidationError(str(error)) from None
+    return ",".join(chosen) or None
 
 
 def _override(check: StartCheck, override_reason: str | None, what: str) -> dict[str, Any]:
@@ -91,8 +101,11 @@ def start_course(
     thromboprophylaxis: str | None = None,
     regimen_id: str = DEFAULT_REGIMEN_ID,
     override_reason: str | None = None,
+    vte_risk_factors: Sequence[str] = (),
 ) -> int:
     """Start a course and its cycle 1 on ``start_date``; returns the course id.
+
+    ``vte_risk_factors`` are the IMWG risk factors ticked (``domain.prophylaxis``).
 
     Counts missing, too old or below the hold thresholds need ``override_reason``.
     """
@@ -109,6 +122,7 @@ def start_course(
             thromboprophylaxis, THROMBOPROPHYLAXIS, "thromboprophylaxis"
         ),
         "status": "active",
+        "vte_risk_factors": _risk_factors(vte_risk_factors),
     }
     with store.transaction():
         patient = patient_row(store, patient_id)

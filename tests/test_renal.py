@@ -114,3 +114,63 @@ def test_formula_constants_and_bands_come_from_the_data_file(monkeypatch, tmp_pa
         renal.load_renal_rules.cache_clear()
     assert creatinine_clearance(70, 72, 1.0, "mg/dL", "M") == pytest.approx(70.0)
     assert renal_starting_dose(65, on_dialysis=False).dose_mg == 25
+
+
+def test_the_assessment_explains_the_starting_dose() -> None:
+    from tracker.domain.renal import assess_renal_function
+
+    kept = assess_renal_function(
+        date_of_birth=date(1950, 1, 1),
+        sex="F",
+        weight_kg=60,
+        creatinine=1.2,
+        creatinine_unit="mg/dL",
+        on_dialysis=False,
+        on=date(2027, 1, 1),
+    )
+    assert kept.band == "30-60" and kept.basis == "Cockcroft-Gault CrCl 37.2 mL/min"
+    missing = assess_renal_function(
+        date_of_birth=None,
+        sex="F",
+        weight_kg=None,
+        creatinine=1.2,
+        creatinine_unit="mg/dL",
+        on_dialysis=False,
+        on=date(2027, 1, 1),
+    )
+    assert (
+        missing.dose is None and missing.basis == "the patient record has no date of birth, weight"
+    )
+    dialysis = assess_renal_function(
+        date_of_birth=None,
+        sex=None,
+        weight_kg=None,
+        creatinine=None,
+        creatinine_unit=None,
+        on_dialysis=True,
+        on=date(2027, 1, 1),
+    )
+    assert dialysis.band == "dialysis" and "after dialysis" in dialysis.dose.text
+
+
+def test_a_band_change_is_said_and_no_change_is_silent() -> None:
+    from tracker.domain.renal import assess_renal_function, band_change_text
+
+    worse = assess_renal_function(
+        date_of_birth=date(1950, 1, 1),
+        sex="M",
+        weight_kg=70,
+        creatinine=3.0,
+        creatinine_unit="mg/dL",
+        on_dialysis=False,
+        on=date(2027, 1, 1),
+    )
+    assert "(>=60 -> <30" in band_change_text(">=60", worse)
+    assert band_change_text("<30", worse) is None
+    assert band_change_text(None, worse) is None
+
+
+def test_clearance_is_never_rounded_up_onto_a_band_boundary() -> None:
+    from tracker.domain.renal import clearance_text
+
+    assert clearance_text(29.97) == "29.9" and clearance_text(30.04) == "30.0"

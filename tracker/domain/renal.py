@@ -141,3 +141,78 @@ def renal_starting_dose(crcl: float, on_dialysis: bool) -> RenalDose:
         if crcl >= band.min_crcl:
             return band.dose
     raise DomainError(f"no renal dose band covers a creatinine clearance of {crcl:g} mL/min")
+
+
+@dataclass(frozen=True)
+class RenalAssessment:
+    """The label's renal starting dose for a patient, and how it was worked out.
+
+    ``dose`` None: it could not be worked out; ``basis`` says why (missing details, a value
+    out of range). ``crcl`` is None on dialysis and when it could not be worked out.
+    """
+
+    dose: RenalDose | None
+    crcl: float | None
+    basis: str
+
+    @property
+    def band(self) -> str | None:
+        return None if self.dose is None else self.dose.band
+
+
+def clearance_text(crcl: float) -> str:
+    """A creatinine clearance to one decimal, never rounded up onto a whole number it is
+    below: renal dose bands start at whole numbers (30, 60), and "30.0" beside a dose for
+    "under 30 mL/min" would contradict it."""
+    shown = round(crcl, 1)
+    if shown > crcl and shown.is_integer():
+        shown = math.floor(crcl * 10) / 10
+    return f"{shown:.1f}"
+
+
+def assess_renal_function(
+    *,
+    date_of_birth: date | None,
+    sex: str | None,
+    weight_kg: float | None,
+    creatinine: float | None,
+    creatinine_unit: str | None,
+    on_dialysis: bool,
+    on: date,
+) -> RenalAssessment:
+    """The renal starting dose on ``on`` from a patient's details (Cockcroft-Gault)."""
+    if on_dialysis:
+        return RenalAssessment(renal_starting_dose(0.0, True), None, "On dialysis")
+    missing = [
+        label
+        for label, value in (
+            ("date of birth", date_of_birth),
+            ("sex", sex),
+            ("weight", weight_kg),
+            ("creatinine", creatinine),
+        )
+        if not value
+    ]
+    if missing:
+        return RenalAssessment(None, None, "the patient record has no " + ", ".join(missing))
+    assert date_of_birth and sex and weight_kg and creatinine
+    try:
+        crcl = creatinine_clearance(
+            age_on(date_of_birth, on), weight_kg, creatinine, creatinine_unit or MG_PER_DL, sex
+        )
+        dose = renal_starting_dose(crcl, False)
+    except DomainError as error:
+        return RenalAssessment(None, None, str(error))
+    return RenalAssessment(dose, crcl, f"Cockcroft-Gault CrCl {clearance_text(crcl)} mL/min")
+
+
+def band_change_text(course_band: str | None, now: RenalAssessment) -> str | None:
+    """'Renal function has moved from CrCl >=60 to 30-60: ...' when the band the course was
+    started in is not the band of the latest creatinine, else None."""
+    if course_band is None or now.dose is None or now.band == course_band:
+        return None
+    return (
+        f"Renal function has changed band since the course started ({course_band} -> "
+        f"{now.band}; {now.basis}): the label's starting dose for it is {now.dose.text}. "
+        "The clinician decides whether to change the dose."
+    )

@@ -49,7 +49,11 @@ ACTIONS = (
     ("reduced", "Dose reduced"),
     ("discontinued", "Treatment discontinued"),
 )
-MAX_GRADE = 5
+DEATH_GRADE = 5
+DEATH_WARNING = (
+    "Grade 5 is death. Saving records the date of death as the onset date and ends the "
+    "treatment course (reason: death) on that day; nothing is due after it."
+)
 
 
 def event_label(event_type: str, term: str | None = None) -> str:
@@ -92,7 +96,10 @@ class EventDialog(RecordDialog):
         self.term_edit = QLineEdit(objectName="termEdit")
         self.term_edit.setPlaceholderText("CTCAE term, e.g. Rash maculo-papular")
         self.grade_spin = QSpinBox(objectName="gradeSpin")
-        self.grade_spin.setRange(1, MAX_GRADE)
+        self.death_label = WrappedLabel(DEATH_WARNING, objectName="deathWarning")
+        self.death_label.setStyleSheet(
+            "QLabel { background: #fbe3e0; color: #7a1212; padding: 4px; font-weight: bold; }"
+        )
         self.version_label = QLabel(
             event.ctcae_version if event else grading.CTCAE_VERSION, objectName="ctcaeVersion"
         )
@@ -111,6 +118,7 @@ class EventDialog(RecordDialog):
         self.form.addRow("&Event", self.type_combo)
         self.form.addRow("&Term", self.term_edit)
         self.form.addRow("&Grade", self.grade_spin)
+        self.form.addRow("", self.death_label)
         self.form.addRow("Grading", self.version_label)
         self.form.addRow("", self.definition_label)
         self.form.addRow("&Onset", self.onset_edit)
@@ -121,6 +129,7 @@ class EventDialog(RecordDialog):
             self._fill(event)
         else:
             select_data(self.type_combo, event_type or "neutropenia")
+            self._limit_grades()
             self.grade_spin.setValue(grade or 1)
         if self.lab_id is not None:
             self.set_intro("Linked to the lab result it was graded from.")
@@ -132,6 +141,7 @@ class EventDialog(RecordDialog):
 
     def _fill(self, event: AdverseEvent) -> None:
         select_data(self.type_combo, event.event_type)
+        self._limit_grades()
         self.term_edit.setText(event.term or "")
         self.grade_spin.setValue(event.grade)
         set_date(self.onset_edit, event.onset_date)
@@ -144,7 +154,17 @@ class EventDialog(RecordDialog):
     def event_type(self) -> str:
         return self.type_combo.currentData()
 
+    def _limit_grades(self) -> None:
+        """Only the grades CTCAE defines for the term can be chosen (no grade 5 for counts)."""
+        allowed = grading.allowed_grades(self.event_type())
+        self.grade_spin.setRange(min(allowed), max(allowed))
+
     def _update_help(self) -> None:
+        self._limit_grades()
+        self.death_label.setVisible(
+            self.grade_spin.value() == DEATH_GRADE
+            and (self.event is None or self.event.grade != DEATH_GRADE)
+        )
         is_other = self.event_type() == "other"
         self.term_edit.setEnabled(is_other)
         text = definition_help(self.event_type(), self.grade_spin.value())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -147,6 +148,13 @@ def combo_box(items: Iterable[tuple[str, Any]], object_name: str) -> QComboBox:
 def select_data(combo: QComboBox, value: Any) -> None:
     """Choose the item holding ``value``; the first item when none does."""
     combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+def note_box(object_name: str) -> QPlainTextEdit:
+    """A few lines of free text."""
+    edit = QPlainTextEdit(objectName=object_name)
+    edit.setFixedHeight(60)
+    return edit
 
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:

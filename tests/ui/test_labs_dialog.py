@@ -174,9 +174,7 @@ def test_recovered_platelets_offer_the_resume_one_level_lower(
     assert dialog.accept_hold_check.isHidden()
     offer = dialog.accept_resume_check
     assert not offer.isHidden() and not offer.isChecked()
-    assert offer.text() == (
-        "Accept: resume lenalidomide at 20 mg from 2 Mar 2026 (25 mg before the interruption)"
-    )
+    assert offer.text() == "Accept: resume lenalidomide at 20 mg from 2 Mar 2026 (was 25 mg)"
     if accept:
         qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
     click_save(qtbot, dialog)
@@ -214,6 +212,27 @@ def test_a_low_count_on_a_rest_day_can_still_interrupt(qtbot, store, context, me
     assert queries.course_state(store, course, cycle_2).on_hold
 
 
+def test_a_drop_that_passed_without_an_interruption_offers_the_labels_level(
+    qtbot, store, context, messages
+):
+    seeded = seed_course(store, days_ago=26)
+    record_labs(store, seeded.patient_id, days_ago(store, 3), platelets=20)  # rest day 24
+    _view, dialog = open_labs(qtbot, context, seeded.patient_id)
+    qtbot.keyClicks(dialog.platelets.edit, "100")
+    assert (dialog.advice.action, dialog.advice.resume_level) == ("resume", 1)
+    offer = dialog.accept_resume_check
+    assert offer.text() == "Accept: give lenalidomide at 20 mg (now 25 mg) from 2 Mar 2026"
+    qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
+    click_save(qtbot, dialog)
+
+    assert messages == []
+    assert queries.interruptions_of(store, seeded.course_id) == []
+    [change] = queries.level_changes_of(store, seeded.course_id)
+    assert (change.drug, change.level, change.effective_date) == ("lenalidomide", 1, store.today())
+    state = state_today(store, seeded.course_id)
+    assert (state.lenalidomide_level, state.advice.action) == (1, "continue")
+
+
 def second_anc_drop_after_a_rest_day_drop(store: Store, seeded) -> None:
     """A first ANC drop on a rest day (no interruption), recovered, then cycle 2."""
     record_labs(store, seeded.patient_id, days_ago(store, 17), anc=0.8, platelets=150)
@@ -240,6 +259,7 @@ SCENARIOS = {
     ),
     "recovered after an ANC hold": (14, interrupted_for_anc, "1.6", "150", "resume", 25),
     "still low while interrupted": (14, interrupted_for_anc, "0.9", "", "keep-holding", 25),
+    "low ANC between cycles": (30, None, "0.7", "150", "delay-cycle", 25),
     "normal counts": (9, None, "2.1", "180", "continue", None),
 }
 

@@ -230,7 +230,7 @@ class LabsDialog(RecordDialog):
             count.refresh()
         self._update_event_offers()
         self._update_advice()
-        self.adjustSize()
+        self.fit_to_contents()
 
     def _update_event_offers(self) -> None:
         any_offer = False
@@ -312,7 +312,7 @@ class LabsDialog(RecordDialog):
             before = self.history.level_on(LENALIDOMIDE, state.interruption.start)
             self.accept_resume_check.setText(
                 f"Accept: resume lenalidomide at {mg} mg from {day} "
-                f"({format_mg(ladder.dose_for_level(before))} mg before the interruption)"
+                f"(was {format_mg(ladder.dose_for_level(before))} mg)"
             )
         elif advice.resume_level != state.lenalidomide_level:
             now = format_mg(ladder.dose_for_level(state.lenalidomide_level))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from tracker.domain.regimen import format_mg, load_regimen
 from tracker.domain.treatment.engine import day_state
@@ -23,7 +23,6 @@ from tracker.ui.record_dialog import (
     WrappedLabel,
     date_edit,
     date_of,
-    field_row,
     select_data,
     with_unit_symbols,
 )
@@ -46,6 +45,7 @@ class NextCycleDialog(RecordDialog):
     ) -> None:
         super().__init__(context, f"Start cycle {last_cycle.number + 1}", parent)
         self.setObjectName("nextCycleDialog")
+        self.setMinimumWidth(540)
         self.course = course
         self.regimen = load_regimen(course.regimen_id)
         self.history = course_history(context.store, course)
@@ -76,7 +76,10 @@ class NextCycleDialog(RecordDialog):
         for level, mg in enumerate(self.regimen.lenalidomide.dose_ladder_mg):
             self.resume_level_combo.addItem(f"{format_mg(mg)} mg", level)
         self.resume_advice = WrappedLabel(objectName="resumeAdviceLabel")
-        self.resume_row = field_row(self.resume_check, self.resume_level_combo)
+        self.resume_row = QHBoxLayout()
+        self.resume_row.addWidget(self.resume_check)
+        self.resume_row.addWidget(self.resume_level_combo)
+        self.resume_row.addStretch(1)
         self.form.addRow(self.resume_row)
         self.form.addRow(self.resume_advice)
         self.start_check = StartCheckRows(self.form, self)
@@ -155,6 +158,7 @@ class NextCycleDialog(RecordDialog):
             self.context.store, self.course, date_of(self.start_edit), resuming=self.resuming()
         )
         self.start_check.show_check(check)
+        self.fit_to_contents()
 
     def submit(self) -> bool:
         reason = self.reason_edit.text().strip() if self.delay_days() > 0 else None

@@ -36,7 +36,7 @@ from tracker.storage.operations.settings import (
     start_counts_max_age,
 )
 from tracker.ui.context import AppContext
-from tracker.ui.record_dialog import field_row
+from tracker.ui.record_dialog import buddy_label, field_row
 from tracker.ui.store_state import open_store
 
 # Longer names no longer fit the sheet's title line at its smallest type.
@@ -119,7 +119,7 @@ class PreferencesDialog(QDialog):
         start_form = QFormLayout(starting)
         low, high = COUNTS_MAX_AGE_RANGE
         start_form.addRow(
-            "Latest counts at &most",
+            buddy_label("Latest counts at &most", self.counts_age_edit),
             field_row(self.counts_age_edit, QLabel(f"days old ({low} to {high})")),
         )
         why = QLabel(

@@ -114,6 +114,7 @@ class StartCourseDialog(RecordDialog):
     ) -> None:
         super().__init__(context, "Start a course", parent)
         self.setObjectName("startCourseDialog")
+        self.setMinimumWidth(540)
         self.patient = patient
         self.regimen = load_regimen(regimen_id)
         self.course_id: int | None = None
@@ -153,6 +154,7 @@ class StartCourseDialog(RecordDialog):
             self.context.store, self.patient.id, date_of(self.start_edit)
         )
         self.start_check.show_check(check)
+        self.fit_to_contents()
 
     def _suggest_starting_doses(self) -> None:
         suggestion = renal_start_suggestion(self.patient, self.today(), self.regimen)

@@ -88,3 +88,13 @@ def test_recent_counts_start_a_course_without_an_override(qtbot, context, store,
     assert messages == []
     [course] = course_rows(store)
     assert (course["start_override"], course["start_problems"]) == (None, None)
+
+
+def test_a_start_in_the_future_is_refused_for_its_date_first(qtbot, context, store, messages):
+    patient_id = add_patient(store, mrn="NEW-3", name="New Patient")
+    dialog = start_course_dialog(qtbot, context, store, patient_id)
+    later = store.today() + timedelta(days=5)
+    dialog.start_edit.setDate(QDate(later.year, later.month, later.day))
+    dialog.accept()
+    assert messages == ["course start 2026-03-07 is in the future (today is 2026-03-02)"]
+    assert course_rows(store) == [] and dialog.isVisible()

@@ -166,7 +166,7 @@ class NextCycleDialog(RecordDialog):
             raise InputProblem(
                 f"Cycle {self.number} starts {self.delay_days()} days late: give a delay reason"
             )
-        override = self.start_check.override_reason(f"Cycle {self.number}")
+        override = self.start_check.override_reason(f"Cycle {self.number}", self.today())
         outcome = self.run(
             course_operations.start_next_cycle,
             self.course.id,

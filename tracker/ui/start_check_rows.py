@@ -81,15 +81,16 @@ class StartCheckRows:
         self.problems_label.setStyleSheet(PROBLEM_STYLE if check.needs_override else FINE_STYLE)
         self.form.setRowVisible(self.override_edit, check.needs_override)
 
-    def override_reason(self, what: str) -> str | None:
+    def override_reason(self, what: str, today: date) -> str | None:
         """The reason typed, when the check needs one; InputProblem when it is missing.
-        ``what`` names the start ('Cycle 2', 'The course')."""
+        ``what`` names the start ('Cycle 2', 'The course'). A start after ``today`` is not
+        asked for one: the storage operation refuses its date first, and says so."""
         if self.check is None or not self.check.needs_override:
             return None
         reason = self.override_edit.text().strip()
-        if not reason:
+        if not reason and self.check.on <= today:
             raise InputProblem(
                 f"{what} cannot start on {long_date(self.check.on)} without an override "
                 f"reason: {with_unit_symbols('; '.join(self.check.problems))}"
             )
-        return reason
+        return reason or None

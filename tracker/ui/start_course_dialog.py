@@ -175,7 +175,7 @@ class StartCourseDialog(RecordDialog):
         self.dex_hint.setVisible(bool(self.dex_hint.text()))
 
     def submit(self) -> bool:
-        override = self.start_check.override_reason("The course")
+        override = self.start_check.override_reason("The course", self.today())
         outcome = self.run(
             course_operations.start_course,
             self.patient.id,

@@ -280,8 +280,13 @@ def test_record_labs_advises_what_the_course_state_says_once_saved(
     click_save(qtbot, dialog)
 
     assert messages == []
-    # What Today, the patient view and `tracker status` read once the result is saved.
+    # What the patient view and `tracker status` read once the result is saved ...
     assert state_today(store, seeded.course_id).advice == advised
+    # ... and Today, which reads every active course's history in one pass.
+    [today_row] = [
+        row for row in queries.today_rows(store, store.today()) if row.course.id == seeded.course_id
+    ]
+    assert today_row.state.advice == advised
 
 
 def test_without_a_click_nothing_about_dosing_changes(qtbot, store, context, messages):

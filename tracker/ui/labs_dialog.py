@@ -1,14 +1,15 @@
 """Record a blood count: the CTCAE grade shows as you type, a grade 3-4 count offers to log
-the adverse event, and the label's hold/resume advice is offered for the clinician to accept.
+the adverse event, and the treatment engine's advice for the typed counts is offered for the
+clinician to accept.
 
-Nothing about dosing changes unless the clinician ticks the advice: the form only proposes.
+The advice is the engine's answer for the day of the result with the typed counts added to
+the course history, so it is what Today, the patient view and ``tracker status`` say once the
+result is saved. Nothing about dosing changes unless the clinician ticks the advice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -21,17 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.domain import advice as advice_rules
 from tracker.domain import grading
-from tracker.domain.advice import Advice, ToxicityHistory
 from tracker.domain.errors import DomainError
 from tracker.domain.grading import to_per_litre_e9
-from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, format_mg, load_regimen
-from tracker.storage import queries
-from tracker.storage.operations import courses as course_operations
-from tracker.storage.operations import doses as dose_operations
-from tracker.storage.operations import events as event_operations
-from tracker.storage.operations import labs as lab_operations
+from tracker.domain.label_rules import load_label_rules
+from tracker.domain.regimen import LENALIDOMIDE, format_mg
+from tracker.domain.treatment.engine import DayState, day_state
+from tracker.domain.treatment.history import COUNT_TYPES, CountResult, CourseHistory
+from tracker.domain.treatment.label import (
+    DELAY_CYCLE,
+    HOLD,
+    RESUME,
+    Advice,
+    reading_text,
+)
+from tracker.storage.course_history import course_history
+from tracker.storage.operations.lab_entry import EventToLog, LabEntry, SavedLabs, save_labs
 from tracker.ui.context import AppContext
 from tracker.ui.dates import long_date
 from tracker.ui.record_dialog import (
@@ -50,97 +56,18 @@ from tracker.ui.record_dialog import (
 )
 
 if TYPE_CHECKING:
-    from tracker.storage.database import Store
     from tracker.storage.records import Course, Cycle, Patient
+
+# Record labs wrote these here before they moved to storage; callers may still import them.
+__all__ = ["EventToLog", "LabEntry", "LabsDialog", "SavedLabs", "save_labs"]
 
 COUNT_UNITS = (("×10⁹/L", "10^9/L"), ("/mm³", "/mm3"))
 SEVERE_GRADE = 3
 GRADE_COLOURS = {0: "#2e7d32", 1: "#6b6b00", 2: "#a15c00", 3: "#c0392b", 4: "#8e0000"}
-
-
-@dataclass(frozen=True)
-class EventToLog:
-    event_type: str
-    grade: int
-
-
-@dataclass(frozen=True)
-class LabEntry:
-    """Everything the form asks the database to do, in one transaction."""
-
-    patient_id: int
-    on: date
-    anc: float | None
-    anc_unit: str
-    platelets: float | None
-    platelets_unit: str
-    creatinine: float | None
-    creatinine_unit: str | None
-    note: str
-    course_id: int | None = None
-    events: tuple[EventToLog, ...] = ()
-    hold_lenalidomide: bool = False
-    resume_level: int | None = None
-
-
-@dataclass(frozen=True)
-class SavedLabs:
-    lab_id: int
-    event_ids: list[int] = field(default_factory=list)
-    hold_id: int | None = None
-    level_change_id: int | None = None
-
-
-def save_labs(store: Store, entry: LabEntry) -> SavedLabs:
-    """Record the labs and whatever the clinician accepted with them, all or nothing."""
-    with store.transaction():
-        lab_id = lab_operations.record_labs(
-            store,
-            entry.patient_id,
-            entry.on,
-            anc=entry.anc,
-            anc_unit=entry.anc_unit,
-            platelets=entry.platelets,
-            platelets_unit=entry.platelets_unit,
-            creatinine=entry.creatinine,
-            creatinine_unit=entry.creatinine_unit,
-            note=entry.note,
-        )
-        hold_id = level_change_id = None
-        if entry.hold_lenalidomide and entry.course_id is not None:
-            hold_id = dose_operations.record_dose(
-                store,
-                entry.course_id,
-                entry.on,
-                LENALIDOMIDE,
-                "held",
-                note="held for low counts",
-            )
-        if entry.resume_level is not None and entry.course_id is not None:
-            level_change_id = course_operations.change_dose_level(
-                store,
-                entry.course_id,
-                LENALIDOMIDE,
-                entry.resume_level,
-                entry.on,
-                reason="counts recovered: resume",
-            )
-        action = "held" if hold_id else "reduced" if level_change_id else "none"
-        event_ids = [
-            event_operations.log_event(
-                store,
-                entry.patient_id,
-                event.event_type,
-                event.grade,
-                entry.on,
-                course_id=entry.course_id,
-                lab_id=lab_id,
-                action=action,
-                ctcae_version=grading.CTCAE_VERSION,
-            )
-            for event in entry.events
-        ]
-    return SavedLabs(lab_id, event_ids, hold_id, level_change_id)
+# The interruption reason column holds at most 200 characters.
+REASON_MAX_LENGTH = 200
+# Advice under which lenalidomide should not be given and no interruption may be open yet.
+INTERRUPTING = (HOLD, DELAY_CYCLE)
 
 
 def grade_text(grade: int | None) -> str:
@@ -205,13 +132,33 @@ class CountField(QWidget):
         self.grade_label.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: {weight}; }}")
 
 
+def interruption_reason(state: DayState) -> str:
+    """Why lenalidomide is interrupted, in the words of the counts and events behind it."""
+    rules = load_label_rules()
+    parts = [
+        f"{reading_text(reading)} (below {rules.hold_below(reading.count_type):g})"
+        for reading in (state.anc, state.platelets)
+        if reading is not None and rules.is_low(reading.count_type, reading.value)
+    ]
+    parts += [
+        f"{event.name} grade {event.grade}"
+        for event in state.open_events
+        if event.event_type not in COUNT_TYPES
+    ]
+    reason = "; ".join(parts) or "label advice"
+    return reason if len(reason) <= REASON_MAX_LENGTH else reason[: REASON_MAX_LENGTH - 1] + "…"
+
+
 class LabsDialog(RecordDialog):
+    """``levels`` and ``cycles`` are accepted for existing callers and not used: the levels
+    and cycles come from the course history the engine reads."""
+
     def __init__(
         self,
         context: AppContext,
         patient: Patient,
         course: Course | None,
-        levels: dict[str, int],
+        levels: dict[str, int] | None = None,
         cycles: Sequence[Cycle] = (),
         parent: QWidget | None = None,
     ) -> None:
@@ -219,10 +166,11 @@ class LabsDialog(RecordDialog):
         self.setObjectName("labsDialog")
         self.patient = patient
         self.course = course
-        self.levels = levels
-        self.cycles = list(cycles)
         self.saved: SavedLabs | None = None
-        self.regimen = load_regimen(course.regimen_id if course else DEFAULT_REGIMEN_ID)
+        # Read once: the form previews each typed count against this same history.
+        self.history: CourseHistory | None = (
+            course_history(context.store, course) if course is not None else None
+        )
         self.set_intro(f"{patient.name} ({patient.mrn}) — grading {grading.CTCAE_VERSION}")
 
         self.date_edit = date_edit(self.today(), "labDateEdit")
@@ -264,8 +212,10 @@ class LabsDialog(RecordDialog):
         advice_layout.addWidget(self.accept_hold_check)
         advice_layout.addWidget(self.accept_resume_check)
         self.form.addRow(self.advice_box)
+        self.state: DayState | None = None
         self.advice: Advice | None = None
-        self._resume_level: int | None = None
+        # What ticking the resume box records: the interruption's end, or a new level.
+        self._resume_ends_interruption = False
 
         for count in (self.anc, self.platelets):
             count.edit.textChanged.connect(self.update_assessment)
@@ -280,7 +230,7 @@ class LabsDialog(RecordDialog):
             count.refresh()
         self._update_event_offers()
         self._update_advice()
-        self.adjustSize()
+        self.fit_to_contents()
 
     def _update_event_offers(self) -> None:
         any_offer = False
@@ -298,65 +248,9 @@ class LabsDialog(RecordDialog):
                 )
         self.event_box.setVisible(any_offer)
 
-    def _lenalidomide_planned_on(self, day: date) -> bool:
-        if self.course is None:
-            return False
-        for planned in queries.course_calendar(self.context.store, self.course.id):
-            if planned.date == day:
-                return planned.lenalidomide_mg > 0 or LENALIDOMIDE in planned.held
-        return False
-
-    def _update_advice(self) -> None:
-        self.advice = None
-        self._resume_level = None
-        self.accept_hold_check.hide()
-        self.accept_resume_check.hide()
-        anc, platelets = self._counts_or_none()
-        if self.course is None or (anc is None and platelets is None):
-            self.advice_box.hide()
-            return
-        current = self.levels.get(LENALIDOMIDE, self.course.len_start_level)
-        try:
-            self.advice = advice_rules.advise(
-                anc,
-                platelets,
-                history=self._history(),
-                current_level=current,
-                regimen=self.regimen,
-            )
-        except DomainError as error:
-            self.advice_label.setText(f"No advice: {error}")
-            self.advice_box.show()
-            return
-        self.advice_box.show()
-        text = self.advice.text
-        day = date_of(self.date_edit)
-        if self.advice.action in (advice_rules.INTERRUPT, advice_rules.KEEP_HOLDING):
-            if self._lenalidomide_planned_on(day):
-                verb = "hold" if self.advice.action == advice_rules.INTERRUPT else "keep holding"
-                self.accept_hold_check.setText(
-                    f"Accept: {verb} lenalidomide — record it held on {long_date(day)}"
-                )
-                self.accept_hold_check.show()
-            else:
-                text += (
-                    f"\nNo lenalidomide dose is planned on {long_date(day)}, so there is no dose "
-                    "to hold; delay the next cycle if it is due."
-                )
-        elif self.advice.action == advice_rules.RESUME and self.advice.level is not None:
-            ladder = self.regimen.lenalidomide
-            if self.advice.level != current:
-                self._resume_level = self.advice.level
-                self.accept_resume_check.setText(
-                    f"Accept: resume lenalidomide at "
-                    f"{format_mg(ladder.dose_for_level(self.advice.level))} mg (now "
-                    f"{format_mg(ladder.dose_for_level(current))} mg) from {long_date(day)}"
-                )
-                self.accept_resume_check.show()
-        self.advice_label.setText(with_unit_symbols(text))
-
-    def _counts_or_none(self) -> tuple[float | None, float | None]:
-        """The typed counts in x10^9/L (None where empty or unreadable)."""
+    def typed_counts(self) -> CountResult | None:
+        """The typed ANC and platelets in x10^9/L on the result's date; None when neither
+        is there (empty or unreadable)."""
         values: list[float | None] = []
         for count in (self.anc, self.platelets):
             try:
@@ -364,19 +258,75 @@ class LabsDialog(RecordDialog):
                 values.append(None if value is None else to_per_litre_e9(value, count.unit()))
             except (InputProblem, DomainError):
                 values.append(None)
-        return values[0], values[1]
+        if values == [None, None]:
+            return None
+        return CountResult(date_of(self.date_edit), values[0], values[1])
 
-    def _history(self) -> ToxicityHistory:
-        store = self.context.store
-        assert self.course is not None
-        return advice_rules.history_from(
-            labs=queries.labs_of(store, self.patient.id),
-            events=queries.events_of(store, self.patient.id),
-            doses=queries.dose_records_of(store, self.course.id),
-            starting_level=self.course.len_start_level,
+    def _update_advice(self) -> None:
+        self.state = self.advice = None
+        self._resume_ends_interruption = False
+        self.accept_hold_check.hide()
+        self.accept_resume_check.hide()
+        counts = self.typed_counts()
+        if self.history is None or counts is None:
+            self.advice_box.hide()
+            return
+        day = counts.on
+        self.state = day_state(self.history.with_count(counts), day)
+        self.advice = self.state.advice
+        text = self.advice.text
+        if self.state.course_active and self.advice.action in INTERRUPTING:
+            text += self._offer_interruption(self.state)
+        elif self.state.course_active and self.advice.action == RESUME:
+            self._offer_resume(self.state)
+        self.advice_label.setText(with_unit_symbols(text))
+        self.advice_box.show()
+
+    def _offer_interruption(self, state: DayState) -> str:
+        """Offer to interrupt lenalidomide from the day of the result; the note to add."""
+        if state.interruption is not None:
+            return ""
+        day = long_date(state.on)
+        self.accept_hold_check.setText(f"Accept: interrupt lenalidomide from {day}")
+        self.accept_hold_check.show()
+        if state.lenalidomide.planned_mg > 0:
+            return ""
+        # An interruption is a state, not a day: on a rest day it still holds what comes next.
+        return (
+            f"\nNo lenalidomide is planned on {day}; an interruption recorded now holds every "
+            "dose from then on, the next cycle's too, until a resume is recorded."
         )
 
+    def _offer_resume(self, state: DayState) -> None:
+        """Offer the resume the advice names: the end of the open interruption, or, after a
+        drop that passed with none, the level the label resumes at."""
+        advice = state.advice
+        assert self.history is not None
+        if advice.resume_level is None:
+            return
+        ladder = self.history.regimen.lenalidomide
+        mg = format_mg(ladder.dose_for_level(advice.resume_level))
+        day = long_date(state.on)
+        if state.interruption is not None:
+            self._resume_ends_interruption = True
+            before = self.history.level_on(LENALIDOMIDE, state.interruption.start)
+            self.accept_resume_check.setText(
+                f"Accept: resume lenalidomide at {mg} mg from {day} "
+                f"(was {format_mg(ladder.dose_for_level(before))} mg)"
+            )
+        elif advice.resume_level != state.lenalidomide_level:
+            now = format_mg(ladder.dose_for_level(state.lenalidomide_level))
+            self.accept_resume_check.setText(
+                f"Accept: give lenalidomide at {mg} mg (now {now} mg) from {day}"
+            )
+        else:
+            return
+        self.accept_resume_check.show()
+
     # -- saving ---------------------------------------------------------------------------
+    def _accepted(self, check: QCheckBox) -> bool:
+        return not check.isHidden() and check.isChecked()
+
     def entry(self) -> LabEntry:
         anc = self.anc.value()
         platelets = self.platelets.value()
@@ -390,6 +340,9 @@ class LabsDialog(RecordDialog):
             and grade >= SEVERE_GRADE
             and self.event_checks[count.event_type].isChecked()
         )
+        interrupt = self._accepted(self.accept_hold_check)
+        resume = self._accepted(self.accept_resume_check) and self.advice is not None
+        level = self.advice.resume_level if resume and self.advice is not None else None
         return LabEntry(
             patient_id=self.patient.id,
             on=date_of(self.date_edit),
@@ -402,11 +355,12 @@ class LabsDialog(RecordDialog):
             note=self.note_edit.text().strip(),
             course_id=self.course.id if self.course else None,
             events=events,
-            hold_lenalidomide=not self.accept_hold_check.isHidden()
-            and self.accept_hold_check.isChecked(),
-            resume_level=self._resume_level
-            if not self.accept_resume_check.isHidden() and self.accept_resume_check.isChecked()
-            else None,
+            interrupt_lenalidomide=interrupt,
+            resume_level=level if self._resume_ends_interruption else None,
+            change_level=None if self._resume_ends_interruption else level,
+            interruption_reason=interruption_reason(self.state)
+            if interrupt and self.state is not None
+            else "",
         )
 
     def submit(self) -> bool:

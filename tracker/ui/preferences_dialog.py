@@ -1,6 +1,8 @@
-"""File > Settings: the clinic name printed on cycle sheets and the paper they are laid out on.
+"""File > Settings: the clinic name printed on cycle sheets, the paper they are laid out on,
+and how old the latest blood counts may be for a cycle or course to start without a
+clinician's override reason.
 
-Both live in the database, shared by everyone who uses the file, and are written in one
+All live in the database, shared by everyone who uses the file, and are written in one
 audited transaction. Staff initials are per session and stay under File > Set staff initials.
 """
 
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -26,16 +29,39 @@ from tracker.reports.sheet_settings import (
 )
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
-from tracker.storage.operations.settings import get_setting, set_setting
+from tracker.storage.operations.settings import (
+    START_COUNTS_MAX_AGE_KEY,
+    get_setting,
+    set_setting,
+    start_counts_max_age,
+)
 from tracker.ui.context import AppContext
+from tracker.ui.record_dialog import buddy_label, field_row
 from tracker.ui.store_state import open_store
 
 # Longer names no longer fit the sheet's title line at its smallest type.
 CLINIC_NAME_MAX_LENGTH = 60
+# Counts older than a cycle say nothing about the day a cycle starts.
+COUNTS_MAX_AGE_RANGE = (0, 28)
 
 
-def save_sheet_settings(store: Store, clinic_name: str, page_size: str) -> bool:
-    """Store both settings in one transaction; True once saved. ValidationError if unusable."""
+def counts_max_age_days(text: str) -> int:
+    """The typed number of days, refused unless a whole number in ``COUNTS_MAX_AGE_RANGE``."""
+    low, high = COUNTS_MAX_AGE_RANGE
+    cleaned = text.strip()
+    if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+        raise ValidationError(
+            f"the latest counts' age limit must be a whole number of days from {low} to "
+            f"{high}, not {text.strip()!r}"
+        )
+    return int(cleaned)
+
+
+def save_settings(store: Store, clinic_name: str, page_size: str, counts_max_age: str) -> bool:
+    """Store the settings in one transaction; True once saved. ValidationError if unusable.
+
+    The counts' age limit is written only when it differs from the one in force, so leaving
+    the shipped default alone adds no audit row."""
     cleaned = " ".join(clinic_name.split())
     if len(cleaned) > CLINIC_NAME_MAX_LENGTH:
         raise ValidationError(
@@ -46,9 +72,12 @@ def save_sheet_settings(store: Store, clinic_name: str, page_size: str) -> bool:
         raise ValidationError(
             f"the paper size must be {' or '.join(PAGE_SIZE_NAMES)}, not {page_size!r}"
         )
+    max_age = counts_max_age_days(counts_max_age)
     with store.transaction():
         set_setting(store, CLINIC_NAME_KEY, cleaned)
         set_setting(store, PAGE_SIZE_KEY, page_size)
+        if max_age != start_counts_max_age(store):
+            set_setting(store, START_COUNTS_MAX_AGE_KEY, str(max_age))
     return True
 
 
@@ -65,21 +94,48 @@ class PreferencesDialog(QDialog):
         self.clinic_edit.setPlaceholderText(f"printed as “{DEFAULT_CLINIC_NAME}” when empty")
         self.page_size_combo = QComboBox(objectName="pageSizeCombo")
         self.page_size_combo.addItems(PAGE_SIZE_NAMES)
+        self.counts_age_edit = QLineEdit(objectName="countsMaxAgeEdit")
+        self.counts_age_edit.setMaxLength(4)
+        self.counts_age_edit.setFixedWidth(60)
         if store is not None:
             self.clinic_edit.setText(get_setting(store, CLINIC_NAME_KEY) or "")
             self.page_size_combo.setCurrentText(sheet_page_size(store))
+            self.counts_age_edit.setText(str(start_counts_max_age(store)))
         self._initial = self._values()
 
-        form = QFormLayout()
-        form.addRow("&Clinic name", self.clinic_edit)
-        form.addRow("Sheet &paper size", self.page_size_combo)
+        sheets = QGroupBox("Cycle sheets", objectName="sheetSettings")
+        sheet_form = QFormLayout(sheets)
+        sheet_form.addRow("&Clinic name", self.clinic_edit)
+        sheet_form.addRow("Sheet &paper size", self.page_size_combo)
         where = QLabel(
-            "Printed on every cycle sheet and kept in the database, so everyone using "
-            f"{store.path.name if store is not None else 'it'} sees the same. Staff initials "
-            "are set for each session under File > Set staff initials."
+            "Printed on every cycle sheet. Staff initials are set for each session under "
+            "File > Set staff initials."
         )
         where.setWordWrap(True)
         where.setObjectName("preferencesNote")
+        sheet_form.addRow(where)
+
+        starting = QGroupBox("Starting a cycle or a course", objectName="startSettings")
+        start_form = QFormLayout(starting)
+        low, high = COUNTS_MAX_AGE_RANGE
+        start_form.addRow(
+            buddy_label("Latest counts at &most", self.counts_age_edit),
+            field_row(self.counts_age_edit, QLabel(f"days old ({low} to {high})")),
+        )
+        why = QLabel(
+            "Older counts, missing counts, counts below the label's hold thresholds or an open "
+            "interruption: the start needs a clinician's override reason, which is kept and "
+            "audited."
+        )
+        why.setWordWrap(True)
+        why.setObjectName("startSettingsNote")
+        start_form.addRow(why)
+
+        shared = QLabel(
+            "Kept in the database, so everyone using "
+            f"{store.path.name if store is not None else 'it'} sees the same."
+        )
+        shared.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -87,18 +143,22 @@ class PreferencesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(store is not None)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(where)
+        layout.addWidget(sheets)
+        layout.addWidget(starting)
+        layout.addWidget(shared)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(500)
 
-    def _values(self) -> tuple[str, str]:
-        return self.clinic_edit.text(), self.page_size_combo.currentText()
+    def _values(self) -> tuple[str, str, str]:
+        return (
+            self.clinic_edit.text(),
+            self.page_size_combo.currentText(),
+            self.counts_age_edit.text(),
+        )
 
     def has_unsaved_input(self) -> bool:
         return self._values() != self._initial
 
     def accept(self) -> None:
-        clinic, page_size = self._values()
-        if self.context.run(save_sheet_settings, clinic, page_size, parent=self):
+        if self.context.run(save_settings, *self._values(), parent=self):
             super().accept()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -149,6 +150,13 @@ def select_data(combo: QComboBox, value: Any) -> None:
     combo.setCurrentIndex(max(0, combo.findData(value)))
 
 
+def note_box(object_name: str) -> QPlainTextEdit:
+    """A few lines of free text."""
+    edit = QPlainTextEdit(objectName=object_name)
+    edit.setFixedHeight(60)
+    return edit
+
+
 def buddy_label(text: str, buddy: QWidget) -> QLabel:
     """A label whose '&' shortcut focuses ``buddy``; a form row holding a layout gets none."""
     label = QLabel(text)
@@ -178,9 +186,15 @@ class WrappedLabel(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
     def _fit(self) -> None:
+        # A label never answers heightForWidth below its minimum height, so a height fixed
+        # while it was narrow would stay once it is wide: ask without the minimum.
+        minimum = self.minimumHeight()
+        self.setMinimumHeight(0)
         height = self.heightForWidth(self.width())
-        if height > 0 and height != self.height():
+        if height > 0:
             self.setFixedHeight(height)
+        else:
+            self.setMinimumHeight(minimum)
 
     def setText(self, text: str) -> None:
         super().setText(text)
@@ -259,6 +273,11 @@ class RecordDialog(QDialog):
 
     def today(self) -> date:
         return self.context.store.today()
+
+    def fit_to_contents(self) -> None:
+        """Take the size the contents need once the pending layout pass has given wrapped
+        labels their heights, which depend on the width they get."""
+        QTimer.singleShot(0, self, self.adjustSize)
 
     def run(
         self, operation: Callable[..., Value], *args: Any, **kwargs: Any

@@ -1,7 +1,7 @@
 import pytest
 
 from tracker.domain.errors import DomainError
-from tracker.domain.regimen import load_regimen, regimen_from_data
+from tracker.domain.regimen import load_regimen
 from tracker.resources import load_toml
 
 
@@ -52,20 +52,8 @@ def test_unknown_regimen_is_a_clear_error():
         load_regimen("no-such-regimen")
 
 
-def test_dexamethasone_starts_one_level_lower_above_75(regimen):
-    dexamethasone = regimen.dexamethasone
-    assert dexamethasone.starting_level_for_age(75) == 0
-    assert dexamethasone.starting_level_for_age(76) == 1
-    assert dexamethasone.dose_for_level(dexamethasone.starting_level_for_age(90)) == 20
-    assert regimen.lenalidomide.starting_level_for_age(90) == 0
-
-
-def test_the_age_limit_is_regimen_data():
+def test_mm010_has_no_age_rule_for_dexamethasone(regimen):
+    # MM-010 gave 40 mg whatever the age: the regimen file carries no age rule at all.
     data = load_toml("regimens", "mm010-rd.toml")
-    assert data["drugs"]["dexamethasone"]["reduced_start_above_age"] == 75
-    data["drugs"]["dexamethasone"]["reduced_start_above_age"] = 80
-    dexamethasone = regimen_from_data(data).dexamethasone
-    assert dexamethasone.starting_level_for_age(80) == 0
-    assert dexamethasone.starting_level_for_age(81) == 1
-    del data["drugs"]["dexamethasone"]["reduced_start_above_age"]
-    assert regimen_from_data(data).dexamethasone.starting_level_for_age(99) == 0
+    assert not any("age" in key for key in data["drugs"]["dexamethasone"])
+    assert regimen.dexamethasone.standard_dose_mg == 40

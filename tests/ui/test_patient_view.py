@@ -191,7 +191,7 @@ def test_reduce_dose_shows_the_next_rung_and_stops_at_the_last(qtbot, store, con
     dexamethasone = view.reduce_dose()
     dexamethasone.drug_combo.setCurrentIndex(dexamethasone.drug_combo.findData("dexamethasone"))
     assert dexamethasone.change_label.text() == "Dexamethasone: 40 mg → 20 mg"
-    dexamethasone.reason_combo.setCurrentText("age over 75")
+    dexamethasone.reason_combo.setCurrentText("steroid toxicity")
     click_save(qtbot, dexamethasone)
     lowest = view.reduce_dose()
     lowest.drug_combo.setCurrentIndex(lowest.drug_combo.findData("dexamethasone"))

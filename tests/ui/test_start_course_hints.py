@@ -1,43 +1,38 @@
-"""The start-course form: the lower dexamethasone dose suggested above the regimen's age
-limit, and the latest counts, with an override reason when they do not allow the start."""
+"""The start-course form: dexamethasone as MM-010 gave it, the IMWG thromboprophylaxis
+suggestion with no agent chosen for the clinician, and the latest counts, with an override
+reason when they do not allow the start."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
 
-import pytest
 from PySide6.QtCore import QDate
 
-from tracker.domain.regimen import load_regimen
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient
 from tracker.storage.queries import get_patient
 from tracker.ui.course_dialogs import StartCourseDialog
 
 
-@pytest.mark.parametrize(("years_old", "hinted"), [(70, False), (75, False), (80, True)])
-def test_dexamethasone_hint_follows_the_age_limit(qtbot, context, store, years_old, hinted):
+def test_dexamethasone_starts_at_40_mg_whatever_the_age(qtbot, context, store):
     today = store.today()
-    born = date(today.year - years_old, today.month, 1)
-    patient_id = add_patient(store, mrn=f"AGE-{years_old}", name="Age Test", date_of_birth=born)
+    born = date(today.year - 80, today.month, 1)
+    patient_id = add_patient(store, mrn="AGE-80", name="Age Test", date_of_birth=born)
     dialog = StartCourseDialog(context, get_patient(store, patient_id))
     qtbot.addWidget(dialog)
-
-    dexamethasone = load_regimen().dexamethasone
-    lower_mg = dexamethasone.dose_for_level(dexamethasone.next_lower_level(0))
-    if hinted:
-        assert dialog.dex_hint.text() == (
-            f"Over {dexamethasone.reduced_start_above_age}: consider dexamethasone {lower_mg:g} mg."
-        )
-    else:
-        assert dialog.dex_hint.text() == ""
+    assert dialog.dex_combo.currentText() == "40 mg"
+    assert not hasattr(dialog, "dex_hint")
 
 
-def start_course_dialog(qtbot, context, store, patient_id: int) -> StartCourseDialog:
+def start_course_dialog(
+    qtbot, context, store, patient_id: int, agent: str | None = "aspirin"
+) -> StartCourseDialog:
     dialog = StartCourseDialog(context, get_patient(store, patient_id))
     qtbot.addWidget(dialog)
     dialog.show()
+    if agent is not None:
+        dialog.prophylaxis_combo.setCurrentIndex(dialog.prophylaxis_combo.findData(agent))
     return dialog
 
 
@@ -53,7 +48,7 @@ def test_a_course_without_counts_needs_an_override_reason(qtbot, context, store,
     dialog.accept()
     assert messages == [
         "The course cannot start on 2 Mar 2026 without an override reason: no ANC is "
-        "recorded; no platelets is recorded"
+        "recorded; no platelet count is recorded"
     ]
     assert course_rows(store) == [] and dialog.isVisible()
 
@@ -63,7 +58,7 @@ def test_a_course_without_counts_needs_an_override_reason(qtbot, context, store,
     [course] = course_rows(store)
     assert course["id"] == dialog.course_id
     assert course["start_override"] == "counts taken at the referring hospital"
-    assert course["start_problems"] == "no ANC is recorded; no platelets is recorded"
+    assert course["start_problems"] == "no ANC is recorded; no platelet count is recorded"
     audited = store.db.execute(
         "SELECT after_json FROM audit_log WHERE table_name = 'courses' AND action = 'insert'"
     ).fetchone()
@@ -98,3 +93,30 @@ def test_a_start_in_the_future_is_refused_for_its_date_first(qtbot, context, sto
     dialog.accept()
     assert messages == ["course start 2026-03-07 is in the future (today is 2026-03-02)"]
     assert course_rows(store) == [] and dialog.isVisible()
+
+
+def test_no_agent_is_chosen_for_the_clinician(qtbot, context, store, messages):
+    patient_id = add_patient(store, mrn="VTE-1", name="Risk Patient")
+    record_labs(store, patient_id, store.today(), anc=2.4, platelets=210)
+    dialog = start_course_dialog(qtbot, context, store, patient_id, agent=None)
+    assert dialog.prophylaxis_combo.currentData() is None
+    # Cycle 1 of MM-010 is 480 mg of dexamethasone: LMWH whatever the risk factors.
+    assert "IMWG suggests LMWH" in dialog.suggestion_label.text()
+    assert "high-dose dexamethasone (480 mg in cycle 1" in dialog.suggestion_label.text()
+    dialog.dex_combo.setCurrentIndex(dialog.dex_combo.findData(1))
+    assert "IMWG suggests aspirin" in dialog.suggestion_label.text()
+    dialog.risk_box.checks["diabetes"].setChecked(True)
+    dialog.risk_box.checks["previous_vte"].setChecked(True)
+    assert "IMWG suggests LMWH" in dialog.suggestion_label.text()
+    assert "2 risk factors (previous vte, diabetes)" in dialog.suggestion_label.text()
+    dialog.grab().save("/tmp/dialog-start-course-prophylaxis.png")
+    dialog.accept()
+    assert messages == ["Choose the thromboprophylaxis agent, or 'none'"]
+    assert course_rows(store) == []
+    dialog.prophylaxis_combo.setCurrentIndex(dialog.prophylaxis_combo.findData("LMWH"))
+    dialog.accept()
+    [course] = course_rows(store)
+    assert (course["thromboprophylaxis"], course["vte_risk_factors"]) == (
+        "LMWH",
+        "previous_vte,diabetes",
+    )

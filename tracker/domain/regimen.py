@@ -33,8 +33,6 @@ class DrugSchedule:
     label: str
     dose_ladder_mg: tuple[float, ...]
     phases: tuple[Phase, ...]
-    # Older patients start one level down (dexamethasone over 75); None: no age rule.
-    reduced_start_above_age: int | None = None
 
     @property
     def standard_dose_mg(self) -> float:
@@ -64,12 +62,6 @@ class DrugSchedule:
         """One rung down the ladder, never below the last rung."""
         self.dose_for_level(level)
         return min(level + 1, self.lowest_level)
-
-    def starting_level_for_age(self, age_years: int) -> int:
-        """The suggested starting level: the top rung, or one lower above the age limit."""
-        if self.reduced_start_above_age is None or age_years <= self.reduced_start_above_age:
-            return 0
-        return self.next_lower_level(0)
 
     def level_for_dose(self, dose_mg: float) -> int:
         for level, rung in enumerate(self.dose_ladder_mg):
@@ -115,10 +107,6 @@ def _phase_from_data(data: dict) -> Phase:
     return Phase(int(data["from_cycle"]), int(to_cycle) if to_cycle else None, frozenset(days))
 
 
-def _optional_int(value: object) -> int | None:
-    return None if value is None else int(value)
-
-
 def regimen_from_data(data: dict) -> Regimen:
     drugs = {
         name: DrugSchedule(
@@ -126,7 +114,6 @@ def regimen_from_data(data: dict) -> Regimen:
             label=spec.get("label", name.capitalize()),
             dose_ladder_mg=tuple(float(mg) for mg in spec["dose_ladder_mg"]),
             phases=tuple(_phase_from_data(phase) for phase in spec["phases"]),
-            reduced_start_above_age=_optional_int(spec.get("reduced_start_above_age")),
         )
         for name, spec in data["drugs"].items()
     }

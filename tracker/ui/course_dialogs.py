@@ -9,7 +9,6 @@ from tracker.ui.next_cycle_dialog import NextCycleDialog
 from tracker.ui.reduce_dose_dialog import REDUCTION_REASONS, ReduceDoseDialog
 from tracker.ui.response_dialog import RESPONSES, ResponseDialog
 from tracker.ui.start_course_dialog import (
-    THROMBOPROPHYLAXIS,
     RenalSuggestion,
     StartCourseDialog,
     renal_start_suggestion,
@@ -19,7 +18,6 @@ __all__ = [
     "END_REASONS",
     "REDUCTION_REASONS",
     "RESPONSES",
-    "THROMBOPROPHYLAXIS",
     "EndCourseDialog",
     "NextCycleDialog",
     "ReduceDoseDialog",

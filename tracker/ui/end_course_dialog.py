@@ -21,7 +21,12 @@ from tracker.ui.record_dialog import (
 if TYPE_CHECKING:
     from tracker.storage.records import Course
 
-END_REASONS = (("Progression", "progression"), ("Toxicity", "toxicity"), ("Other", "other"))
+END_REASONS = (
+    ("Progression", "progression"),
+    ("Toxicity", "toxicity"),
+    ("Death (records the date of death)", "death"),
+    ("Other", "other"),
+)
 
 
 class EndCourseDialog(RecordDialog):

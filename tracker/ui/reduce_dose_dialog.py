@@ -20,7 +20,6 @@ REDUCTION_REASONS = (
     "other grade 3-4 toxicity",
     "renal function",
     "steroid toxicity",
-    "age over 75",
 )
 
 

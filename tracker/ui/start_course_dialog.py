@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from tracker.domain import renal
+from tracker.domain import prophylaxis, renal
 from tracker.domain.errors import DomainError
 from tracker.domain.regimen import (
     DEFAULT_REGIMEN_ID,
@@ -21,22 +21,22 @@ from tracker.domain.regimen import (
 )
 from tracker.storage.operations import courses as course_operations
 from tracker.ui.context import AppContext
-from tracker.ui.patient_header import age_on
 from tracker.ui.record_dialog import (
+    InputProblem,
     RecordDialog,
     WrappedLabel,
-    clearance_text,
     combo_box,
     date_edit,
     date_of,
     select_data,
 )
+from tracker.ui.risk_factor_box import RiskFactorBox
 from tracker.ui.start_check_rows import StartCheckRows
 
 if TYPE_CHECKING:
     from tracker.storage.records import Patient
 
-THROMBOPROPHYLAXIS = ("aspirin", "LMWH", "warfarin", "DOAC", "none")
+NOT_CHOSEN = "- choose -"
 
 
 def _dose_combo(regimen: Regimen, drug: str, object_name: str) -> QComboBox:
@@ -55,46 +55,29 @@ class RenalSuggestion:
 
 
 def renal_start_suggestion(patient: Patient, today: date, regimen: Regimen) -> RenalSuggestion:
-    """The label's renal starting dose from Cockcroft-Gault, with how it was worked out."""
-    if patient.on_dialysis:
-        dose = renal.renal_starting_dose(0.0, True)
-        return _suggest(regimen, dose, "On dialysis")
-    missing = [
-        label
-        for label, value in (
-            ("date of birth", patient.date_of_birth),
-            ("sex", patient.sex),
-            ("weight", patient.weight_kg),
-            ("creatinine", patient.creatinine),
-        )
-        if not value
-    ]
-    if missing:
-        return RenalSuggestion(
-            "No renal dose suggestion: the patient record has no " + ", ".join(missing) + "."
-        )
-    try:
-        age = renal.age_on(patient.date_of_birth, today)
-        crcl = renal.creatinine_clearance(
-            age,
-            patient.weight_kg,
-            patient.creatinine,
-            patient.creatinine_unit or renal.MG_PER_DL,
-            patient.sex,
-        )
-        dose = renal.renal_starting_dose(crcl, False)
-    except DomainError as error:
-        return RenalSuggestion(f"No renal dose suggestion: {error}.")
-    return _suggest(regimen, dose, f"Cockcroft-Gault CrCl {clearance_text(crcl)} mL/min")
-
-
-def _suggest(regimen: Regimen, dose: renal.RenalDose, basis: str) -> RenalSuggestion:
+    """The label's renal starting dose (``renal.assess_renal_function``) as the form offers
+    it: a starting dose chosen for kidney function, not a reduction."""
+    assessment = renal.assess_renal_function(
+        date_of_birth=patient.date_of_birth,
+        sex=patient.sex,
+        weight_kg=patient.weight_kg,
+        creatinine=patient.creatinine,
+        creatinine_unit=patient.creatinine_unit,
+        on_dialysis=patient.on_dialysis,
+        on=today,
+    )
+    dose = assessment.dose
+    if dose is None:
+        return RenalSuggestion(f"No renal dose suggestion: {assessment.basis}.")
     try:
         level = regimen.lenalidomide.level_for_dose(dose.dose_mg)
     except DomainError:
-        return RenalSuggestion(f"{basis}: label start {dose.text}; not a rung of this regimen.")
+        return RenalSuggestion(
+            f"{assessment.basis}: renal starting dose {dose.text}; not a rung of this regimen."
+        )
     return RenalSuggestion(
-        f"{basis}: label start {dose.text}. Preselected below; change it if you decide otherwise.",
+        f"{assessment.basis}: renal starting dose {dose.text}. Preselected below; change it "
+        "if you decide otherwise.",
         band=dose.band,
         len_level=level,
         every_days=dose.every_days,
@@ -129,23 +112,26 @@ class StartCourseDialog(RecordDialog):
             (("once daily", 1), ("every 48 hours", 2)), "lenalidomideScheduleCombo"
         )
         self.dex_combo = _dose_combo(self.regimen, DEXAMETHASONE, "dexamethasoneDoseCombo")
-        self.dex_hint = WrappedLabel(objectName="dexamethasoneHint")
-        self.prophylaxis_combo = QComboBox(objectName="thromboprophylaxisCombo")
-        self.prophylaxis_combo.addItems(THROMBOPROPHYLAXIS)
-        prophylaxis_hint = WrappedLabel(
-            "IMWG: aspirin for 0-1 VTE risk factors; LMWH for 2 or more, or with "
-            "high-dose dexamethasone."
-        )
         self.form.addRow("Renal function", self.renal_label)
         self.form.addRow("&Lenalidomide", self.len_combo)
         self.form.addRow("Sc&hedule", self.schedule_combo)
         self.form.addRow("&Dexamethasone", self.dex_combo)
-        self.form.addRow("", self.dex_hint)
+        self.risk_box = RiskFactorBox(self)
+        self.form.addRow(self.risk_box)
+        self.prophylaxis_combo = QComboBox(objectName="thromboprophylaxisCombo")
+        # Nothing is chosen for the clinician: the first entry is no choice at all.
+        self.prophylaxis_combo.addItem(NOT_CHOSEN, None)
+        for agent in course_operations.THROMBOPROPHYLAXIS:
+            self.prophylaxis_combo.addItem(agent, agent)
+        self.suggestion_label = WrappedLabel(objectName="prophylaxisSuggestion")
         self.form.addRow("&Thromboprophylaxis", self.prophylaxis_combo)
-        self.form.addRow("", prophylaxis_hint)
+        self.form.addRow("", self.suggestion_label)
         self.renal_band: str | None = None
         self._suggest_starting_doses()
         self.start_edit.dateChanged.connect(self.check_start)
+        self.risk_box.changed.connect(self._suggest_prophylaxis)
+        self.dex_combo.currentIndexChanged.connect(self._suggest_prophylaxis)
+        self._suggest_prophylaxis()
         self.check_start()
 
     def check_start(self) -> None:
@@ -163,18 +149,21 @@ class StartCourseDialog(RecordDialog):
             self.renal_band = suggestion.band
             select_data(self.len_combo, suggestion.len_level)
             select_data(self.schedule_combo, suggestion.every_days)
-        dexamethasone = self.regimen.dexamethasone
-        if self.patient.date_of_birth:
-            age = age_on(self.patient.date_of_birth, self.today())
-            level = dexamethasone.starting_level_for_age(age)
-            if level:
-                self.dex_hint.setText(
-                    f"Over {dexamethasone.reduced_start_above_age}: consider dexamethasone "
-                    f"{format_mg(dexamethasone.dose_for_level(level))} mg."
-                )
-        self.dex_hint.setVisible(bool(self.dex_hint.text()))
+
+    def _suggest_prophylaxis(self) -> None:
+        suggestion = prophylaxis.suggest(
+            self.risk_box.chosen(), self.regimen, dex_level=self.dex_combo.currentData()
+        )
+        self.suggestion_label.setText(
+            f"IMWG suggests {suggestion.text}: {suggestion.why}. Decision support only: "
+            "choose the agent."
+        )
+        self.fit_to_contents()
 
     def submit(self) -> bool:
+        agent = self.prophylaxis_combo.currentData()
+        if agent is None:
+            raise InputProblem("Choose the thromboprophylaxis agent, or 'none'")
         override = self.start_check.override_reason("The course", self.today())
         outcome = self.run(
             course_operations.start_course,
@@ -184,9 +173,10 @@ class StartCourseDialog(RecordDialog):
             dex_level=self.dex_combo.currentData(),
             len_every_days=self.schedule_combo.currentData(),
             renal_band=self.renal_band,
-            thromboprophylaxis=self.prophylaxis_combo.currentText(),
+            thromboprophylaxis=agent,
             regimen_id=self.regimen.id,
             override_reason=override,
+            vte_risk_factors=self.risk_box.chosen(),
         )
         if outcome is None:
             return False

@@ -31,6 +31,8 @@ class RenalDose:
     dose_mg: float
     every_days: int
     text: str
+    condition: str = ""
+    timing: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def _dose(data: dict) -> RenalDose:
         dose_mg=float(data["dose_mg"]),
         every_days=int(data["every_days"]),
         text=data["text"],
+        condition=data.get("condition", ""),
+        timing=data.get("timing", ""),
     )
 
 
@@ -216,3 +220,14 @@ def band_change_text(course_band: str | None, now: RenalAssessment) -> str | Non
         f"{now.band}; {now.basis}): the label's starting dose for it is {now.dose.text}. "
         "The clinician decides whether to change the dose."
     )
+
+
+def dose_for_band(band: str | None) -> RenalDose | None:
+    """The renal starting dose a course was started in (its stored band), or None."""
+    if not band:
+        return None
+    rules = load_renal_rules()
+    for dose in (*(b.dose for b in rules.bands), rules.dialysis):
+        if dose.band == band:
+            return dose
+    return None

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from tracker.domain import renal
 from tracker.domain.calendar import PlannedDay
 from tracker.domain.label_rules import LabelRules, load_label_rules
 from tracker.domain.regimen import LENALIDOMIDE, DrugSchedule, format_mg
+from tracker.domain.renal import RenalDose
 from tracker.domain.treatment.count_dates import count_due_dates
 from tracker.domain.treatment.engine import course_days, day_state
 from tracker.domain.treatment.history import CourseHistory, Interruption
@@ -40,6 +42,7 @@ def build_cycle_sheet(
     start_is_planned: bool = False,
     calendar: Sequence[PlannedDay] | None = None,
     rules: LabelRules | None = None,
+    renal_band: str | None = None,
 ) -> CycleSheet:
     """The sheet of cycle ``cycle_number`` of the course ``history`` describes.
 
@@ -83,7 +86,13 @@ def build_cycle_sheet(
         cycle_start=first,
         start_is_planned=start_is_planned,
         lenalidomide=_level_line(
-            history, regimen.lenalidomide, cycle_number, first, last, history.len_every_days
+            history,
+            regimen.lenalidomide,
+            cycle_number,
+            first,
+            last,
+            history.len_every_days,
+            renal_start=renal.dose_for_band(renal_band),
         ),
         dexamethasone=_level_line(history, regimen.dexamethasone, cycle_number, first, last),
         thromboprophylaxis=thromboprophylaxis,
@@ -135,6 +144,8 @@ def _level_line(
     first: date,
     last: date,
     every_days: int = 1,
+    *,
+    renal_start: RenalDose | None = None,
 ) -> DoseLevelLine:
     level = history.level_on(schedule.name, first)
     within = []
@@ -160,6 +171,7 @@ def _level_line(
         every_days=every_days,
         changes=tuple(within),
         held_from=still_open.start if still_open is not None else None,
+        renal_start=renal_start,
     )
 
 

@@ -106,6 +106,7 @@ def _sheet(
         date_of_birth=patient.date_of_birth,
         clinic_name=clinic,
         thromboprophylaxis=course.thromboprophylaxis,
+        renal_band=course.renal_band,
         start_is_planned=cycle_number > len(history.cycle_starts),
         calendar=calendar,
     )

@@ -13,6 +13,7 @@ from enum import Enum
 from tracker.domain.errors import DomainError
 from tracker.domain.label_rules import LabelRules
 from tracker.domain.regimen import format_mg
+from tracker.domain.renal import RenalDose
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MIN_LAB_ROWS = 4
@@ -132,6 +133,9 @@ class DoseLevelLine:
     every_days: int = 1
     # Later changes inside the cycle: (effective date, level, mg).
     changes: tuple[tuple[date, int, float], ...] = ()
+    # The renal starting dose the course began on (lenalidomide only): a starting dose chosen
+    # for kidney function, never printed as a reduction.
+    renal_start: RenalDose | None = None
     # The start of an interruption still open at the end of the cycle: no dose is given from
     # then on, whatever the level says.
     held_from: date | None = None
@@ -152,8 +156,18 @@ class DoseLevelLine:
 
 
 def _level_text(line: DoseLevelLine) -> str:
+    renal = line.renal_start
+    if renal is not None and renal.dose_mg != line.standard_mg:
+        if line.dose_mg == renal.dose_mg:
+            timing = f"; {renal.timing}" if renal.timing else ""
+            return f"renal starting dose, {renal.condition}{timing}"
+        return (
+            f"level {line.level}, reduced from the renal starting dose "
+            f"{format_mg(renal.dose_mg)} mg"
+        )
     if line.dose_mg == line.standard_mg:
-        return f"level {line.level}, standard dose"
+        timing = f"; {renal.timing}" if renal is not None and renal.timing else ""
+        return f"level {line.level}, standard dose{timing}"
     return f"level {line.level}, reduced from {format_mg(line.standard_mg)} mg"
 
 

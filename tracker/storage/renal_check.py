@@ -1,0 +1,41 @@
+"""Whether a patient's renal function has left the band their course started in, from the
+latest creatinine recorded (with labs, else on the patient record)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tracker.domain.renal import assess_renal_function, band_change_text
+from tracker.storage.database import Store
+from tracker.storage.records import Course, Patient
+
+
+def latest_creatinine(store: Store, patient: Patient, on: date) -> tuple[float, str] | None:
+    row = store.db.execute(
+        "SELECT creatinine, creatinine_unit FROM labs WHERE patient_id = ? AND archived = 0 "
+        "AND creatinine IS NOT NULL AND date <= ? ORDER BY date DESC, id DESC LIMIT 1",
+        [patient.id, on.isoformat()],
+    ).fetchone()
+    if row is not None:
+        return float(row[0]), row[1] or "mg/dL"
+    if patient.creatinine is not None:
+        return patient.creatinine, patient.creatinine_unit or "mg/dL"
+    return None
+
+
+def renal_band_note(store: Store, patient: Patient, course: Course, on: date) -> str | None:
+    """The band change to say on the patient view and Today, or None."""
+    creatinine = latest_creatinine(store, patient, on)
+    if course.renal_band is None or (creatinine is None and not patient.on_dialysis):
+        return None
+    value, unit = creatinine if creatinine is not None else (None, None)
+    now = assess_renal_function(
+        date_of_birth=patient.date_of_birth,
+        sex=patient.sex,
+        weight_kg=patient.weight_kg,
+        creatinine=value,
+        creatinine_unit=unit,
+        on_dialysis=patient.on_dialysis,
+        on=on,
+    )
+    return band_change_text(course.renal_band, now)

@@ -315,5 +315,11 @@ class CourseWalk:
 
 
 def _finding(advice: Advice) -> str:
-    """The first finding the advice rests on, in the engine's words."""
-    return advice.basis[0] if advice.basis else advice.reason
+    """The first finding the advice rests on, in the engine's words, without nested
+    brackets (it is shown inside brackets itself): "ANC below threshold since 2026-03-02:
+    first ANC drop of the course, lowest 0.62"."""
+    finding = advice.basis[0] if advice.basis else advice.reason
+    head, bracket, rest = finding.partition(" (")
+    if bracket and rest.endswith(")"):
+        return f"{head}: {rest[:-1]}"
+    return finding

@@ -3,9 +3,9 @@
 The generation timed is the one that writes the benchmarks' shared database (see
 ``conftest.py``). The baseline, measured in the same run on the same disk, is the time
 ``executemany`` needs to insert the same number of rows (of about the same width) into one
-plain table in one transaction with the same PRAGMAs. The ratio says how much the simulation,
-the seven tables with their indexes and foreign keys, and the audit rows cost on top of raw
-SQLite.
+plain table in one transaction with the same PRAGMAs. The ratio says how much the simulation
+(which asks the treatment engine along every course), the eight tables with their indexes and
+foreign keys, and the audit rows cost on top of raw SQLite.
 """
 
 from __future__ import annotations

@@ -319,18 +319,27 @@ def test_refuses_a_database_with_patients_and_writes_nothing(tmp_path):
     assert dump(path) == before
 
 
-def test_dexamethasone_starts_at_the_regimens_level_for_the_age(demo):
-    """The regimen file decides (MM-010 gave 40 mg whatever the age; an age rule belongs to
-    another regimen's file): the demo applies whatever it says."""
+def test_dexamethasone_starts_at_40_mg_whatever_the_age(demo):
+    """MM-010 gave 40 mg whatever the age: no demo course starts lower."""
     courses = rows(
         demo,
         "SELECT c.start_date, c.dex_start_level, p.date_of_birth FROM courses c "
         "JOIN patients p ON p.id = c.patient_id",
     )
-    dexamethasone = load_regimen().dexamethasone
-    ages = set()
-    for course in courses:
-        age = age_on(day(course["date_of_birth"]), day(course["start_date"]))
-        ages.add(age)
-        assert course["dex_start_level"] == dexamethasone.starting_level_for_age(age)
+    ages = {age_on(day(c["date_of_birth"]), day(c["start_date"])) for c in courses}
+    assert {course["dex_start_level"] for course in courses} == {0}
     assert min(ages) < 60 and max(ages) > 80
+
+
+def test_prophylaxis_follows_the_imwg_suggestion(demo):
+    from tracker.domain.prophylaxis import suggest
+
+    regimen = load_regimen()
+    courses = rows(demo, "SELECT thromboprophylaxis, vte_risk_factors FROM courses")
+    for course in courses:
+        factors = course["vte_risk_factors"].split(",") if course["vte_risk_factors"] else []
+        expected = suggest(factors, regimen).agent
+        # Full-dose warfarin is the IMWG alternative to LMWH.
+        allowed = {expected, "warfarin"} if expected == "LMWH" else {expected}
+        assert course["thromboprophylaxis"] in allowed
+    assert any(course["vte_risk_factors"] for course in courses)

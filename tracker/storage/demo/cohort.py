@@ -13,6 +13,9 @@ import random
 from datetime import date, timedelta
 
 from tracker.domain.grading import CTCAE_VERSION, NEUTROPENIA, THROMBOCYTOPENIA, VTE, Unit
+from tracker.domain.identifiers import mrn_key
+from tracker.domain.prophylaxis import LMWH, prophylaxis_rules
+from tracker.domain.prophylaxis import suggest as suggest_prophylaxis
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, Regimen
 from tracker.domain.renal import (
     MG_PER_DL,
@@ -29,6 +32,8 @@ from tracker.storage.demo.course_walk import CourseWalk
 from tracker.storage.demo.events import PlannedClot
 from tracker.storage.demo.rates import EventRates
 from tracker.storage.demo.tables import DemoRows, Ids, IsoDates
+
+RISK_FACTORS = tuple(prophylaxis_rules().risk_factors)
 
 HISTORY_DAYS = 3 * 365
 MAX_CYCLES = 20
@@ -96,6 +101,7 @@ class CohortSimulator:
                 int(on_dialysis),
                 int(reproductive),
                 f"Synthetic demo record (seed {self.seed}); not a real patient.",
+                mrn_key(f"DEMO-{number:05d}"),
             )
         )
         start = self.today - timedelta(days=rng.randrange(HISTORY_DAYS))
@@ -111,8 +117,13 @@ class CohortSimulator:
         planned_cycles = rng.randint(1, MAX_CYCLES)
         dose = renal_starting_dose(crcl, on_dialysis)
         len_level = self.len_ladder.index(dose.dose_mg)
-        dex_level = self.regimen.dexamethasone.starting_level_for_age(age_on(birth, start))
-        prophylaxis = rng.choices(("aspirin", "LMWH", "DOAC", "warfarin"), (64, 30, 4, 2))[0]
+        # MM-010 gave dexamethasone 40 mg whatever the age.
+        dex_level = 0
+        # Prophylaxis by the IMWG rule the start-course form suggests: cycle 1's 480 mg of
+        # dexamethasone alone calls for LMWH (or full-dose warfarin).
+        risk_factors = tuple(factor for factor in RISK_FACTORS if rng.random() < 0.06)
+        agent = suggest_prophylaxis(risk_factors, self.regimen, dex_level=dex_level).agent
+        prophylaxis = "warfarin" if agent == LMWH and rng.random() < 0.05 else agent
         spells, clots = self._plan_events(planned_cycles)
         walk = CourseWalk(
             rng=rng,
@@ -125,6 +136,7 @@ class CohortSimulator:
             len_every_days=dose.every_days,
             renal_band=dose.band,
             thromboprophylaxis=prophylaxis,
+            vte_risk_factors=",".join(risk_factors) or None,
             counts_source=PatientCounts(rng, spells),
             clots=clots,
         )
@@ -151,6 +163,7 @@ class CohortSimulator:
                 "" if walk.end is None else "synthetic demo course",
                 walk.course_override,
                 walk.course_problems,
+                walk.vte_risk_factors,
             )
         )
         self._add_cycles(course_id, walk)

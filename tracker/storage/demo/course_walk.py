@@ -75,6 +75,7 @@ class CourseWalk:
     len_every_days: int
     renal_band: str
     thromboprophylaxis: str
+    vte_risk_factors: str | None
     counts_source: PatientCounts
     clots: list[PlannedClot]
     cycles: list[CycleStart] = field(default_factory=list)

@@ -10,12 +10,12 @@ from datetime import date
 COLUMNS: dict[str, tuple[str, ...]] = {
     "patients": (
         "id", "mrn", "name", "date_of_birth", "sex", "weight_kg", "creatinine",
-        "creatinine_unit", "on_dialysis", "reproductive_potential", "notes",
+        "creatinine_unit", "on_dialysis", "reproductive_potential", "notes", "mrn_key",
     ),
     "courses": (
         "id", "patient_id", "regimen_id", "start_date", "len_start_level", "dex_start_level",
         "len_every_days", "renal_band", "thromboprophylaxis", "status", "end_date",
-        "end_reason", "end_note", "start_override", "start_problems",
+        "end_reason", "end_note", "start_override", "start_problems", "vte_risk_factors",
     ),
     "cycles": (
         "id", "course_id", "number", "planned_start", "actual_start", "len_level", "dex_level",

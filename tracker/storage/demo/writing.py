@@ -137,7 +137,13 @@ def _audit_each_patient(
     user = os_user()
     # The audit row's own time says when; leaving the row's timestamps out keeps a demo of
     # the same seed identical apart from its ``at`` column.
-    bookkeeping = {"archived": 0}
+    # Columns the demo leaves empty (a date of death, say) are in the record as NULL.
+    unwritten = {
+        column.name: None
+        for column in store.db["patients"].columns
+        if column.name not in columns and column.name not in ("created_at", "updated_at")
+    }
+    bookkeeping = {**unwritten, "archived": 0}
     store.db.conn.executemany(
         f"INSERT INTO [{AUDIT_TABLE}] (at, os_user, staff, table_name, row_id, patient_id, "
         "action, before_json, after_json) VALUES (?, ?, ?, 'patients', ?, ?, ?, NULL, ?)",

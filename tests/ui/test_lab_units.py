@@ -15,6 +15,7 @@ from tracker.domain import grading
 from tracker.resources import load_toml
 from tracker.storage import queries
 from tracker.ui.context import as_sentence
+from tracker.ui.lab_fields import PROBLEM_STYLE
 from tracker.ui.labs_dialog import LabsDialog
 from tracker.ui.patient_dialog import PatientDialog
 
@@ -256,6 +257,7 @@ def test_an_implausible_creatinine_shows_the_refusal_instead_of_an_estimate(
     type_renal_details(qtbot, dialog, "1.8")
     problem = "creatinine 1.8 umol/L is not plausible; it fits mg/dL: check the unit"
     assert dialog.crcl_label.text() == as_sentence(problem)
+    assert dialog.crcl_label.styleSheet() == PROBLEM_STYLE  # red, as in Record labs
     assert dialog.renal_dose_label.text() == ""
     assert "mL/min" not in dialog.crcl_label.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -266,6 +268,7 @@ def test_an_implausible_creatinine_shows_the_refusal_instead_of_an_estimate(
     choose(dialog.creatinine_unit_combo, "mg/dL")
     assert dialog.creatinine_edit.text() == "1.8"
     assert dialog.crcl_label.text() == "Cockcroft-Gault CrCl 38.9 mL/min (age 70)."
+    assert dialog.crcl_label.styleSheet() == ""
 
 
 @pytest.mark.parametrize(("quantity", "unit", "typed"), bound_cases(("creatinine",)))

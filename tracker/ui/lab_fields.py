@@ -36,6 +36,7 @@ SEVERE_GRADE = 3
 AMBIGUOUS_COMMA = re.compile(r"[1-9]\d{0,2},\d{3}")
 GRADE_COLOURS = {0: "#2e7d32", 1: "#6b6b00", 2: "#a15c00", 3: "#c0392b", 4: "#8e0000"}
 PROBLEM_STYLE = "QLabel { color: #c0392b; }"
+SIDE_LABEL_WIDTH = 150
 
 
 def grade_text(grade: int | None) -> str:
@@ -57,7 +58,9 @@ class LabField(QWidget):
     and below them, in red, why Save would refuse what is typed.
 
     ``changed`` is emitted once per edit or unit switch (a conversion included).
-    ``show_problem`` False leaves the problem for the form to show elsewhere.
+    ``show_problem`` False leaves the problem for the form to show elsewhere. ``side_label``
+    adds a label after the unit (a count's grade), as wide in every field that has one, so
+    the units line up.
     """
 
     changed = Signal()
@@ -72,6 +75,7 @@ class LabField(QWidget):
         above_zero: bool = False,
         digit_groups: bool = True,
         show_problem: bool = True,
+        side_label: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,6 +96,10 @@ class LabField(QWidget):
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.addWidget(self.edit, 1)
         self.row.addWidget(self.unit_combo)
+        self.side_label = QLabel(objectName=f"{object_prefix}Side")
+        self.side_label.setMinimumWidth(SIDE_LABEL_WIDTH)
+        self.side_label.setVisible(side_label)
+        self.row.addWidget(self.side_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -199,13 +207,12 @@ class CountField(LabField):
         quantity: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(name, quantity, COUNT_UNITS, event_type, parent=parent)
+        super().__init__(name, quantity, COUNT_UNITS, event_type, side_label=True, parent=parent)
         self.event_type = event_type
         self._grader = grader
-        self.grade_label = QLabel(objectName=f"{event_type}Grade")
-        self.grade_label.setMinimumWidth(150)
+        self.grade_label = self.side_label
+        self.grade_label.setObjectName(f"{event_type}Grade")
         self.edit.setPlaceholderText("value")
-        self.row.addWidget(self.grade_label)
         self.refresh()
 
     def grade(self) -> int | None:
@@ -223,7 +230,9 @@ class CountField(LabField):
         self.grade_label.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: {weight}; }}")
 
 
-def creatinine_field(*, show_problem: bool = True, digit_groups: bool = True) -> LabField:
+def creatinine_field(
+    *, show_problem: bool = True, digit_groups: bool = True, side_label: bool = False
+) -> LabField:
     """Serum creatinine in mg/dL or umol/L; more than 0 (storage refuses 0)."""
     field = LabField(
         "Creatinine",
@@ -233,6 +242,7 @@ def creatinine_field(*, show_problem: bool = True, digit_groups: bool = True) ->
         above_zero=True,
         digit_groups=digit_groups,
         show_problem=show_problem,
+        side_label=side_label,
     )
     field.edit.setPlaceholderText("optional")
     return field

@@ -101,7 +101,7 @@ class LabsDialog(RecordDialog):
         self.platelets = CountField(
             "Platelets", "thrombocytopenia", grading.grade_platelets, "platelets"
         )
-        self.creatinine = creatinine_field()
+        self.creatinine = creatinine_field(side_label=True)  # its unit under the counts'
         # Shown in the patient's usual unit; nothing is typed yet, so nothing is converted.
         self.creatinine.set_value(None, patient.creatinine_unit)
         self.creatinine_edit = self.creatinine.edit

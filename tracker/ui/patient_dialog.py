@@ -28,7 +28,7 @@ from tracker.domain import renal
 from tracker.storage.operations import patients as patient_operations
 from tracker.storage.records import Patient
 from tracker.ui.context import AppContext
-from tracker.ui.lab_fields import creatinine_field
+from tracker.ui.lab_fields import PROBLEM_STYLE, creatinine_field
 from tracker.ui.record_dialog import (
     InputProblem,
     buddy_label,
@@ -227,6 +227,9 @@ class PatientDialog(QDialog):
     def update_renal_estimate(self) -> None:
         crcl_text, dose_text = self.renal_estimate()
         self.crcl_label.setText(crcl_text)
+        # In red, as the labs form shows it: what Save will refuse, not an estimate.
+        refused = crcl_text == self.creatinine.problem()
+        self.crcl_label.setStyleSheet(PROBLEM_STYLE if refused else "")
         self.renal_dose_label.setText(dose_text)
 
     def renal_estimate(self) -> tuple[str, str]:

@@ -64,7 +64,8 @@ def test_grade_shows_live_as_you_type_in_either_unit(qtbot, store, context):
     qtbot.keyClicks(dialog.platelets.edit, "20,5")
     assert dialog.platelets.grade_label.text() == "grade 4"
     dialog.platelets.edit.setText("lots")
-    assert "not a number" in dialog.platelets.grade_label.text()
+    assert dialog.platelets.grade_label.text() == ""
+    assert dialog.platelets.problem_label.text() == "Platelets: 'lots' is not a number"
 
 
 def test_anc_0_8_on_day_10_advises_a_hold_and_accepting_it_interrupts_lenalidomide(
@@ -318,8 +319,11 @@ def test_unreadable_input_is_refused_and_kept(qtbot, store, context, messages):
     assert messages[1] == "ANC: '0.4x' is not a number"
     assert dialog.isVisible() and dialog.anc.edit.text() == "0.4x"
     dialog.anc.edit.setText("250")
+    assert dialog.anc.problem_label.text() == (
+        "ANC 250 x10^9/L is not plausible; it fits /mm3: check the unit"
+    )
     click_save(qtbot, dialog)
-    assert "implausibly high" in messages[2]
+    assert messages[2] == dialog.anc.problem_label.text()
     assert dialog.isVisible() and queries.labs_of(store, seeded.patient_id) == []
 
 

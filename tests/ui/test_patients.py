@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import activate
@@ -145,38 +145,59 @@ def _section_centre(header, section):
 def test_live_cockcroft_gault_and_starting_dose(qtbot, context):
     dialog = PatientDialog(context)
     qtbot.addWidget(dialog)
-    assert "needs date of birth, sex, weight and creatinine" in dialog.crcl_label.text()
+    dialog.show()  # laid out, so a click lands on the controls
+    qtbot.waitExposed(dialog)
+    assert dialog.crcl_label.text() == (
+        "No renal starting dose yet: the patient record has no date of birth, sex, weight, "
+        "creatinine."
+    )
+    assert dialog.renal_dose_label.text() == ""
 
     # The store's today is 2026-03-02: born 1956-03-02 makes 70 years.
     qtbot.keyClicks(dialog.dob_edit, "1956-03-02")
     dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("M"))
     qtbot.keyClicks(dialog.weight_edit, "72")
-    assert "needs creatinine" in dialog.crcl_label.text()
+    assert dialog.crcl_label.text().endswith("has no creatinine.")
     qtbot.keyClicks(dialog.creatinine_edit, "1.0")
     # (140 - 70) x 72 / (72 x 1.0) = 70 mL/min
-    assert "70.0 mL/min" in dialog.crcl_label.text()
-    assert "25 mg" in dialog.renal_dose_label.text()
+    assert dialog.crcl_label.text() == "Cockcroft-Gault CrCl 70.0 mL/min (age 70)."
+    assert dialog.renal_dose_label.text() == (
+        "Renal starting dose: 25 mg once daily (CrCl 60 mL/min or more)"
+    )
 
     dialog.creatinine_edit.clear()
     qtbot.keyClicks(dialog.creatinine_edit, "2")
-    assert "35.0 mL/min" in dialog.crcl_label.text()
-    assert "10 mg" in dialog.renal_dose_label.text()
+    assert "CrCl 35.0 mL/min" in dialog.crcl_label.text()
+    assert dialog.renal_dose_label.text() == (
+        "Renal starting dose: 10 mg every 24 hours (CrCl 30 to under 60 mL/min)"
+    )
 
     dialog.sex_combo.setCurrentIndex(dialog.sex_combo.findData("F"))
-    assert "29.8 mL/min" in dialog.crcl_label.text()  # 35 x 0.85 = 29.75
+    assert "CrCl 29.8 mL/min" in dialog.crcl_label.text()  # 35 x 0.85 = 29.75
+    assert dialog.renal_dose_label.text().startswith("Renal starting dose: 15 mg every 48 hours")
 
-    dialog.creatinine_edit.clear()
-    qtbot.keyClicks(dialog.creatinine_edit, "176.8")
+    # 2 mg/dL is 176.8 umol/L, shown whole; 177 umol/L gives 29.7 mL/min, the same band.
     dialog.creatinine_unit_combo.setCurrentIndex(dialog.creatinine_unit_combo.findData("umol/L"))
-    assert "29.8 mL/min" in dialog.crcl_label.text()  # 176.8 umol/L = 2.0 mg/dL
-    assert "15 mg" in dialog.renal_dose_label.text() and "48" in dialog.renal_dose_label.text()
+    assert dialog.creatinine_edit.text() == "177"
+    assert "CrCl 29.7 mL/min" in dialog.crcl_label.text()
+    assert dialog.renal_dose_label.text().startswith("Renal starting dose: 15 mg every 48 hours")
 
-    qtbot.mouseClick(dialog.dialysis_check, Qt.MouseButton.LeftButton)
-    assert "5 mg" in dialog.renal_dose_label.text()
-    assert "dialysis" in dialog.renal_dose_label.text()
+    # A click on the box itself: the check box is as wide as the form, its text is not.
+    box = dialog.dialysis_check
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked()
+    assert dialog.crcl_label.text() == (
+        "On dialysis: the label's dialysis dose, whatever the clearance."
+    )
+    assert dialog.renal_dose_label.text() == (
+        "Renal starting dose: 5 mg once daily, after dialysis on dialysis days (on dialysis)"
+    )
 
     qtbot.keyClicks(dialog.weight_edit, "x")
     assert "'72x' is not a number" in dialog.crcl_label.text()
+    assert dialog.renal_dose_label.text() == ""
+    shown = [dialog.crcl_label.text(), dialog.renal_dose_label.text()]
+    assert not any("reduc" in text.lower() for text in shown)
 
 
 def test_duplicate_mrn_is_refused_and_the_form_keeps_its_input(qtbot, window, store, messages):

@@ -8,9 +8,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.domain.errors import DomainError
+from tracker.domain.renal import load_renal_rules
 from tracker.resources import load_toml
 
+PER_LITRE_E9 = "10^9/L"
 PER_MM3 = "/mm3"
+MG_PER_DL = "mg/dL"
+UMOL_PER_L = "umol/L"
+# 1 x10^9/L is 1,000 per mm3 (= per mcL).
+PER_MM3_IN_ONE_PER_LITRE_E9 = 1000.0
 UNIT_NAMES = {"10^9/L": "x10^9/L", "/mm3": "/mm3", "mg/dL": "mg/dL", "umol/L": "umol/L"}
 
 
@@ -66,3 +72,24 @@ def check_plausible(quantity: str, value: float, unit: str) -> None:
     problem = plausibility_problem(quantity, value, unit)
     if problem:
         raise DomainError(problem)
+
+
+def _factor(quantity: str, unit: str) -> float:
+    """How many of ``unit`` make one of the quantity's first unit (x10^9/L, mg/dL)."""
+    if unit == PER_MM3:
+        return PER_MM3_IN_ONE_PER_LITRE_E9
+    if unit == UMOL_PER_L:
+        return load_renal_rules().umol_per_mg_dl
+    return 1.0
+
+
+def convert(quantity: str, value: float, from_unit: str, to_unit: str) -> float:
+    """``value`` of ``quantity`` in ``from_unit`` expressed in ``to_unit``, unrounded:
+    counts x1,000 between x10^9/L and /mm3, creatinine by the renal rules' umol/L per mg/dL."""
+    units = _quantities()[quantity].ranges
+    for unit in (from_unit, to_unit):
+        if unit not in units:
+            raise DomainError(f"{_quantities()[quantity].label} has no unit {unit!r}")
+    if from_unit == to_unit:
+        return float(value)
+    return value / _factor(quantity, from_unit) * _factor(quantity, to_unit)

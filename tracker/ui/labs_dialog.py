@@ -1,6 +1,7 @@
 """Record a blood count: the CTCAE grade shows as you type, a grade 3-4 count offers to log
 the adverse event, and the treatment engine's advice for the typed counts is offered for the
-clinician to accept.
+clinician to accept. A value that does not fit its unit shows, instead of a grade, the refusal
+Save would give (``lab_fields``); it offers no event and no advice rests on it.
 
 The advice is the engine's answer for the day of the result with the typed counts added to
 the course history, so it is what Today, the patient view and ``tracker status`` say once the
@@ -9,18 +10,10 @@ result is saved. Nothing about dosing changes unless the clinician ticks the adv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLineEdit, QVBoxLayout, QWidget
 
 from tracker.domain import grading
 from tracker.domain.errors import DomainError
@@ -40,18 +33,13 @@ from tracker.storage.course_history import course_history
 from tracker.storage.operations.lab_entry import EventToLog, LabEntry, SavedLabs, save_labs
 from tracker.ui.context import AppContext
 from tracker.ui.dates import long_date
+from tracker.ui.lab_fields import SEVERE_GRADE, CountField, creatinine_field
 from tracker.ui.record_dialog import (
-    CREATININE_UNITS,
     InputProblem,
     RecordDialog,
     WrappedLabel,
-    buddy_label,
-    combo_box,
     date_edit,
     date_of,
-    field_row,
-    parse_number,
-    select_data,
     with_unit_symbols,
 )
 
@@ -61,75 +49,10 @@ if TYPE_CHECKING:
 # Record labs wrote these here before they moved to storage; callers may still import them.
 __all__ = ["EventToLog", "LabEntry", "LabsDialog", "SavedLabs", "save_labs"]
 
-COUNT_UNITS = (("×10⁹/L", "10^9/L"), ("/mm³", "/mm3"))
-SEVERE_GRADE = 3
-GRADE_COLOURS = {0: "#2e7d32", 1: "#6b6b00", 2: "#a15c00", 3: "#c0392b", 4: "#8e0000"}
 # The interruption reason column holds at most 200 characters.
 REASON_MAX_LENGTH = 200
 # Advice under which lenalidomide should not be given and no interruption may be open yet.
 INTERRUPTING = (HOLD, DELAY_CYCLE)
-
-
-def grade_text(grade: int | None) -> str:
-    if grade is None:
-        return ""
-    if grade == 0:
-        return "within normal limits"
-    return f"grade {grade}"
-
-
-class CountField(QWidget):
-    """A count with its unit and the live CTCAE grade beside it."""
-
-    def __init__(
-        self,
-        name: str,
-        event_type: str,
-        grader: Callable[[float, str], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.event_type = event_type
-        self._grader = grader
-        self.edit = QLineEdit(objectName=f"{event_type}Edit")
-        self.edit.setPlaceholderText("value")
-        self.unit_combo = combo_box(COUNT_UNITS, f"{event_type}UnitCombo")
-        self.grade_label = QLabel(objectName=f"{event_type}Grade")
-        self.grade_label.setMinimumWidth(150)
-        self.setFocusProxy(self.edit)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.unit_combo)
-        layout.addWidget(self.grade_label)
-
-    def unit(self) -> str:
-        return self.unit_combo.currentData()
-
-    def value(self) -> float | None:
-        return parse_number(self.edit.text(), self.name)
-
-    def grade(self) -> int | None:
-        """The CTCAE grade of what is typed, or None while it is empty or not a number."""
-        try:
-            value = self.value()
-        except InputProblem:
-            return None
-        return None if value is None else self._grader(value, self.unit())
-
-    def refresh(self) -> None:
-        try:
-            value = self.value()
-        except InputProblem as problem:
-            self.grade_label.setText(str(problem).split(": ", 1)[-1])
-            self.grade_label.setStyleSheet("QLabel { color: #c0392b; }")
-            return
-        grade = None if value is None else self._grader(value, self.unit())
-        self.grade_label.setText(grade_text(grade))
-        colour = GRADE_COLOURS.get(grade or 0, "#000000")
-        weight = "bold" if (grade or 0) >= SEVERE_GRADE else "normal"
-        self.grade_label.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: {weight}; }}")
 
 
 def interruption_reason(state: DayState) -> str:
@@ -174,21 +97,20 @@ class LabsDialog(RecordDialog):
         self.set_intro(f"{patient.name} ({patient.mrn}) — grading {grading.CTCAE_VERSION}")
 
         self.date_edit = date_edit(self.today(), "labDateEdit")
-        self.anc = CountField("ANC", "neutropenia", grading.grade_anc)
-        self.platelets = CountField("Platelets", "thrombocytopenia", grading.grade_platelets)
-        self.creatinine_edit = QLineEdit(objectName="creatinineEdit")
-        self.creatinine_edit.setPlaceholderText("optional")
-        self.creatinine_unit = combo_box(CREATININE_UNITS, "creatinineUnitCombo")
-        if patient.creatinine_unit:
-            select_data(self.creatinine_unit, patient.creatinine_unit)
+        self.anc = CountField("ANC", "neutropenia", grading.grade_anc, "anc")
+        self.platelets = CountField(
+            "Platelets", "thrombocytopenia", grading.grade_platelets, "platelets"
+        )
+        self.creatinine = creatinine_field(side_label=True)  # its unit under the counts'
+        # Shown in the patient's usual unit; nothing is typed yet, so nothing is converted.
+        self.creatinine.set_value(None, patient.creatinine_unit)
+        self.creatinine_edit = self.creatinine.edit
+        self.creatinine_unit = self.creatinine.unit_combo
         self.note_edit = QLineEdit(objectName="labNoteEdit")
         self.form.addRow("&Date", self.date_edit)
         self.form.addRow("&ANC", self.anc)
         self.form.addRow("&Platelets", self.platelets)
-        self.form.addRow(
-            buddy_label("&Creatinine", self.creatinine_edit),
-            field_row(self.creatinine_edit, self.creatinine_unit),
-        )
+        self.form.addRow("&Creatinine", self.creatinine)
         self.form.addRow("&Note", self.note_edit)
 
         self.event_box = QGroupBox("Adverse events from this result", objectName="eventBox")
@@ -217,17 +139,16 @@ class LabsDialog(RecordDialog):
         # What ticking the resume box records: the interruption's end, or a new level.
         self._resume_ends_interruption = False
 
-        for count in (self.anc, self.platelets):
-            count.edit.textChanged.connect(self.update_assessment)
-            count.unit_combo.currentIndexChanged.connect(self.update_assessment)
+        for lab_field in (self.anc, self.platelets, self.creatinine):
+            lab_field.changed.connect(self.update_assessment)
         self.date_edit.dateChanged.connect(self.update_assessment)
         self.setMinimumWidth(560)
         self.update_assessment()
 
     # -- live assessment ------------------------------------------------------------------
     def update_assessment(self) -> None:
-        for count in (self.anc, self.platelets):
-            count.refresh()
+        for lab_field in (self.anc, self.platelets, self.creatinine):
+            lab_field.refresh()
         self._update_event_offers()
         self._update_advice()
         self.fit_to_contents()
@@ -250,17 +171,25 @@ class LabsDialog(RecordDialog):
 
     def typed_counts(self) -> CountResult | None:
         """The typed ANC and platelets in x10^9/L on the result's date; None when neither
-        is there (empty or unreadable)."""
+        is there. A count that is unreadable or not plausible in its unit is left out: Save
+        refuses it, so no advice may rest on it."""
         values: list[float | None] = []
         for count in (self.anc, self.platelets):
+            value = count.plausible_value()
             try:
-                value = count.value()
                 values.append(None if value is None else to_per_litre_e9(value, count.unit()))
-            except (InputProblem, DomainError):
+            except DomainError:
                 values.append(None)
         if values == [None, None]:
             return None
         return CountResult(date_of(self.date_edit), values[0], values[1])
+
+    def _left_out(self) -> str:
+        """The note under advice given without a count Save would refuse."""
+        names = [count.name for count in (self.anc, self.platelets) if count.problem()]
+        if not names:
+            return ""
+        return f"\n{' and '.join(names)} left out of this advice: see the problem above."
 
     def _update_advice(self) -> None:
         self.state = self.advice = None
@@ -279,7 +208,7 @@ class LabsDialog(RecordDialog):
             text += self._offer_interruption(self.state)
         elif self.state.course_active and self.advice.action == RESUME:
             self._offer_resume(self.state)
-        self.advice_label.setText(with_unit_symbols(text))
+        self.advice_label.setText(with_unit_symbols(text + self._left_out()))
         self.advice_box.show()
 
     def _offer_interruption(self, state: DayState) -> str:
@@ -330,7 +259,7 @@ class LabsDialog(RecordDialog):
     def entry(self) -> LabEntry:
         anc = self.anc.value()
         platelets = self.platelets.value()
-        creatinine = parse_number(self.creatinine_edit.text(), "Creatinine")
+        creatinine = self.creatinine.value()
         if anc is None and platelets is None and creatinine is None:
             raise InputProblem("Enter at least one of ANC, platelets or creatinine")
         events = tuple(
@@ -351,7 +280,7 @@ class LabsDialog(RecordDialog):
             platelets=platelets,
             platelets_unit=self.platelets.unit(),
             creatinine=creatinine,
-            creatinine_unit=self.creatinine_unit.currentData() if creatinine is not None else None,
+            creatinine_unit=self.creatinine.unit() if creatinine is not None else None,
             note=self.note_edit.text().strip(),
             course_id=self.course.id if self.course else None,
             events=events,

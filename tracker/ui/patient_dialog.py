@@ -1,7 +1,9 @@
 """The form to add a patient or edit one, with the renal starting dose worked out as you type.
 
 A refused save (duplicate MRN, missing name, a number that is not a number) is shown in a
-dialog and the form stays open with everything typed still in it.
+dialog and the form stays open with everything typed still in it. The starting dose is the
+domain's renal assessment, shown as the label's starting dose for that renal function; a
+creatinine that does not fit its unit shows the refusal Save would give instead.
 """
 
 from __future__ import annotations
@@ -22,26 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.domain.errors import DomainError
+from tracker.domain import renal
 from tracker.storage.operations import patients as patient_operations
 from tracker.storage.records import Patient
 from tracker.ui.context import AppContext
+from tracker.ui.lab_fields import PROBLEM_STYLE, creatinine_field
 from tracker.ui.record_dialog import (
-    CREATININE_UNITS,
     InputProblem,
     buddy_label,
-    clearance_text,
     combo_box,
     field_row,
     format_number,
     parse_number,
     select_data,
 )
-
-try:
-    from tracker.domain import renal
-except ImportError:  # the renal rules ship separately; the form works without the estimate
-    renal = None
 
 DATE_FORMAT_HINT = "YYYY-MM-DD"
 _SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
@@ -109,9 +105,11 @@ class PatientDialog(QDialog):
         self.weight_edit = QLineEdit(objectName="weightEdit")
         self.weight_edit.setPlaceholderText("actual body weight")
 
-        self.creatinine_edit = QLineEdit(objectName="creatinineEdit")
+        # The renal box says what is wrong with the creatinine, in place of the estimate.
+        self.creatinine = creatinine_field(show_problem=False, digit_groups=False)
+        self.creatinine_edit = self.creatinine.edit
         self.creatinine_edit.setPlaceholderText("serum creatinine")
-        self.creatinine_unit_combo = combo_box(CREATININE_UNITS, "creatinineUnitCombo")
+        self.creatinine_unit_combo = self.creatinine.unit_combo
 
         self.dialysis_check = QCheckBox("On dialysis", objectName="dialysisCheck")
         self.reproductive_check = QCheckBox(
@@ -129,10 +127,7 @@ class PatientDialog(QDialog):
         form.addRow(
             buddy_label("&Weight", self.weight_edit), field_row(self.weight_edit, QLabel("kg"))
         )
-        form.addRow(
-            buddy_label("&Creatinine", self.creatinine_edit),
-            field_row(self.creatinine_edit, self.creatinine_unit_combo),
-        )
+        form.addRow("&Creatinine", self.creatinine)
         form.addRow("", self.dialysis_check)
         form.addRow("", self.reproductive_check)
         form.addRow("N&otes", self.notes_edit)
@@ -163,11 +158,10 @@ class PatientDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
 
-        for line_edit in (self.weight_edit, self.creatinine_edit):
-            line_edit.textChanged.connect(self.update_renal_estimate)
+        self.weight_edit.textChanged.connect(self.update_renal_estimate)
+        self.creatinine.changed.connect(self.update_renal_estimate)
         self.dob_edit.textChanged.connect(self.update_renal_estimate)
         self.sex_combo.currentIndexChanged.connect(self.update_renal_estimate)
-        self.creatinine_unit_combo.currentIndexChanged.connect(self.update_renal_estimate)
         self.dialysis_check.toggled.connect(self.update_renal_estimate)
 
     def _fill(self, patient: Patient) -> None:
@@ -177,8 +171,8 @@ class PatientDialog(QDialog):
             self.dob_edit.setText(patient.date_of_birth.isoformat())
         select_data(self.sex_combo, patient.sex)
         self.weight_edit.setText(format_number(patient.weight_kg))
-        self.creatinine_edit.setText(format_number(patient.creatinine))
-        select_data(self.creatinine_unit_combo, patient.creatinine_unit or "mg/dL")
+        # As stored: the unit is set with the number, so nothing is converted.
+        self.creatinine.set_value(patient.creatinine, patient.creatinine_unit or "mg/dL")
         self.dialysis_check.setChecked(bool(patient.on_dialysis))
         self.reproductive_check.setChecked(bool(patient.reproductive_potential))
         self.notes_edit.setPlainText(patient.notes or "")
@@ -218,8 +212,8 @@ class PatientDialog(QDialog):
             "date_of_birth": self.date_of_birth(),
             "sex": self.sex_combo.currentData(),
             "weight_kg": parse_optional_number(self.weight_edit.text(), "Weight"),
-            "creatinine": parse_optional_number(self.creatinine_edit.text(), "Creatinine"),
-            "creatinine_unit": self.creatinine_unit_combo.currentData(),
+            "creatinine": self.creatinine.value(),
+            "creatinine_unit": self.creatinine.unit(),
             "on_dialysis": self.dialysis_check.isChecked(),
             "reproductive_potential": self.reproductive_check.isChecked(),
             "notes": self.notes_edit.toPlainText().strip(),
@@ -233,13 +227,13 @@ class PatientDialog(QDialog):
     def update_renal_estimate(self) -> None:
         crcl_text, dose_text = self.renal_estimate()
         self.crcl_label.setText(crcl_text)
+        # In red, as the labs form shows it: what Save will refuse, not an estimate.
+        refused = crcl_text == self.creatinine.problem()
+        self.crcl_label.setStyleSheet(PROBLEM_STYLE if refused else "")
         self.renal_dose_label.setText(dose_text)
 
     def renal_estimate(self) -> tuple[str, str]:
-        """(creatinine clearance line, suggested starting dose line) for the current fields."""
-        if renal is None:
-            return "Creatinine clearance: not available in this version.", ""
-        sex = self.sex_combo.currentData()
+        """(how renal function was judged, the renal starting dose) for the current fields."""
         try:
             dob = self.date_of_birth()
         except InputProblem:
@@ -251,37 +245,29 @@ class PatientDialog(QDialog):
             )
         try:
             weight = parse_optional_number(self.weight_edit.text(), "Weight")
-            creatinine = parse_optional_number(self.creatinine_edit.text(), "Creatinine")
         except InputProblem as error:
             return f"Creatinine clearance: {error}.", ""
-        missing = [
-            name
-            for name, value in (
-                ("date of birth", dob),
-                ("sex", sex),
-                ("weight", weight),
-                ("creatinine", creatinine),
-            )
-            if value is None
-        ]
-        dialysis = self.dialysis_check.isChecked()
-        if missing:
-            crcl_text = f"Creatinine clearance needs {_join(missing)}."
-            if dialysis:
-                return crcl_text, _dose_line(renal.renal_starting_dose(0.0, True))
-            return crcl_text, ""
-        try:
-            age = renal.age_on(dob, self._today())
-            crcl = renal.creatinine_clearance(
-                age, weight, creatinine, self.creatinine_unit_combo.currentData(), sex
-            )
-            dose = renal.renal_starting_dose(crcl, dialysis)
-        except DomainError as error:
-            return f"Creatinine clearance: {error}", ""
-        return (
-            f"Creatinine clearance {clearance_text(crcl)} mL/min (age {age}).",
-            _dose_line(dose),
+        creatinine_problem = self.creatinine.problem()
+        if creatinine_problem is not None:
+            # What Save will refuse; a unit slip must never become a clearance (1.8 "umol/L"
+            # would be 2,000 mL/min and a full dose).
+            return creatinine_problem, ""
+        assessment = renal.assess_renal_function(
+            date_of_birth=dob,
+            sex=self.sex_combo.currentData(),
+            weight_kg=weight,
+            creatinine=self.creatinine.value(),
+            creatinine_unit=self.creatinine.unit(),
+            on_dialysis=self.dialysis_check.isChecked(),
+            on=self._today(),
         )
+        if assessment.dose is None:
+            return f"No renal starting dose yet: {assessment.basis}.", ""
+        if assessment.crcl is None or dob is None:
+            judged = f"{assessment.basis}: the label's dialysis dose, whatever the clearance."
+        else:
+            judged = f"{assessment.basis} (age {renal.age_on(dob, self._today())})."
+        return judged, f"Renal starting dose: {assessment.dose.text}"
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -324,13 +310,3 @@ def _stored_value(patient: Patient, key: str) -> Any:
     if key == "creatinine_unit":
         return value or "mg/dL"
     return value
-
-
-def _dose_line(dose: Any) -> str:
-    return f"Suggested lenalidomide starting dose: {dose.text}"
-
-
-def _join(words: list[str]) -> str:
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -69,7 +69,7 @@ def test_low_counts_need_an_override_reason_that_is_stored_and_audited(
         "Platelets 150 ×10⁹/L on 1 Mar 2026 (1 day before the start)"
     )
     problems = dialog.start_check.problems_label.text()
-    assert "ANC 0.6 ×10⁹/L on 2026-03-01 is below the hold threshold 1" in problems
+    assert "ANC 0.6 ×10⁹/L on 2026-03-01 is below the hold threshold 1.0" in problems
     assert "platelets" not in problems.lower().split("override reason:")[1]
     assert override_shown(dialog)
     audit_before = store.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
@@ -77,7 +77,7 @@ def test_low_counts_need_an_override_reason_that_is_stored_and_audited(
     click_save(qtbot, dialog)
     assert messages == [
         "Cycle 2 cannot start on 2 Mar 2026 without an override reason: ANC 0.6 ×10⁹/L on "
-        "2026-03-01 is below the hold threshold 1"
+        "2026-03-01 is below the hold threshold 1.0"
     ]
     assert dialog.isVisible() and cycle_row(store, seeded.course_id, 2) is None
     assert store.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == audit_before
@@ -101,7 +101,7 @@ def test_missing_counts_are_named_and_need_the_reason(qtbot, store, context, mes
     click_save(qtbot, dialog)
     assert messages == [
         "Cycle 2 cannot start on 2 Mar 2026 without an override reason: no ANC is recorded; "
-        "no platelets is recorded"
+        "no platelet count is recorded"
     ]
     assert cycle_row(store, seeded.course_id, 2) is None
     dialog.reject()

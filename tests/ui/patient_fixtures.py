@@ -137,6 +137,8 @@ def make_view(qtbot, context: AppContext, patient_id: int) -> PatientView:
     view.show_patient(patient_id)
     view.show()
     qtbot.waitExposed(view)
+    # The course is read on a worker thread, the other tabs just after.
+    qtbot.waitUntil(lambda: not view.loading)
     return view
 
 

@@ -37,12 +37,14 @@ def test_opening_through_the_main_window_at_1024_pixels(qtbot, window, store):
     qtbot.waitExposed(window)
     window.open_patient(seeded.patient_id)
     view = window.patient_view
+    qtbot.waitUntil(lambda: not view.loading)
     qtbot.waitUntil(lambda: visible_in_scroll(view, view.calendar.cell_rect(18, 27)))
     assert not visible_in_scroll(view, view.calendar.cell_rect(2, 1))
 
     # Another patient, early in treatment, opens at the top again.
     early = seed_course(store, days_ago=3, patient_id=add_test_patient(store, mrn="MRN-2"))
     window.open_patient(early.patient_id)
+    qtbot.waitUntil(lambda: not view.loading)
     qtbot.waitUntil(lambda: view.calendar_page.scroll.verticalScrollBar().value() == 0)
     assert visible_in_scroll(view, view.calendar.cell_rect_for_date(store.today()))
 

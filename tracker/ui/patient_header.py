@@ -76,11 +76,15 @@ def interruption_text(state: DayState) -> str:
     return f"Lenalidomide interrupted since {long_date(interruption.start)}{reason}"
 
 
-def header_facts(patient: Patient, today: date, shown: CourseSnapshot | None) -> HeaderFacts:
-    """The banner for ``patient`` on ``today`` with course ``shown`` (None: no course yet)."""
+def header_facts(
+    patient: Patient, today: date, shown: CourseSnapshot | None, *, reading: bool = False
+) -> HeaderFacts:
+    """The banner for ``patient`` on ``today`` with course ``shown`` (None: no course yet,
+    or with ``reading`` its course is still being read)."""
     identity = _identity(patient, today)
     if shown is None:
-        return HeaderFacts(patient.name, identity, "No course yet", "", "")
+        course = "Reading the course…" if reading else "No course yet"
+        return HeaderFacts(patient.name, identity, course, "", "")
     course, state, regimen = shown.course, shown.state, shown.history.regimen
     len_mg = regimen.lenalidomide.dose_for_level(state.lenalidomide_level)
     dex_mg = regimen.dexamethasone.dose_for_level(state.dexamethasone_level)

@@ -44,16 +44,15 @@ class CourseSnapshot:
 
 @dataclass(frozen=True)
 class PatientSnapshot:
+    """The patient, their courses and which one is shown; ``shown`` holds that course's
+    records and the engine's answers once read (None: no course, or not read yet)."""
+
     patient: Patient
     courses: list[Course]
-    # The course shown (None: the patient has none), and whether it is the current one.
-    shown: CourseSnapshot | None
+    course: Course | None
     is_current_course: bool
     today: date
-
-    @property
-    def course(self) -> Course | None:
-        return self.shown.course if self.shown else None
+    shown: CourseSnapshot | None = None
 
 
 def read_course(store: Store, course: Course, today: date) -> CourseSnapshot:
@@ -74,18 +73,27 @@ def read_course(store: Store, course: Course, today: date) -> CourseSnapshot:
     )
 
 
-def read_patient(store: Store, patient_id: int, course_id: int | None = None) -> PatientSnapshot:
-    """The patient with course ``course_id`` shown (None, or a course no longer there: the
-    current one: active, else the latest)."""
+def read_patient_head(
+    store: Store, patient_id: int, course_id: int | None = None
+) -> PatientSnapshot:
+    """The patient and the course to show: ``course_id`` (None, or a course no longer there:
+    the current one, active else the latest). A few rows: quick enough for any screen."""
     patient = queries.get_patient(store, patient_id)
     courses = queries.courses_of(store, patient_id)
     current = queries.current_course(store, patient_id)
     chosen = next((course for course in courses if course.id == course_id), current)
-    today = store.today()
     return PatientSnapshot(
         patient=patient,
         courses=courses,
-        shown=read_course(store, chosen, today) if chosen is not None else None,
+        course=chosen,
         is_current_course=chosen is not None and current is not None and chosen.id == current.id,
-        today=today,
+        today=store.today(),
     )
+
+
+def read_patient(store: Store, patient_id: int, course_id: int | None = None) -> PatientSnapshot:
+    """``read_patient_head`` with the shown course read as well."""
+    head = read_patient_head(store, patient_id, course_id)
+    if head.course is None:
+        return head
+    return replace(head, shown=read_course(store, head.course, head.today))

@@ -7,15 +7,15 @@ every calendar day) is the treatment engine's answer, read in one go by ``patien
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QTabWidget,
     QToolButton,
@@ -23,25 +23,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE
+from tracker.ui.background_read import BackgroundRead
 from tracker.ui.calendar_cells import DayCell
 from tracker.ui.calendar_page import CalendarPage
 from tracker.ui.chart_view import PatientChartView
 from tracker.ui.context import AppContext
+from tracker.ui.course_chooser import CourseChooser
 from tracker.ui.cycle_calendar import CycleCalendar
-from tracker.ui.dates import long_date
 from tracker.ui.day_commands import DayCommands
 from tracker.ui.events_view import EventsView
 from tracker.ui.history_view import HistoryView
 from tracker.ui.patient_actions import PatientSlots, create_patient_actions, patient_toolbar
+from tracker.ui.patient_forms import PatientForms, open_form
 from tracker.ui.patient_header import EMPTY_HEADER, PatientHeader, header_facts
-from tracker.ui.patient_read import PatientSnapshot, read_patient
+from tracker.ui.patient_read import (
+    PatientSnapshot,
+    read_course,
+    read_patient,
+    read_patient_head,
+)
 from tracker.ui.patient_sheet_actions import CycleSheetCommands, SheetTarget
 from tracker.ui.patient_status import StatusStrip
 from tracker.ui.reads import read
 from tracker.ui.settings import AppSettings
 from tracker.ui.store_state import open_store
-from tracker.ui.unsaved_input import remember_input
 
 if TYPE_CHECKING:
     from tracker.storage.records import Course, Cycle, Patient
@@ -102,23 +107,23 @@ class PatientView(QWidget):
         )
         self.sheet_actions = self.sheets.actions
         self.toolbar = patient_toolbar(self, self.patient_actions, self.sheet_actions)
-        self.course_combo = QComboBox(objectName="courseCombo")
-        self.course_combo.setToolTip("Which course the calendar shows")
-        self.course_combo.activated.connect(self._course_chosen)
-        self.course_label = QLabel("Course:")
         # Beside the tabs, not the toolbar: at 1024 pixels the toolbar needs its whole width.
-        course_chooser = QWidget(objectName="courseChooser")
-        chooser_layout = QHBoxLayout(course_chooser)
-        chooser_layout.setContentsMargins(0, 0, 0, 2)
-        chooser_layout.addWidget(self.course_label)
-        chooser_layout.addWidget(self.course_combo)
+        self.course_chooser = CourseChooser()
+        self.course_chooser.chosen.connect(self._course_chosen)
+        self.course_combo, self.course_label = self.course_chooser.combo, self.course_chooser.label
 
         self.calendar = CycleCalendar()
         self.calendar.day_clicked.connect(self.open_dose_menu)
         self.calendar.cursor_changed.connect(self._cursor_moved)
         self.calendar_page = CalendarPage(self.calendar)
         self.legend = self.calendar_page.legend
-        self.days = DayCommands(self, context, self._shown_course, self._open)
+        self.days = DayCommands(self, context, self._shown_course, self.open_dialog)
+        self.forms = PatientForms(self)
+        # The course is read on a worker thread when a patient opens (see show_patient).
+        self.course_reader = BackgroundRead(context, self)
+        self.course_reader.done.connect(self._course_read)
+        self._scroll_on_show = False
+        self._tabs_pending_for: int | None = None
 
         self.events_view = EventsView(context)
         self.events_view.log_requested.connect(self.log_event)
@@ -129,7 +134,7 @@ class PatientView(QWidget):
         self.tabs.addTab(self.events_view, "&Events")
         self.tabs.addTab(self.history_view, "H&istory")
         self.tabs.addTab(self.chart_view, "Cha&rt")
-        self.tabs.setCornerWidget(course_chooser, Qt.Corner.TopRightCorner)
+        self.tabs.setCornerWidget(self.course_chooser, Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -159,7 +164,21 @@ class PatientView(QWidget):
         shown = self._shown_course()
         return shown.cycles if shown else []
 
+    def shown_course(self) -> CourseSnapshot | None:
+        """The course on screen with the engine's answers, read now if still in progress."""
+        return self._shown_course()
+
     def _shown_course(self) -> CourseSnapshot | None:
+        """The course on screen with the engine's answers; a command given while it is
+        still read in the background waits for it here."""
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.course is None:
+            return None
+        if snapshot.shown is None and self.course_reader.pending:
+            self.course_reader.cancel()
+            shown = read(self.context, read_course, snapshot.course, snapshot.today, parent=self)
+            if shown is not None:
+                self._course_read(shown)
         return self.snapshot.shown if self.snapshot else None
 
     @property
@@ -174,12 +193,15 @@ class PatientView(QWidget):
         course = self.course if has_patient else None
         active = course is not None and course.is_active
         self.patient_actions.start_course.setEnabled(has_patient and not self._has_active_course())
+        # While the course is read its cycles are not known yet; every course has a first one.
+        shown = self.snapshot.shown if self.snapshot else None
+        has_cycles = bool(shown.cycles) if shown is not None else active
         for action in (
             self.patient_actions.next_cycle,
             self.patient_actions.reduce_dose,
             self.patient_actions.end_course,
         ):
-            action.setEnabled(active and bool(self.cycles))
+            action.setEnabled(active and has_cycles)
         self.patient_actions.record_response.setEnabled(course is not None)
         self.patient_actions.record_labs.setEnabled(has_patient)
         self.patient_actions.log_event.setEnabled(has_patient)
@@ -214,13 +236,23 @@ class PatientView(QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def show_patient(self, patient_id: int) -> None:
-        """Show the patient's current course, scrolled to today's cycle."""
+        """Show the patient's current course, scrolled to today's cycle.
+
+        The patient and the commands come at once; the course (its history and the engine's
+        answers) is read on a worker thread, and the other tabs on the next turns of the event
+        loop, so opening a patient with a long course never freezes the screen.
+        """
         self._selected_course_id = None
         self.sheet_cycle = None
         self.calendar.reset_cursor()
-        self._load(patient_id)
-        self.calendar_page.scroll_to_today()
+        self._scroll_on_show = True
         self.tabs.setCurrentIndex(0)
+        self._load(patient_id, in_background=True)
+
+    @property
+    def loading(self) -> bool:
+        """True until the course and every tab of the patient opened last are read."""
+        return self.course_reader.pending or self._tabs_pending_for is not None
 
     def refresh(self) -> None:
         if self.patient is None:
@@ -244,73 +276,88 @@ class PatientView(QWidget):
         self.clear()
 
     def clear(self) -> None:
+        self.course_reader.cancel()
+        self._tabs_pending_for = None
         self.snapshot = None
         self._stale = False
         self.sheet_cycle = None
         self.header.show_facts(EMPTY_HEADER)
         self.status_strip.show_state(None, None)
         self.calendar.clear()
-        self.events_view.show_patient(None)
-        self.history_view.show_patient(None)
-        self.chart_view.show_patient(None)
+        self._show_other_tabs(None)
         self._enable_actions()
 
-    def _load(self, patient_id: int) -> None:
+    def _load(self, patient_id: int, *, in_background: bool = False) -> None:
         if open_store(self.context) is None:
             self.clear()
             return
         self._stale = False
-        snapshot = read(
-            self.context, read_patient, patient_id, self._selected_course_id, parent=self
-        )
+        self.course_reader.cancel()
+        query = read_patient_head if in_background else read_patient
+        snapshot = read(self.context, query, patient_id, self._selected_course_id, parent=self)
         if snapshot is None:
             self.clear()
             return
         self.snapshot = snapshot
+        self.course_chooser.show_courses(snapshot.courses, snapshot.course)
+        if in_background and snapshot.course is not None:
+            self.course_reader.start(read_course, snapshot.course, snapshot.today)
+        self._show_course()
+        if in_background:
+            self._tabs_pending_for = patient_id
+            QTimer.singleShot(0, self, self._show_pending_tabs)
+        else:
+            self._show_other_tabs(patient_id)
+
+    def _course_read(self, shown: CourseSnapshot) -> None:
+        course = self.snapshot.course if self.snapshot else None
+        if course is not None and shown.course.id == course.id:
+            self.snapshot = replace(self.snapshot, shown=shown)
+            self._show_course()
+
+    def _show_course(self) -> None:
+        """Header, status strip, calendar and commands for the snapshot (the course part
+        empty while it is read)."""
+        snapshot = self.snapshot
+        assert snapshot is not None
         shown = snapshot.shown
         too_far = shown is None or (self.sheet_cycle or 0) > len(shown.cycles) + 1
         if self.sheet_cycle is not None and too_far:
             self.sheet_cycle = None
-        self.header.show_facts(header_facts(snapshot.patient, snapshot.today, shown))
+        reading = shown is None and self.course_reader.pending
+        facts = header_facts(snapshot.patient, snapshot.today, shown, reading=reading)
+        self.header.show_facts(facts)
         self.status_strip.show_state(shown.state if shown else None, snapshot.today)
-        self._fill_course_combo()
-        self._show_calendar()
-        course_id = shown.course.id if shown else None
-        self.events_view.show_patient(patient_id, course_id)
-        self.history_view.show_patient(patient_id)
-        self.chart_view.show_patient(patient_id)
+        self._show_calendar(snapshot.today, shown)
+        if shown is not None and self._scroll_on_show:
+            self._scroll_on_show = False
+            self.calendar_page.scroll_to_today()
         self._enable_actions()
 
-    def _fill_course_combo(self) -> None:
-        self.course_combo.blockSignals(True)
-        self.course_combo.clear()
-        for course in sorted(self.courses, key=lambda course: course.start_date, reverse=True):
-            state = "active" if course.is_active else f"ended {long_date(course.end_date)}"
-            self.course_combo.addItem(
-                f"Started {long_date(course.start_date)} ({state})", course.id
-            )
-        if self.course is not None:
-            self.course_combo.setCurrentIndex(self.course_combo.findData(self.course.id))
-        self.course_combo.blockSignals(False)
-        several = len(self.courses) > 1
-        self.course_combo.setVisible(several)
-        self.course_label.setVisible(several)
+    def _show_pending_tabs(self) -> None:
+        patient_id, self._tabs_pending_for = self._tabs_pending_for, None
+        if patient_id is not None and self.patient is not None and self.patient.id == patient_id:
+            self._show_other_tabs(patient_id)
 
-    def _course_chosen(self, index: int) -> None:
-        self._selected_course_id = self.course_combo.itemData(index)
+    def _show_other_tabs(self, patient_id: int | None) -> None:
+        course = self.course if patient_id is not None else None
+        self.events_view.show_patient(patient_id, course.id if course else None)
+        self.history_view.show_patient(patient_id)
+        self.chart_view.show_patient(patient_id)
+
+    def _course_chosen(self, course_id: int) -> None:
+        self._selected_course_id = course_id
         self.sheet_cycle = None
         self.calendar.reset_cursor()
+        self._scroll_on_show = True
         self.refresh()
-        self.calendar_page.scroll_to_today()
 
-    def _show_calendar(self) -> None:
-        shown = self._shown_course()
+    def _show_calendar(self, today: date, shown: CourseSnapshot | None) -> None:
         if shown is None or not shown.cycles:
             self.calendar.clear()
             return
         statuses = {(dose.date, dose.drug): dose.status for dose in shown.doses}
         delays = {cycle.number: cycle.delay_days for cycle in shown.cycles}
-        today = self.snapshot.today if self.snapshot else None
         self.calendar.set_calendar(
             shown.days, statuses, today, len(shown.cycles), delays, shown.unheld_days
         )
@@ -321,79 +368,29 @@ class PatientView(QWidget):
         self.select_sheet_cycle(cell.planned.cycle)
         return self.days.open_menu(cell, anchor)
 
-    # -- dialogs --------------------------------------------------------------------------
-    def _open(self, dialog: QDialog) -> QDialog:
+    # -- forms --------------------------------------------------------------------------
+    def open_dialog(self, dialog: QDialog) -> QDialog:
+        """Open a form of the screen (``active_dialog`` until the next)."""
         self.active_dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        # What the form opened with is not unsaved input (see tracker.ui.unsaved_input).
-        remember_input(dialog)
-        return dialog
-
-    def _current_levels(self) -> dict[str, int]:
-        """The dose levels in force today, as the engine reads them from the course."""
-        shown = self._shown_course()
-        if shown is None:
-            return {}
-        return {
-            LENALIDOMIDE: shown.state.lenalidomide_level,
-            DEXAMETHASONE: shown.state.dexamethasone_level,
-        }
+        return open_form(dialog)
 
     def start_course(self) -> QDialog | None:
-        from tracker.ui.course_dialogs import StartCourseDialog
-
-        if self.patient is None:
-            return None
-        return self._open(StartCourseDialog(self.context, self.patient, parent=self))
+        return self.forms.start_course()
 
     def start_next_cycle(self) -> QDialog | None:
-        from tracker.ui.course_dialogs import NextCycleDialog
-
-        if self.course is None or not self.cycles:
-            return None
-        last = max(self.cycles, key=lambda cycle: cycle.number)
-        return self._open(NextCycleDialog(self.context, self.course, last, parent=self))
+        return self.forms.start_next_cycle()
 
     def reduce_dose(self) -> QDialog | None:
-        from tracker.ui.course_dialogs import ReduceDoseDialog
-
-        if self.course is None:
-            return None
-        levels = self._current_levels()
-        return self._open(ReduceDoseDialog(self.context, self.course, levels, parent=self))
+        return self.forms.reduce_dose()
 
     def record_labs(self) -> QDialog | None:
-        from tracker.ui.labs_dialog import LabsDialog
-
-        if self.patient is None:
-            return None
-        active = self.course if self.course is not None and self.course.is_active else None
-        levels = self._current_levels() if active else {}
-        return self._open(
-            LabsDialog(self.context, self.patient, active, levels, self.cycles, parent=self)
-        )
+        return self.forms.record_labs()
 
     def log_event(self) -> QDialog | None:
-        from tracker.ui.event_dialog import EventDialog
-
-        if self.patient is None:
-            return None
-        course_id = self.course.id if self.course is not None else None
-        return self._open(
-            EventDialog(self.context, self.patient.id, course_id=course_id, parent=self)
-        )
+        return self.forms.log_event()
 
     def record_response(self) -> QDialog | None:
-        from tracker.ui.course_dialogs import ResponseDialog
-
-        if self.course is None:
-            return None
-        return self._open(ResponseDialog(self.context, self.course, parent=self))
+        return self.forms.record_response()
 
     def end_course(self) -> QDialog | None:
-        from tracker.ui.course_dialogs import EndCourseDialog
-
-        if self.course is None:
-            return None
-        return self._open(EndCourseDialog(self.context, self.course, parent=self))
+        return self.forms.end_course()

@@ -6,6 +6,7 @@ The form modules are imported when a form first opens, not with the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -30,11 +31,9 @@ def open_form(dialog: QDialog) -> QDialog:
 class PatientForms:
     """Opens each form for the screen's patient and course; None when there is none."""
 
-    def __init__(self, view: PatientView) -> None:
+    def __init__(self, view: PatientView, open_dialog: Callable[[QDialog], QDialog]) -> None:
         self.view = view
-
-    def _open(self, dialog: QDialog) -> QDialog:
-        return self.view.open_dialog(dialog)
+        self._open = open_dialog
 
     def current_levels(self) -> dict[str, int]:
         """The dose levels in force today, as the engine reads them from the course."""

@@ -117,8 +117,8 @@ class PatientView(QWidget):
         self.calendar.cursor_changed.connect(self._cursor_moved)
         self.calendar_page = CalendarPage(self.calendar)
         self.legend = self.calendar_page.legend
-        self.days = DayCommands(self, context, self._shown_course, self.open_dialog)
-        self.forms = PatientForms(self)
+        self.days = DayCommands(self, context, self._shown_course, self._open)
+        self.forms = PatientForms(self, self._open)
         # The course is read on a worker thread when a patient opens (see show_patient).
         self.course_reader = BackgroundRead(context, self)
         self.course_reader.done.connect(self._course_read)
@@ -369,7 +369,7 @@ class PatientView(QWidget):
         return self.days.open_menu(cell, anchor)
 
     # -- forms --------------------------------------------------------------------------
-    def open_dialog(self, dialog: QDialog) -> QDialog:
+    def _open(self, dialog: QDialog) -> QDialog:
         """Open a form of the screen (``active_dialog`` until the next)."""
         self.active_dialog = dialog
         return open_form(dialog)

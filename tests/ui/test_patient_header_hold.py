@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import starts
-from tests.ui.patient_fixtures import add_test_patient, make_view, seed_held_course
+from tests.ui.patient_fixtures import add_test_patient, make_view, seed_course, seed_held_course
 from tracker.domain.treatment.engine import day_state
 from tracker.storage import queries
 from tracker.storage.course_history import course_history
@@ -64,3 +64,15 @@ def test_a_new_cycle_started_with_a_resume_ends_the_warning(qtbot, store, contex
         "held"
     )
     assert view.calendar.cell_for_date(start + timedelta(days=30)).planned.lenalidomide_mg == 25
+
+
+def test_between_cycles_the_header_says_when_the_next_one_was_due(qtbot, store, context):
+    seeded = seed_course(store, days_ago=30)
+    view = make_view(qtbot, context, seeded.patient_id)
+    due = seeded.start + timedelta(days=28)
+    assert f"Cycle 1 finished; cycle 2 was due {long_date(due)}" in view.header.text()
+    state = queries.course_state(store, queries.get_course(store, seeded.course_id), store.today())
+    assert state.cycle is None and state.next_cycle_due == due
+    assert view.status_strip.advice_label.text() == (
+        f"Continue: the next cycle is due since {due:%-d %b}; nothing due today"
+    )

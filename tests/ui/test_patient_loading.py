@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from PySide6.QtWidgets import QApplication
+
 from tests.ui.patient_fixtures import add_test_patient, make_view, seed_course, seed_held_course
 from tracker.ui import patient_view
 from tracker.ui.patient_read import read_course
@@ -106,3 +108,23 @@ def test_a_write_while_reading_shows_the_written_state(qtbot, store, context):
     assert "interrupted" not in view.header.text()
     assert view.calendar.cell_for_date(store.today()).planned.lenalidomide_mg == 20
     assert view.calendar.cell_for_date(store.today() - timedelta(days=1)).is_held("lenalidomide")
+
+
+def test_a_screen_deleted_during_the_read_ends_quietly(qtbot, store, context, monkeypatch):
+    held = seed_held_course(store)
+    release = threading.Event()
+
+    def slow_read(*args):
+        release.wait(5)
+        return read_course(*args)
+
+    monkeypatch.setattr(patient_view, "read_course", slow_read)
+    view = patient_view.PatientView(context)
+    view.show()
+    view.show_patient(held.patient_id)
+    [worker] = [t for t in threading.enumerate() if t.name == "tracker-background-read"]
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not [w for w in QApplication.topLevelWidgets() if w is view])
+    release.set()
+    worker.join(5)
+    assert not worker.is_alive()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -96,7 +97,9 @@ class BackgroundRead(QObject):
                 reader.close()
         except Exception as error:  # handed to the GUI thread, which says what went wrong
             answer = _Answer(request, store, error=error)
-        self._answered.emit(answer)
+        # The screen may have been closed and deleted meanwhile: nobody is waiting then.
+        with suppress(RuntimeError):
+            self._answered.emit(answer)
 
     def _deliver(self, answer: _Answer) -> None:
         if answer.request != self._request:

@@ -144,6 +144,10 @@ def advice_headline(state: DayState) -> str:
     """The action in a few words, with the dose to resume at: the engine's advice, shortened."""
     advice = state.advice
     if advice.action == CONTINUE:
+        if state.next_cycle_due is not None:
+            due = state.next_cycle_due
+            when = "today" if due == state.on else f"since {short_date(due, state.on)}"
+            return f"Continue: the next cycle is due {when}; {_due_today(state)}"
         return f"Continue: {_due_today(state)}"
     if advice.action == HOLD:
         return "Hold lenalidomide (interrupt it)" + _resume_part(state)

@@ -9,7 +9,7 @@ answer for that day (``day_state``), never worked out here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
@@ -171,10 +171,9 @@ class DayCommands(QObject):
         action = menu.addAction("Resume lenalidomide on this day…")
         action.setObjectName("resume")
         if day <= covering.start:
-            action.setText(
-                f"Resume lenalidomide on this day… (from {long_date(covering.start)} on, the day "
-                "after the interruption starts)"
-            )
+            # Storage takes a resume from the day after the interruption starts.
+            after = long_date(covering.start + timedelta(days=1))
+            action.setText(f"Resume lenalidomide on this day… (possible from {after})")
             action.setEnabled(False)
         else:
             action.setEnabled(not future)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from tests import starts
 from tracker.storage.database import Store
-from tracker.storage.operations import courses, doses
+from tracker.storage.operations import doses, events, interruptions, labs
 from tracker.storage.operations.patients import add_patient
 from tracker.ui.context import AppContext
 from tracker.ui.patient_view import PatientView
@@ -48,8 +48,16 @@ def seed_course(store: Store, *, days_ago: int = 10, patient_id: int | None = No
     return SeededCourse(patient_id, course_id, start)
 
 
+def record_counts(
+    store: Store, patient_id: int, on: date, anc: float = 2.0, platelets: float = 150.0
+) -> int:
+    """A blood count (x10^9/L) on ``on``; recent normal counts let a cycle start unopposed."""
+    return labs.record_labs(store, patient_id, on, anc=anc, platelets=platelets)
+
+
 def seed_rich_course(store: Store) -> SeededCourse:
-    """Three cycles with taken, missed and held doses, a delay and a dose reduction."""
+    """Three cycles with taken and missed doses, a delay, and an interruption in cycle 2
+    resumed one level lower."""
     seeded = seed_course(store, days_ago=75)
     start = seeded.start
     for offset in range(0, 21):
@@ -67,19 +75,58 @@ def seed_rich_course(store: Store) -> SeededCourse:
         doses.record_dose(
             store, seeded.course_id, second + timedelta(days=offset), "lenalidomide", "taken"
         )
-    for offset in (14, 15, 16):
-        doses.record_dose(
-            store, seeded.course_id, second + timedelta(days=offset), "lenalidomide", "held"
-        )
-    courses.change_dose_level(
-        store, seeded.course_id, "lenalidomide", 1, second + timedelta(days=17), "neutropenia"
-    )
+    interruptions.interrupt(store, seeded.course_id, second + timedelta(days=14), "neutropenia")
+    interruptions.resume(store, seeded.course_id, second + timedelta(days=17), level=1)
     third = second + timedelta(days=28)
     starts.start_next_cycle(store, seeded.course_id, third)
     for offset in range((store.today() - third).days):
         doses.record_dose(
             store, seeded.course_id, third + timedelta(days=offset), "lenalidomide", "taken"
         )
+    return seeded
+
+
+@dataclass(frozen=True)
+class HeldCourse:
+    """``seed_held_course``: who, and the dates the scenario turns on."""
+
+    patient_id: int
+    course_id: int
+    start: date
+    interrupted: date
+    second_cycle: date
+
+
+def seed_held_course(store: Store, mrn: str = "MRN-2002") -> HeldCourse:
+    """Cycle 2, day 13 today, lenalidomide interrupted since cycle 1 day 16 for platelets 28
+    (an open grade 3 thrombocytopenia), platelets still 26 two days ago: the label says keep
+    holding, then resume one level lower."""
+    today = store.today()
+    start = today - timedelta(days=40)
+    patient_id = add_test_patient(store, mrn=mrn, name="Okafor, Grace")
+    record_counts(store, patient_id, start, anc=2.1, platelets=180)
+    course_id = starts.start_course(store, patient_id, start, thromboprophylaxis="aspirin")
+    for offset in range(14):
+        doses.record_dose(store, course_id, start + timedelta(days=offset), "lenalidomide", "taken")
+    dropped = start + timedelta(days=14)
+    record_counts(store, patient_id, dropped, anc=1.6, platelets=28)
+    events.log_event(store, patient_id, "thrombocytopenia", 3, dropped, course_id=course_id)
+    interrupted = dropped + timedelta(days=1)
+    interruptions.interrupt(store, course_id, interrupted, "thrombocytopenia")
+    second = start + timedelta(days=28)
+    starts.start_next_cycle(store, course_id, second)
+    record_counts(store, patient_id, today - timedelta(days=9), anc=1.2, platelets=24)
+    record_counts(store, patient_id, today - timedelta(days=2), anc=1.3, platelets=26)
+    return HeldCourse(patient_id, course_id, start, interrupted, second)
+
+
+def seed_long_course(store: Store, cycles: int, day_of_cycle: int = 10) -> SeededCourse:
+    """A course on day ``day_of_cycle`` of cycle ``cycles`` today, every cycle on time."""
+    length = 28
+    seeded = seed_course(store, days_ago=(cycles - 1) * length + day_of_cycle - 1)
+    for number in range(2, cycles + 1):
+        begun = seeded.start + timedelta(days=(number - 1) * length)
+        starts.start_next_cycle(store, seeded.course_id, begun)
     return seeded
 
 
@@ -90,6 +137,8 @@ def make_view(qtbot, context: AppContext, patient_id: int) -> PatientView:
     view.show_patient(patient_id)
     view.show()
     qtbot.waitExposed(view)
+    # The course is read on a worker thread, the other tabs just after.
+    qtbot.waitUntil(lambda: not view.loading)
     return view
 
 

@@ -1,66 +1,28 @@
-"""The patient banner: who, where in the course they are, and what doses they are on."""
+"""The patient banner: who, where in the course they are, the doses in force and whether
+lenalidomide is interrupted, all as the treatment engine answers for today."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, Regimen, format_mg, load_regimen
+from tracker.domain.errors import DomainError
+from tracker.domain.regimen import format_mg
+from tracker.domain.renal import age_on
 from tracker.ui.dates import long_date
 
 if TYPE_CHECKING:
-    from tracker.storage.records import Course, Cycle, DoseRecord, LevelChangeRecord, Patient
+    from tracker.domain.treatment.engine import DayState
+    from tracker.storage.records import Course, Patient
+    from tracker.ui.patient_read import CourseSnapshot
 
-
-def age_on(born: date, today: date) -> int:
-    before_birthday = (today.month, today.day) < (born.month, born.day)
-    return today.year - born.year - int(before_birthday)
-
-
-def current_level(
-    drug: str, start_level: int, changes: Sequence[LevelChangeRecord], today: date
-) -> int:
-    """The dose level in force on ``today``: the latest change already effective."""
-    level = start_level
-    for change in sorted(changes, key=lambda change: (change.effective_date, change.id)):
-        if change.drug == drug and change.effective_date <= today:
-            level = change.level
-    return level
-
-
-def hold_start(doses: Sequence[DoseRecord], drug: str = LENALIDOMIDE) -> date | None:
-    """The first day of the hold still running: the trailing run of 'held' records."""
-    records = sorted((dose for dose in doses if dose.drug == drug), key=lambda dose: dose.date)
-    start = None
-    for record in reversed(records):
-        if record.status != "held":
-            break
-        start = record.date
-    return start
-
-
-def cycle_position(cycles: Sequence[Cycle], today: date, cycle_length: int) -> str:
-    """'Cycle 3, day 12', or where today falls relative to the recorded cycles."""
-    if not cycles:
-        return "No cycle started"
-    ordered = sorted(cycles, key=lambda cycle: cycle.number)
-    if today < ordered[0].actual_start:
-        return f"Cycle 1 starts {long_date(ordered[0].actual_start)}"
-    for cycle in reversed(ordered):
-        if cycle.actual_start <= today:
-            day = (today - cycle.actual_start).days + 1
-            if day <= cycle_length:
-                return f"Cycle {cycle.number}, day {day}"
-            due = cycle.actual_start + timedelta(days=cycle_length)
-            return (
-                f"Cycle {cycle.number} finished; cycle {cycle.number + 1} was due {long_date(due)}"
-            )
-    return ""
+# ``age_on`` is imported from here by the course forms; the one definition is the renal one.
+__all__ = ["HeaderFacts", "PatientHeader", "age_on", "header_facts", "interruption_text"]
 
 
 @dataclass(frozen=True)
@@ -72,50 +34,71 @@ class HeaderFacts:
     warning: str
 
 
-def header_facts(
-    patient: Patient,
-    course: Course | None,
-    cycles: Sequence[Cycle],
-    level_changes: Sequence[LevelChangeRecord],
-    doses: Sequence[DoseRecord],
-    today: date,
-    regimen: Regimen | None = None,
-) -> HeaderFacts:
+EMPTY_HEADER = HeaderFacts("", "", "", "", "")
+
+
+def _identity(patient: Patient, today: date) -> str:
     identity = [f"MRN {patient.mrn}"]
     if patient.date_of_birth:
-        identity.append(f"{age_on(patient.date_of_birth, today)} y")
+        # A birth date after today is the patient form's to refuse, not the banner's.
+        with suppress(DomainError):
+            identity.append(f"{age_on(patient.date_of_birth, today)} y")
     if patient.sex:
         identity.append(patient.sex)
     if patient.weight_kg:
         identity.append(f"{format_mg(patient.weight_kg)} kg")
-    if course is None:
-        return HeaderFacts(patient.name, " · ".join(identity), "No course yet", "", "")
-    regimen = regimen or load_regimen(course.regimen_id)
+    return " · ".join(identity)
+
+
+def course_position(course: Course, state: DayState, started_cycles: int) -> str:
+    """'Cycle 3, day 12', or where today falls relative to the course, from the engine."""
     if course.status == "ended":
-        position = f"Course ended {long_date(course.end_date)}"
-        if course.end_reason:
-            position += f" ({course.end_reason})"
-    else:
-        position = cycle_position(cycles, today, regimen.cycle_length_days)
-    len_level = current_level(LENALIDOMIDE, course.len_start_level, level_changes, today)
-    dex_level = current_level(DEXAMETHASONE, course.dex_start_level, level_changes, today)
+        ended = f"Course ended {long_date(course.end_date)}" if course.end_date else "Course ended"
+        return ended + (f" ({course.end_reason})" if course.end_reason else "")
+    if state.cycle is not None:
+        return f"Cycle {state.cycle}, day {state.day}"
+    if state.on < course.start_date:
+        return f"Cycle 1 starts {long_date(course.start_date)}"
+    if state.next_cycle_due is not None:
+        due = state.next_cycle_due
+        when = "is due today" if due == state.on else f"was due {long_date(due)}"
+        return f"Cycle {started_cycles} finished; cycle {started_cycles + 1} {when}"
+    # Nothing is due any more although the course is open (a death was recorded, say).
+    return state.status_text
+
+
+def interruption_text(state: DayState) -> str:
+    """'Lenalidomide interrupted since 5 Feb 2026 (thrombocytopenia)', or '' when it is not."""
+    interruption = state.interruption
+    if interruption is None:
+        return ""
+    reason = f" ({interruption.reason})" if interruption.reason else ""
+    return f"Lenalidomide interrupted since {long_date(interruption.start)}{reason}"
+
+
+def header_facts(
+    patient: Patient, today: date, shown: CourseSnapshot | None, *, reading: bool = False
+) -> HeaderFacts:
+    """The banner for ``patient`` on ``today`` with course ``shown`` (None: no course yet,
+    or with ``reading`` its course is still being read)."""
+    identity = _identity(patient, today)
+    if shown is None:
+        course = "Reading the course…" if reading else "No course yet"
+        return HeaderFacts(patient.name, identity, course, "", "")
+    course, state, regimen = shown.course, shown.state, shown.history.regimen
+    len_mg = regimen.lenalidomide.dose_for_level(state.lenalidomide_level)
+    dex_mg = regimen.dexamethasone.dose_for_level(state.dexamethasone_level)
     schedule = "every 48 h" if course.len_every_days == 2 else "daily"
-    dose_text = (
-        f"Lenalidomide {format_mg(regimen.lenalidomide.dose_for_level(len_level))} mg {schedule}"
-        f" · Dexamethasone {format_mg(regimen.dexamethasone.dose_for_level(dex_level))} mg"
-    )
+    doses = f"Lenalidomide {format_mg(len_mg)} mg {schedule} · Dexamethasone {format_mg(dex_mg)} mg"
     if course.thromboprophylaxis:
-        dose_text += f" · VTE prophylaxis: {course.thromboprophylaxis}"
-    warning = ""
-    started = [cycle.actual_start for cycle in cycles if cycle.actual_start <= today]
-    # Starting a cycle resumes the drug, so only the running cycle's records can hold it.
-    running_since = max(started, default=None)
-    held_since = hold_start(
-        [dose for dose in doses if running_since and dose.date >= running_since]
+        doses += f" · VTE prophylaxis: {course.thromboprophylaxis}"
+    return HeaderFacts(
+        patient.name,
+        identity,
+        course_position(course, state, len(shown.cycles)),
+        doses,
+        interruption_text(state),
     )
-    if held_since is not None and course.status != "ended":
-        warning = f"Lenalidomide on hold since {long_date(held_since)}"
-    return HeaderFacts(patient.name, " · ".join(identity), position, dose_text, warning)
 
 
 class PatientHeader(QFrame):

@@ -17,12 +17,14 @@ from tracker.reports.sheet_settings import clinic_name, sheet_page_size
 from tracker.storage import queries
 from tracker.storage.operations.courses import start_check_for_cycle
 from tracker.storage.operations.labs import record_labs
-from tracker.storage.operations.settings import START_COUNTS_MAX_AGE_KEY, get_setting, set_setting
-from tracker.ui.preferences_dialog import (
+from tracker.storage.operations.settings import (
     CLINIC_NAME_MAX_LENGTH,
-    PreferencesDialog,
+    START_COUNTS_MAX_AGE_KEY,
+    get_setting,
     save_settings,
+    set_setting,
 )
+from tracker.ui.preferences_dialog import PreferencesDialog
 
 LETTER_POINTS = (612, 792)
 
@@ -133,7 +135,7 @@ def test_the_age_limit_of_the_latest_counts_decides_when_a_start_needs_an_overri
     record_labs(store, seeded.patient_id, store.today() - timedelta(days=9), anc=2, platelets=150)
     assert start_check_problems(store, seeded) == (
         "the latest ANC is 9 days old (more than 7)",
-        "the latest platelets is 9 days old (more than 7)",
+        "the latest platelet count is 9 days old (more than 7)",
     )
     dialog = open_preferences(qtbot, context)
     dialog.counts_age_edit.clear()

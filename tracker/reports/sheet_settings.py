@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from tracker.storage.database import Store
-from tracker.storage.operations.settings import get_setting
+from tracker.storage.operations.settings import (
+    CLINIC_NAME_KEY,
+    PAGE_SIZE_KEY,
+    PAGE_SIZE_NAMES,
+    get_setting,
+)
 
-CLINIC_NAME_KEY = "clinic_name"
-PAGE_SIZE_KEY = "sheet_page_size"
+__all__ = ["CLINIC_NAME_KEY", "PAGE_SIZE_KEY", "PAGE_SIZE_NAMES", "clinic_name", "sheet_page_size"]
+
 DEFAULT_CLINIC_NAME = "Clinic"
-PAGE_SIZE_NAMES = ("A4", "Letter")
 DEFAULT_PAGE_SIZE = "A4"
 
 

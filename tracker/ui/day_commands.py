@@ -8,7 +8,7 @@ answer for that day (``day_state``), never worked out here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, format_mg
+from tracker.storage.operations.doses import clear_dose, record_doses
 from tracker.ui.calendar_cells import DOSE_STATUSES, DRUG_LABELS, DayCell
 from tracker.ui.confirmation import Confirm, ask_to_confirm
 from tracker.ui.context import AppContext
@@ -24,24 +25,7 @@ from tracker.ui.patient_status import advice_headline
 
 if TYPE_CHECKING:
     from tracker.domain.treatment.engine import DayState
-    from tracker.storage.database import Store
     from tracker.ui.patient_read import CourseSnapshot
-
-
-def record_doses(
-    store: Store, course_id: int, day: date, drugs: Sequence[str], status: str
-) -> list[int]:
-    """Record the same status for several drugs on one day, all or nothing."""
-    from tracker.storage.operations import doses
-
-    with store.transaction():
-        return [doses.record_dose(store, course_id, day, drug, status) for drug in drugs]
-
-
-def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
-    from tracker.storage.operations import doses
-
-    return doses.clear_dose(store, course_id, day, drug)
 
 
 def withheld_question(state: DayState) -> str:

@@ -23,62 +23,19 @@ from PySide6.QtWidgets import (
 from tracker.reports.sheet_settings import (
     CLINIC_NAME_KEY,
     DEFAULT_CLINIC_NAME,
-    PAGE_SIZE_KEY,
     PAGE_SIZE_NAMES,
     sheet_page_size,
 )
-from tracker.storage.database import Store
-from tracker.storage.errors import ValidationError
 from tracker.storage.operations.settings import (
-    START_COUNTS_MAX_AGE_KEY,
+    CLINIC_NAME_MAX_LENGTH,
+    COUNTS_MAX_AGE_RANGE,
     get_setting,
-    set_setting,
+    save_settings,
     start_counts_max_age,
 )
 from tracker.ui.context import AppContext
 from tracker.ui.record_dialog import buddy_label, field_row
 from tracker.ui.store_state import open_store
-
-# Longer names no longer fit the sheet's title line at its smallest type.
-CLINIC_NAME_MAX_LENGTH = 60
-# Counts older than a cycle say nothing about the day a cycle starts.
-COUNTS_MAX_AGE_RANGE = (0, 28)
-
-
-def counts_max_age_days(text: str) -> int:
-    """The typed number of days, refused unless a whole number in ``COUNTS_MAX_AGE_RANGE``."""
-    low, high = COUNTS_MAX_AGE_RANGE
-    cleaned = text.strip()
-    if not cleaned.isdigit() or not low <= int(cleaned) <= high:
-        raise ValidationError(
-            f"the latest counts' age limit must be a whole number of days from {low} to "
-            f"{high}, not {text.strip()!r}"
-        )
-    return int(cleaned)
-
-
-def save_settings(store: Store, clinic_name: str, page_size: str, counts_max_age: str) -> bool:
-    """Store the settings in one transaction; True once saved. ValidationError if unusable.
-
-    The counts' age limit is written only when it differs from the one in force, so leaving
-    the shipped default alone adds no audit row."""
-    cleaned = " ".join(clinic_name.split())
-    if len(cleaned) > CLINIC_NAME_MAX_LENGTH:
-        raise ValidationError(
-            f"the clinic name is {len(cleaned)} characters long; "
-            f"at most {CLINIC_NAME_MAX_LENGTH} fit on a cycle sheet"
-        )
-    if page_size not in PAGE_SIZE_NAMES:
-        raise ValidationError(
-            f"the paper size must be {' or '.join(PAGE_SIZE_NAMES)}, not {page_size!r}"
-        )
-    max_age = counts_max_age_days(counts_max_age)
-    with store.transaction():
-        set_setting(store, CLINIC_NAME_KEY, cleaned)
-        set_setting(store, PAGE_SIZE_KEY, page_size)
-        if max_age != start_counts_max_age(store):
-            set_setting(store, START_COUNTS_MAX_AGE_KEY, str(max_age))
-    return True
 
 
 class PreferencesDialog(QDialog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from tracker.domain.treatment.engine import day_state
@@ -108,3 +109,11 @@ def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
         for record_id in existing:
             archive_row(store, "dose_records", record_id, patient_id=course.patient_id)
         return bool(existing)
+
+
+def record_doses(
+    store: Store, course_id: int, day: date, drugs: Sequence[str], status: str
+) -> list[int]:
+    """Record the same status for several drugs on one day, all or nothing."""
+    with store.transaction():
+        return [record_dose(store, course_id, day, drug, status) for drug in drugs]

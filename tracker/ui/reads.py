@@ -1,20 +1,30 @@
 """Reading from the store for a screen: a refused read is shown, never raised.
 
 ``AppContext.run`` is for writes: it announces a change after every call, so a view that read
-through it would refresh itself forever.
+through it would refresh itself forever. ``read_in_background`` reads off the GUI thread, for
+reads long enough to be felt (Today with thousands on treatment, the cohort report).
 """
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from collections.abc import Callable
-from typing import Any, TypeVar
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from tracker.domain.errors import DomainError
 from tracker.storage.errors import StorageError
 from tracker.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from tracker.storage.database import Store
 
 Result = TypeVar("Result")
 
@@ -39,3 +49,189 @@ def read(
         # Damage the opening check had not (yet) reported; the file is closed, not retried.
         context.read_failed(parent, error)
         return None
+
+
+# -- reading off the GUI thread ------------------------------------------------------------
+
+
+class _Delivery(QObject):
+    """Carries a worker's outcome to the GUI thread (a queued signal)."""
+
+    arrived = Signal(object, object)
+
+
+class BackgroundRead(QObject):
+    """``query`` run on Qt's global thread pool with a read-only connection of its own.
+
+    The outcome comes back to the GUI thread as ``read`` gives it: ``on_result(result)``, or
+    ``on_result(None)`` after a refusal was shown, a damaged file closed, or when the database
+    was closed or replaced meanwhile. Any other error
+    is raised again there, so the application's exception hook (or a smoke test) sees it.
+    ``cancel`` drops an outcome that is no longer wanted.
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        on_result: Callable[[Any], None],
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__()
+        self._context = context
+        self._on_result = on_result
+        self._parent = parent
+        self._store = context.store
+        self.cancelled = False
+        self._delivery = _Delivery()
+        self._delivery.arrived.connect(self._arrived)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def start(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        path, clock, delivery = Path(self._store.path), self._store.today, self._delivery
+        self._query = (query, args, kwargs)
+
+        def deliver(result: Any, error: BaseException | None) -> None:
+            # At the very end of a session Qt may have gone before a read finished: then
+            # nobody is left to tell.
+            with suppress(RuntimeError):
+                delivery.arrived.emit(result, error)
+
+        def work() -> None:
+            try:
+                store = read_only_store(path, clock)
+            except sqlite3.Error as error:
+                deliver(None, _NoSecondConnection(error))
+                return
+            try:
+                with _collection_paused():
+                    result = query(store, *args, **kwargs)
+            except BaseException as error:  # handed to the GUI thread, which decides
+                deliver(None, error)
+            else:
+                deliver(result, None)
+            finally:
+                store.close()
+
+        _RUNNING.add(self)
+        _wait_before_quitting()
+        QThreadPool.globalInstance().start(work)
+
+    def _arrived(self, result: Any, error: BaseException | None) -> None:
+        _RUNNING.discard(self)
+        if self.cancelled:
+            return
+        if not self._context.has_store or self._context.store is not self._store:
+            # The database was closed or replaced meanwhile: the rows belong to another file.
+            self._on_result(None)
+            return
+        if error is None:
+            self._on_result(result)
+            return
+        if isinstance(error, _NoSecondConnection):
+            # Not the file's fault (a folder that refuses the shared-memory file, say): the
+            # main connection reads it, as before background reads.
+            query, args, kwargs = self._query
+            self._on_result(read(self._context, query, *args, parent=self._parent, **kwargs))
+            return
+        if isinstance(error, StorageError | DomainError):
+            self._context.report_error(self._parent, str(error))
+        elif isinstance(error, sqlite3.DatabaseError):
+            self._context.read_failed(self._parent, error)
+        self._on_result(None)
+        if not isinstance(error, StorageError | DomainError | sqlite3.DatabaseError):
+            raise error
+
+
+class _NoSecondConnection(Exception):
+    """The worker could not open its own connection to the file."""
+
+
+# Reads in flight, kept alive until their outcome is delivered.
+_RUNNING: set[BackgroundRead] = set()
+
+
+def read_in_background(
+    context: AppContext,
+    query: Callable[..., Result],
+    *args: Any,
+    on_result: Callable[[Result | None], None],
+    parent: QWidget | None = None,
+    **kwargs: Any,
+) -> BackgroundRead | None:
+    """Start ``query(store, *args, **kwargs)`` off the GUI thread; ``on_result`` gets what
+    ``read`` would return. A store that is no file on disk (nothing a second connection could
+    open) is read here and now instead, and None returned."""
+    if not Path(context.store.path).is_file():
+        on_result(read(context, query, *args, parent=parent, **kwargs))
+        return None
+    background = BackgroundRead(context, on_result, parent)
+    background.start(query, *args, **kwargs)
+    return background
+
+
+def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
+    """A second, read-only connection to the database at ``path``, for one thread's reads.
+
+    In write-ahead-log mode it reads the last committed state beside the main connection's
+    writes and never blocks them.
+    """
+    from sqlite_utils import Database
+
+    from tracker.storage.database import BUSY_TIMEOUT_MS, Store
+
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return Store(Database(connection, execute_plugins=False), path, staff=None, clock=clock)
+
+
+_paused_lock = threading.Lock()
+_paused_reads = 0
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk read builds its objects.
+
+    A read of thousands of histories makes hundreds of thousands of objects that all live on;
+    the collector would walk them again and again (a tenth of Today's read). Objects are still
+    freed as they are dropped; only the search for cycles waits until the last read ends.
+    """
+    global _paused_reads
+    with _paused_lock:
+        if _paused_reads == 0:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            _pause_state["enabled"] = was_enabled
+        _paused_reads += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused_reads -= 1
+            if _paused_reads == 0 and _pause_state["enabled"]:
+                gc.enable()
+
+
+_pause_state = {"enabled": True}
+
+
+def wait_for_background_reads() -> None:
+    """Block until every background read has finished with its connection.
+
+    SQLite folds its write-ahead log back into the file only when the last connection closes;
+    a reader still open as the main connection closes would leave the log behind.
+    """
+    QThreadPool.globalInstance().waitForDone()
+
+
+_quit_hooked = False
+
+
+def _wait_before_quitting() -> None:
+    global _quit_hooked
+    app = QCoreApplication.instance()
+    if not _quit_hooked and app is not None:
+        app.aboutToQuit.connect(wait_for_background_reads)
+        _quit_hooked = True

@@ -8,6 +8,7 @@ reads long enough to be felt (Today with thousands on treatment, the cohort repo
 from __future__ import annotations
 
 import gc
+import itertools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -55,19 +56,47 @@ def read(
 
 
 class _Delivery(QObject):
-    """Carries a worker's outcome to the GUI thread (a queued signal)."""
+    """Carries the outcome of every background read to the GUI thread (a queued signal).
 
-    arrived = Signal(object, object)
+    One for the whole session, made on the GUI thread and never deleted: a worker only emits
+    through it. (A QObject whose last reference went with a finished worker would be deleted
+    on that thread, under the GUI thread's feet.)
+    """
+
+    arrived = Signal(int, object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived.connect(self._dispatch)
+
+    def _dispatch(self, token: int, result: Any, error: BaseException | None) -> None:
+        read = _RUNNING.pop(token, None)
+        if read is not None:
+            read.arrived(result, error)
 
 
-class BackgroundRead(QObject):
+_delivery: _Delivery | None = None
+
+
+def _the_delivery() -> _Delivery:
+    global _delivery
+    if _delivery is None:
+        _delivery = _Delivery()
+        # Wait for reads still running before the session ends (see ``wait_for_background_reads``).
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(wait_for_background_reads)
+    return _delivery
+
+
+class BackgroundRead:
     """``query`` run on Qt's global thread pool with a read-only connection of its own.
 
     The outcome comes back to the GUI thread as ``read`` gives it: ``on_result(result)``, or
     ``on_result(None)`` after a refusal was shown, a damaged file closed, or when the database
-    was closed or replaced meanwhile. Any other error
-    is raised again there, so the application's exception hook (or a smoke test) sees it.
-    ``cancel`` drops an outcome that is no longer wanted.
+    was closed or replaced meanwhile. Any other error is raised again there, so the
+    application's exception hook (or a smoke test) sees it. ``cancel`` drops an outcome that
+    is no longer wanted.
     """
 
     def __init__(
@@ -76,27 +105,26 @@ class BackgroundRead(QObject):
         on_result: Callable[[Any], None],
         parent: QWidget | None,
     ) -> None:
-        super().__init__()
         self._context = context
         self._on_result = on_result
         self._parent = parent
         self._store = context.store
         self.cancelled = False
-        self._delivery = _Delivery()
-        self._delivery.arrived.connect(self._arrived)
+        self._query: tuple[Callable[..., Any], tuple, dict] | None = None
 
     def cancel(self) -> None:
         self.cancelled = True
 
     def start(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        path, clock, delivery = Path(self._store.path), self._store.today, self._delivery
+        path, clock, delivery = Path(self._store.path), self._store.today, _the_delivery()
         self._query = (query, args, kwargs)
+        token = next(_tokens)
 
         def deliver(result: Any, error: BaseException | None) -> None:
             # At the very end of a session Qt may have gone before a read finished: then
             # nobody is left to tell.
             with suppress(RuntimeError):
-                delivery.arrived.emit(result, error)
+                delivery.arrived.emit(token, result, error)
 
         def work() -> None:
             try:
@@ -114,12 +142,11 @@ class BackgroundRead(QObject):
             finally:
                 store.close()
 
-        _RUNNING.add(self)
-        _wait_before_quitting()
+        _RUNNING[token] = self
         QThreadPool.globalInstance().start(work)
 
-    def _arrived(self, result: Any, error: BaseException | None) -> None:
-        _RUNNING.discard(self)
+    def arrived(self, result: Any, error: BaseException | None) -> None:
+        """The worker's outcome, on the GUI thread."""
         if self.cancelled:
             return
         if not self._context.has_store or self._context.store is not self._store:
@@ -129,7 +156,7 @@ class BackgroundRead(QObject):
         if error is None:
             self._on_result(result)
             return
-        if isinstance(error, _NoSecondConnection):
+        if isinstance(error, _NoSecondConnection) and self._query is not None:
             # Not the file's fault (a folder that refuses the shared-memory file, say): the
             # main connection reads it, as before background reads.
             query, args, kwargs = self._query
@@ -148,8 +175,9 @@ class _NoSecondConnection(Exception):
     """The worker could not open its own connection to the file."""
 
 
-# Reads in flight, kept alive until their outcome is delivered.
-_RUNNING: set[BackgroundRead] = set()
+# Reads in flight by token, kept until their outcome is delivered.
+_RUNNING: dict[int, BackgroundRead] = {}
+_tokens = itertools.count(1)
 
 
 def read_in_background(
@@ -224,14 +252,3 @@ def wait_for_background_reads() -> None:
     a reader still open as the main connection closes would leave the log behind.
     """
     QThreadPool.globalInstance().waitForDone()
-
-
-_quit_hooked = False
-
-
-def _wait_before_quitting() -> None:
-    global _quit_hooked
-    app = QCoreApplication.instance()
-    if not _quit_hooked and app is not None:
-        app.aboutToQuit.connect(wait_for_background_reads)
-        _quit_hooked = True

@@ -121,10 +121,13 @@ def read_today(store: Store, on: date) -> TodayRead:
 
 def summary_text(lines: list[TodayLine]) -> str:
     """'2,654 on treatment · 12 with lenalidomide held · …', the line above the table."""
+    actions = [line.advice.action for line in lines]
     counted = (
         (sum(line.held for line in lines), "with lenalidomide held"),
-        (sum(line.advice.withholds and not line.held for line in lines), "advised to hold"),
-        (sum(line.advice.action == "resume" for line in lines), "advised to resume"),
+        (actions.count("hold"), "advised to hold"),
+        (actions.count("delay-cycle"), "advised to delay a cycle"),
+        (actions.count("stop"), "advised to stop"),
+        (actions.count("resume"), "advised to resume"),
         (sum(line.labs_due for line in lines), "with labs due"),
         (sum(1 for line in lines if line.events_count), "with open grade 3-4 events"),
     )

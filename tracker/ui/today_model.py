@@ -32,7 +32,7 @@ COLUMNS: tuple[Column[TodayLine], ...] = (
     Column("Advice", lambda line: line.advice_text, lambda line: line.advice_rank),
     Column("Grade 3-4 events", lambda line: line.events_text, lambda line: -line.events_count),
 )
-NAME_COLUMN, LENALIDOMIDE_COLUMN = 1, 3
+NAME_COLUMN, CYCLE_COLUMN, LENALIDOMIDE_COLUMN = 1, 2, 3
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value

@@ -32,8 +32,10 @@ from tracker.ui.today_lines import TodayRead, read_today
 from tracker.ui.today_model import (
     ADVICE_COLUMN,
     COLUMNS,
+    CYCLE_COLUMN,
     EVENTS_COLUMN,
     LABS_COLUMN,
+    LENALIDOMIDE_COLUMN,
     NAME_COLUMN,
     TodayModel,
 )
@@ -44,7 +46,12 @@ _EXPOSE_POLL_MS = 10
 # Widest a column is made to fit its text; the events column, last, takes what is left and
 # the full text of any cell is in its tooltip.
 _MOST_WIDTH = {0: 140, 1: 220, 2: 120, 3: 140, 4: 120, 5: 170, 6: 400}
-_NAME_LEAST_WIDTH, _EVENTS_LEAST_WIDTH = 110, 120
+_EVENTS_LEAST_WIDTH = 40
+# In a narrow window these columns give way, in this order and down to these widths, before
+# the events column does (every cell's full text is in its tooltip); the advice and the
+# doses never do.
+_GIVING_WAY = ((LABS_COLUMN, 100), (CYCLE_COLUMN, 90), (NAME_COLUMN, 100))
+_HEADER_PADDING = 16
 _MEASURED_TEXTS, _CELL_PADDING = 8, 14
 NO_PATIENTS_YET = (
     "No patients yet. Add one with Patient > New patient… (Ctrl+N), then start their course "
@@ -58,6 +65,15 @@ NOT_READ = "Today's patients could not be read."
 
 
 _SHEET_MODULES = ("tracker.ui.sheet_actions", "tracker.reports.sheet_load")
+
+
+def _is_bold(column: int, text: str) -> bool:
+    """Whether ``text`` is drawn bold in ``column`` (see ``TodayModel.row_data``)."""
+    if column == LABS_COLUMN:
+        return text.startswith("due")
+    if column == LENALIDOMIDE_COLUMN:
+        return text.startswith("held")
+    return column == ADVICE_COLUMN and text != "Continue"
 
 
 def sheets_available() -> bool:
@@ -104,6 +120,7 @@ class TodayView(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(_EVENTS_LEAST_WIDTH // 2)
         # Columns follow the window until the user drags one: then their widths stand.
         self._fitting = False
         self._user_sized = False
@@ -242,9 +259,9 @@ class TodayView(QWidget):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its text (up to a limit), the name giving way first when
-        the window is narrow, so the hold advice stays readable at 1024 pixels. Once the user
-        has dragged a column, widths are theirs."""
+        """Each column as wide as its text (up to a limit), the name, labs and cycle giving
+        way when the window is narrow, so the advice stays readable at 1024 pixels. Once the
+        user has dragged a column, widths are theirs."""
         if self._user_sized or not self.model.rowCount() or not self._text_widths:
             return
         self._fitting = True
@@ -259,16 +276,24 @@ class TodayView(QWidget):
         (the read picks them): asking the view to size thousands of rows took longer than
         reading them."""
         header = self.table.horizontalHeader()
+        titles = header.fontMetrics()
         bold = QFont(self.table.font())
         bold.setBold(True)
         plain = QFontMetrics(self.table.font())
         widths = {}
+        bold_metrics = QFontMetrics(bold)
         for column, most in _MOST_WIDTH.items():
-            # The labs and advice columns are bold where they ask for attention.
-            metrics = QFontMetrics(bold) if column in (LABS_COLUMN, ADVICE_COLUMN) else plain
-            text_width = max(map(metrics.horizontalAdvance, longest[column]), default=0)
-            needed = max(header.sectionSizeHint(column), text_width + _CELL_PADDING)
-            widths[column] = min(needed, most)
+            # Some cells are bold where they ask for attention: measured as drawn.
+            text_width = max(
+                (
+                    (bold_metrics if _is_bold(column, text) else plain).horizontalAdvance(text)
+                    for text in longest[column]
+                ),
+                default=0,
+            )
+            # The title's own width, without room for a sort arrow it seldom shows.
+            title_width = titles.horizontalAdvance(COLUMNS[column].title) + _HEADER_PADDING
+            widths[column] = min(max(title_width, text_width + _CELL_PADDING), most)
         return widths
 
     def _fit_widths(self) -> None:
@@ -276,11 +301,19 @@ class TodayView(QWidget):
         widths = dict(self._text_widths)
         if not widths:
             return
-        short = sum(widths.values()) + _EVENTS_LEAST_WIDTH - self.table.viewport().width()
-        if short > 0:
-            widths[NAME_COLUMN] = max(_NAME_LEAST_WIDTH, widths[NAME_COLUMN] - short)
+        room = self.table.viewport().width()
+        short = sum(widths.values()) + _EVENTS_LEAST_WIDTH - room
+        for column, least in _GIVING_WAY:
+            given = min(max(short, 0), max(widths[column] - least, 0))
+            widths[column] -= given
+            short -= given
         for column, width in widths.items():
             header.resizeSection(column, width)
+        # The events column, last, stretches into what is left; where little is left it
+        # takes just that rather than pushing the table into sideways scrolling.
+        left = room - sum(widths.values())
+        if left < header.sectionSize(EVENTS_COLUMN):
+            header.resizeSection(EVENTS_COLUMN, max(left, header.minimumSectionSize()))
 
     def _data_changed(self) -> None:
         self._stale = True

@@ -10,6 +10,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
@@ -322,6 +323,29 @@ def test_a_read_overtaken_by_a_change_is_dropped_for_the_newer_one(
     qtbot.wait(50)
     assert not view.loading
     assert table_rows(view)["T-011"]["Len today"] == "10 mg"
+
+
+def test_a_read_answered_after_its_screen_was_deleted_ends_quietly(
+    qtbot, context, clinic, monkeypatch
+):
+    release = threading.Event()
+    finished = []
+
+    def held_back(read_store, on):
+        release.wait(10)
+        read = read_today(read_store, on)
+        finished.append(read)
+        return read
+
+    monkeypatch.setattr(today_view, "read_today", held_back)
+    view = today_view.TodayView(context)
+    view.show()
+    qtbot.waitUntil(lambda: view.loading and not view._load_scheduled)
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(view))
+    release.set()
+    qtbot.waitUntil(lambda: len(finished) == 1)
+    qtbot.wait(50)  # the answer is delivered to nobody, without an error
 
 
 def test_columns_sort_by_header_click(qtbot, window, clinic):

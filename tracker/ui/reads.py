@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -147,7 +148,8 @@ class BackgroundRead:
 
     def arrived(self, result: Any, error: BaseException | None) -> None:
         """The worker's outcome, on the GUI thread."""
-        if self.cancelled:
+        # Dropped, or its screen deleted meanwhile (a window closed at the end of a session).
+        if self.cancelled or (self._parent is not None and not shiboken6.isValid(self._parent)):
             return
         if not self._context.has_store or self._context.store is not self._store:
             # The database was closed or replaced meanwhile: the rows belong to another file.

@@ -128,20 +128,22 @@ class BackgroundRead:
                 delivery.arrived.emit(token, result, error)
 
         def work() -> None:
-            try:
-                store = read_only_store(path, clock)
-            except sqlite3.Error as error:
-                deliver(None, _NoSecondConnection(error))
-                return
-            try:
-                with _collection_paused():
+            # No cyclic collection on this thread either: it would free whatever garbage the
+            # GUI thread left, Qt objects included, here.
+            with _collection_paused():
+                try:
+                    store = read_only_store(path, clock)
+                except sqlite3.Error as error:
+                    deliver(None, _NoSecondConnection(error))
+                    return
+                try:
                     result = query(store, *args, **kwargs)
-            except BaseException as error:  # handed to the GUI thread, which decides
-                deliver(None, error)
-            else:
-                deliver(result, None)
-            finally:
-                store.close()
+                except BaseException as error:  # handed to the GUI thread, which decides
+                    deliver(None, error)
+                else:
+                    deliver(result, None)
+                finally:
+                    store.close()
 
         _RUNNING[token] = self
         QThreadPool.globalInstance().start(work)
@@ -216,35 +218,35 @@ def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
     return Store(Database(connection, execute_plugins=False), path, staff=None, clock=clock)
 
 
-_paused_lock = threading.Lock()
-_paused_reads = 0
+class _CollectionPause:
+    """Counts the reads that want the cyclic collector off; it is on again after the last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reads = 0
+        self._was_enabled = True
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._reads == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._reads += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reads -= 1
+                if self._reads == 0 and self._was_enabled:
+                    gc.enable()
 
 
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a bulk read builds its objects.
-
-    A read of thousands of histories makes hundreds of thousands of objects that all live on;
-    the collector would walk them again and again (a tenth of Today's read). Objects are still
-    freed as they are dropped; only the search for cycles waits until the last read ends.
-    """
-    global _paused_reads
-    with _paused_lock:
-        if _paused_reads == 0:
-            was_enabled = gc.isenabled()
-            gc.disable()
-            _pause_state["enabled"] = was_enabled
-        _paused_reads += 1
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused_reads -= 1
-            if _paused_reads == 0 and _pause_state["enabled"]:
-                gc.enable()
-
-
-_pause_state = {"enabled": True}
+# No cyclic garbage collection while a bulk read builds its objects: a read of thousands of
+# histories makes hundreds of thousands of objects that all live on, and the collector would
+# walk them again and again (a tenth of Today's read). Objects are still freed as they are
+# dropped; only the search for cycles waits until the last read ends.
+_collection_paused = _CollectionPause()
 
 
 def wait_for_background_reads() -> None:

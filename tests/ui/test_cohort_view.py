@@ -237,3 +237,22 @@ def test_an_empty_database_says_no_course_has_started_yet(qtbot, window):
     assert view.status_label.text() == "No patient has started a course yet"
     view.from_check.setChecked(True)
     assert drawn(qtbot, view).status_label.text() == "No patient started a course in this period"
+
+
+def test_the_report_and_its_chart_are_made_off_the_gui_thread(qtbot, window, clinic, monkeypatch):
+    import threading
+
+    from tracker.ui import cohort_view
+
+    threads = []
+    real = cohort_view.read_cohort
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cohort_view, "read_cohort", watched)
+    view = show_cohort(qtbot, window)
+    assert threads == [False]
+    # The figure the worker filled is the one on screen.
+    assert view.canvas.figure is view.figure and bars(view.figure)[CLINIC] == [50.0, 0.0, 25.0]

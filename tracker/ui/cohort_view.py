@@ -5,20 +5,19 @@ of each event with its exact interval and a binomial test against the MM-010 len
 arm, beside both MM-010 arms. Other published arms can be drawn alongside for reference;
 the test stays against MM-010.
 
-The report is read off the GUI thread, and the first time the chart library and the
-statistics library are imported there too: together they take a second or more, which the
-screen would otherwise spend frozen.
+The report and its chart are made off the GUI thread (``cohort_read``); the screen only
+puts the figure on a canvas and paints it.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.domain.errors import DomainError
 from tracker.domain.references import (
     DEFAULT_REFERENCE_ID,
     ReferenceArm,
@@ -39,8 +37,8 @@ from tracker.domain.references import (
     reference_ids,
 )
 from tracker.domain.statistics import COHORT_EVENT_TYPES
-from tracker.storage.errors import StorageError
 from tracker.ui.chart_view import LazyChart
+from tracker.ui.cohort_read import CohortRead, read_cohort
 from tracker.ui.context import AppContext
 from tracker.ui.reads import BackgroundRead, read_in_background
 from tracker.ui.record_dialog import date_edit, date_of
@@ -50,11 +48,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from tracker.reports.cohort_report import CohortReport
-    from tracker.storage.database import Store
 
 EVENT_NAMES = {"neutropenia": "Neutropenia", "thrombocytopenia": "Thrombocytopenia", "vte": "VTE"}
 TRIAL_REFERENCE = DEFAULT_REFERENCE_ID
-FIGURE_SIZE = (9, 5)  # inches, as the lazy chart's; the canvas resizes it to the screen
+_CANVAS_MODULE = "matplotlib.backends.backend_qtagg"
+# A timer, not a posted call: input that came in meanwhile is handled before the paint.
+_PAINT_AFTER_MS = 1
 _COLUMN_PADDING = 4
 
 
@@ -101,50 +100,6 @@ def report_table(
             ]
         )
     return headers, rows
-
-
-@dataclass(frozen=True)
-class CohortRead:
-    """The report for a period and its chart, or why there is none (a period that ends
-    before it starts)."""
-
-    report: CohortReport | None
-    message: str = ""
-    figure: Figure | None = None
-
-
-def read_cohort(
-    store: Store,
-    period_from: date | None,
-    period_to: date | None,
-    extra_arms: Sequence[ReferenceArm] = (),
-) -> CohortRead:
-    """The cohort report for the period, drawn into a figure of its own; made for a worker
-    thread (the first call also imports the chart library the screen shows it with).
-
-    Only the Qt-free part of matplotlib is imported here: its Qt canvas defines Qt classes as
-    it loads, which is for the GUI thread alone (importing it beside the screens crashed).
-    """
-    import matplotlib.backends.backend_agg  # noqa: F401 (what the Qt canvas draws with)
-    from matplotlib.figure import Figure
-
-    from tracker.reports import charts
-    from tracker.reports.cohort_report import cohort_report
-
-    try:
-        report = cohort_report(store, period_from=period_from, period_to=period_to)
-    except (StorageError, DomainError) as error:
-        return CohortRead(None, str(error))
-    figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
-    charts.cohort_chart(figure, report.statistics, [*report.references, *extra_arms])
-    message = ""
-    if not report.statistics.patients:
-        message = (
-            "No patient has started a course yet"
-            if period_from is None and period_to is None
-            else "No patient started a course in this period"
-        )
-    return CohortRead(report, message, figure)
 
 
 def _sentence(message: str) -> str:
@@ -322,9 +277,21 @@ class CohortChartView(LazyChart):
             self._reading = None
 
     def _report_read(self, read: CohortRead | None) -> None:
-        self._reading = None
         if read is None:
             read = CohortRead(None, "No database open" if open_store(self.context) is None else "")
+        if read.figure is None:
+            self._reading = None
+            self._show_read(read)
+            return
+        # The Qt canvas module loads in this turn of the event loop (the first time), the
+        # figure is painted in a later one: neither holds up input for long.
+        importlib.import_module(_CANVAS_MODULE)
+        QTimer.singleShot(_PAINT_AFTER_MS, self, lambda: self._show_drawn(read))
+
+    def _show_drawn(self, read: CohortRead) -> None:
+        if self._reading is None or not self._reading.delivered:
+            return  # a newer read started meanwhile
+        self._reading = None
         self._show_read(read)
 
     def _show_read(self, read: CohortRead) -> None:

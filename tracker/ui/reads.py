@@ -111,6 +111,7 @@ class BackgroundRead:
         self._parent = parent
         self._store = context.store
         self.cancelled = False
+        self.delivered = False  # its outcome has reached the GUI thread
         self._query: tuple[Callable[..., Any], tuple, dict] | None = None
 
     def cancel(self) -> None:
@@ -150,6 +151,7 @@ class BackgroundRead:
 
     def arrived(self, result: Any, error: BaseException | None) -> None:
         """The worker's outcome, on the GUI thread."""
+        self.delivered = True
         # Dropped, or its screen deleted meanwhile (a window closed at the end of a session).
         if self.cancelled or (self._parent is not None and not shiboken6.isValid(self._parent)):
             return

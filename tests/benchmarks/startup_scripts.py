@@ -96,6 +96,10 @@ APP_WINDOW = textwrap.dedent(
         app.processEvents()
         result["patients_listed"] = window.patients_view.model.rowCount()
         window.show_cohort()
+        # The report is read off the GUI thread: the screen fills when it comes.
+        while window.cohort_view.loading:
+            app.processEvents()
+            time.sleep(0.005)
         app.processEvents()
         result["cohort_patients"] = window.cohort_view.report.statistics.patients
         first = window.today_view.table.model().index(0, 0)
@@ -110,5 +114,87 @@ APP_WINDOW = textwrap.dedent(
     timer.start(1)
     main(["gui", "--db", sys.argv[2]])
     raise SystemExit("the application ended before Today was filled")
+    """
+)
+
+# The tracker started as the ``tracker`` command starts it; once Today is filled and the
+# whole-file check has finished, a timer ticking every 5 ms measures the longest time the GUI
+# thread answers nothing: first over an idle second (the baseline), then from asking for the
+# Cohort report, the first time in the session, until the report has been drawn and the
+# screen has been idle for half a second. Argument: the database.
+COHORT_FIRST_OPEN = textwrap.dedent(
+    """
+    import json, os, sys, time
+
+    from tracker.cli.main import main
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    TICK_MS, IDLE_S, SETTLE_S = 5, 1.0, 0.5
+    state = {"phase": "today"}
+    gaps = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    def main_window():
+        from tracker.ui.main_window import MainWindow
+
+        windows = [widget for widget in app.topLevelWidgets() if isinstance(widget, MainWindow)]
+        return windows[0] if windows else None
+
+    def restart_ticks():
+        gaps.clear()
+        last[0] = time.perf_counter()
+
+    def step():
+        window = main_window()
+        prompt = app.activeModalWidget()
+        if prompt is not None:  # the staff prompt, answered with Cancel
+            prompt.reject()
+        now = time.perf_counter()
+        phase = state["phase"]
+        if phase == "today":
+            today = window.today_view if window is not None else None
+            ready = today is not None and window.context.has_store and not today.loading
+            if ready and today.shown_date is not None:
+                if not window.context.store.integrity_pending:
+                    state.update(phase="idle", since=now)
+                    restart_ticks()
+        elif phase == "idle" and now - state["since"] >= IDLE_S:
+            state.update(phase="cohort", idle_gap=max(gaps), since=now)
+            restart_ticks()
+            window.show_cohort()
+        elif phase == "cohort":
+            cohort = window.cohort_view
+            if not cohort.loading and cohort.report is not None:
+                state.update(phase="settle", drawn=now - state["since"], since=now)
+        elif phase == "settle" and now - state["since"] >= SETTLE_S:
+            print(json.dumps({
+                "idle_gap_ms": 1000 * state["idle_gap"],
+                "longest_stall_ms": 1000 * max(gaps),
+                "report_in_s": state["drawn"],
+                "cohort_patients": window.cohort_view.report.statistics.patients,
+                "matplotlib_before": state.get("matplotlib_before"),
+            }), flush=True)
+            os._exit(0)
+        if phase == "today":
+            state["matplotlib_before"] = "matplotlib" in sys.modules
+
+    ticker = QTimer()
+    ticker.setInterval(TICK_MS)
+    ticker.timeout.connect(tick)
+    ticker.start()
+    watcher = QTimer()
+    watcher.setInterval(TICK_MS)
+    watcher.timeout.connect(step)
+    watcher.start()
+    main(["gui", "--db", sys.argv[2]])
+    raise SystemExit("the application ended before the cohort report was drawn")
     """
 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from matplotlib.container import BarContainer, ErrorbarContainer
@@ -10,9 +11,10 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 from scipy.stats import beta, binomtest
 
+from tests.starts import start_course
 from tests.ui.conftest import activate
-from tests.ui.patient_fixtures import add_test_patient, seed_course
 from tracker.storage.operations.events import log_event
+from tracker.storage.operations.patients import add_patient
 from tracker.ui.cohort_view import CohortChartView
 
 CLINIC = "Clinic (95% exact CI)"
@@ -34,8 +36,9 @@ def clinic(store):
     today = store.today()
     seeded = []
     for number, days_ago in enumerate((200, 150, 90, 30), start=1):
-        patient_id = add_test_patient(store, mrn=f"C-{number}", name=f"Cohort, Patient {number}")
-        seeded.append(seed_course(store, days_ago=days_ago, patient_id=patient_id))
+        patient_id = add_patient(store, mrn=f"C-{number}", name=f"Cohort, Patient {number}")
+        start = today - timedelta(days=days_ago)
+        seeded.append(Seeded(patient_id, start_course(store, patient_id, start), start))
     onset = today - timedelta(days=10)
     for index, event_type, grade in (
         (0, "neutropenia", 4),
@@ -46,6 +49,13 @@ def clinic(store):
         patient = seeded[index]
         log_event(store, patient.patient_id, event_type, grade, onset, course_id=patient.course_id)
     return seeded
+
+
+@dataclass(frozen=True)
+class Seeded:
+    patient_id: int
+    course_id: int
+    start: date
 
 
 def bars(figure) -> dict[str, list[float]]:
@@ -84,7 +94,12 @@ def show_cohort(qtbot, window) -> CohortChartView:
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     view = window.cohort_view
-    qtbot.waitUntil(lambda: view.report is not None, timeout=5000)
+    return drawn(qtbot, view)
+
+
+def drawn(qtbot, view: CohortChartView) -> CohortChartView:
+    """The view once the report read in the background (after a show or a change) is in."""
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)
     return view
 
 
@@ -131,6 +146,7 @@ def test_the_period_filter_keeps_the_courses_started_in_it(qtbot, window, store,
     view.from_check.setChecked(True)
     start = store.today() - timedelta(days=100)
     view.from_edit.setDate(QDate(start.year, start.month, start.day))
+    drawn(qtbot, view)
     # Patients 3 and 4 only: no grade 3-4 event between them.
     assert view.report.statistics.patients == 2
     assert bars(view.figure)[CLINIC] == [0.0, 0.0, 0.0]
@@ -138,6 +154,7 @@ def test_the_period_filter_keeps_the_courses_started_in_it(qtbot, window, store,
 
     view.to_check.setChecked(True)
     view.to_edit.setDate(QDate(2001, 1, 1))
+    drawn(qtbot, view)
     assert view.report is None and view.table.rowCount() == 0
     assert view.status_label.text().startswith("The period starts on")
     assert not view.save_button.isEnabled()
@@ -147,6 +164,7 @@ def test_mm009_can_be_drawn_beside_but_p_stays_against_mm010(qtbot, window, clin
     view = show_cohort(qtbot, window)
     p_before = table_rows(view)[0][4]
     view.extra_checks["mm009"].setChecked(True)
+    drawn(qtbot, view)
     assert "MM-009 Len+Dex (n=177, unconfirmed)" in bars(view.figure)
     assert table_rows(view)[0][4] == p_before
     assert table_rows(view)[0][7] == "41.2%"
@@ -168,13 +186,14 @@ def test_changes_redraw_only_a_shown_cohort_screen(qtbot, window, context, clini
     assert view.report is shown  # hidden: nothing read, nothing drawn
 
     window.show_cohort()
-    assert view.report is not shown
+    assert drawn(qtbot, view).report is not shown
     assert bars(view.figure)[CLINIC] == [50.0, 25.0, 25.0]
 
     context.run(
         log_event, fourth.patient_id, "neutropenia", 4, fourth.start, course_id=fourth.course_id
     )
-    assert bars(view.figure)[CLINIC] == [75.0, 25.0, 25.0]  # shown: redrawn at once
+    assert view.loading  # shown: read again at once
+    assert bars(drawn(qtbot, view).figure)[CLINIC] == [75.0, 25.0, 25.0]
 
 
 def test_save_chart_writes_the_chosen_file_type(qtbot, window, clinic, tmp_path, monkeypatch):
@@ -213,8 +232,27 @@ def test_without_a_database_the_screen_says_so(qtbot, settings):
 def test_an_empty_database_says_no_course_has_started_yet(qtbot, window):
     window.show()
     window.show_cohort()
-    view = window.cohort_view
-    qtbot.waitUntil(lambda: view.report is not None)
+    view = drawn(qtbot, window.cohort_view)
+    assert view.report is not None
     assert view.status_label.text() == "No patient has started a course yet"
     view.from_check.setChecked(True)
-    assert view.status_label.text() == "No patient started a course in this period"
+    assert drawn(qtbot, view).status_label.text() == "No patient started a course in this period"
+
+
+def test_the_report_and_its_chart_are_made_off_the_gui_thread(qtbot, window, clinic, monkeypatch):
+    import threading
+
+    from tracker.ui import cohort_view
+
+    threads = []
+    real = cohort_view.read_cohort
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cohort_view, "read_cohort", watched)
+    view = show_cohort(qtbot, window)
+    assert threads == [False]
+    # The figure the worker filled is the one on screen.
+    assert view.canvas.figure is view.figure and bars(view.figure)[CLINIC] == [50.0, 0.0, 25.0]

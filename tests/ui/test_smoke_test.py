@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from PySide6.QtGui import QColor, QIcon, QImageReader
 
 from tests.damaged_files import write_damaged_database
-from tests.helpers import run_tracker
+from tests.helpers import python_output, run_tracker
 from tracker.resources import resource_path
 from tracker.storage import queries
 from tracker.storage.database import open_database
@@ -115,12 +117,14 @@ def test_smoke_test_opens_the_database_fills_today_draws_and_exits_0(
     assert result.stderr == ""
     expected_rows = on_treatment_today(demo_database)
     assert expected_rows > 0
-    assert result.stdout.startswith("smoke test passed in ")
-    assert result.stdout.endswith(" on the offscreen platform\n")
+    passed, timings = result.stdout.splitlines()
+    assert passed.startswith("smoke test passed in ")
+    assert passed.endswith(" on the offscreen platform")
     assert (
         f"opened {demo_database}, {expected_rows} on Today, drew Today and the cohort report at "
-        in result.stdout
+        in passed
     )
+    assert_step_times(timings, took=float(passed.split()[4]))
     # Closed cleanly: SQLite folded its write-ahead log back and removed it, and opening
     # wrote nothing to the file.
     assert not Path(f"{demo_database}-wal").exists()
@@ -133,6 +137,52 @@ def test_smoke_test_opens_the_database_fills_today_draws_and_exits_0(
         if path.is_file() and "matplotlib" not in path.relative_to(home).parts
     ]
     assert written == []
+
+
+def assert_step_times(line: str, took: float) -> None:
+    """The JSON line: the three steps in seconds from the start of the process, in the order
+    a user sees them, the last no later than the process ran."""
+    steps = json.loads(line)
+    assert list(steps) == ["window_shown_s", "today_filled_s", "report_drawn_s"]
+    shown, filled, drawn = steps.values()
+    assert all(isinstance(value, float) for value in steps.values())
+    # The interpreter and Qt start before the window can show: not zero, not after the end.
+    assert 0 < shown <= filled <= drawn
+    assert drawn - shown <= took
+
+
+@pytest.mark.slow
+def test_the_step_times_count_from_the_start_of_the_process(demo_database: Path, tmp_path: Path):
+    # Started by a parent that notes the time first: the process cannot have drawn the report
+    # later than the parent saw it end, nor shown its window before the parent started it.
+    started = time.monotonic()
+    result = smoke_test("--db", demo_database, "--smoke-test")
+    elapsed = time.monotonic() - started
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("{")] == [lines[-1]]
+    steps = json.loads(lines[-1])
+    assert steps["report_drawn_s"] < elapsed
+    # Python, PySide6 and the application's modules load before any window: a clock that
+    # started with the smoke test instead of the process would read far less.
+    assert steps["window_shown_s"] > 0.05
+
+
+def test_seconds_since_the_process_started_are_those_of_the_process_asking():
+    from tracker.ui.smoke_test import seconds_since_process_start
+
+    here = seconds_since_process_start()
+    if here is None:
+        pytest.skip("this system does not say when a process started")
+    assert 0 < here <= seconds_since_process_start()
+    # A child process asking is younger than the time its parent waited for its answer.
+    started = time.monotonic()
+    child = python_output(
+        "from tracker.ui.smoke_test import seconds_since_process_start as s; print(s())"
+    )
+    waited = time.monotonic() - started
+    assert 0 < float(child) < waited
 
 
 def test_a_damaged_database_fails_the_smoke_test_with_one_line_and_no_dialog(tmp_path: Path):

@@ -4,16 +4,21 @@ The numbers come from ``tracker.reports.cohort_report``, as for ``tracker report
 of each event with its exact interval and a binomial test against the MM-010 lenalidomide
 arm, beside both MM-010 arms. Other published arms can be drawn alongside for reference;
 the test stays against MM-010.
+
+The report and its chart are made off the GUI thread (``cohort_read``); the screen only
+puts the figure on a canvas and paints it.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +38,9 @@ from tracker.domain.references import (
 )
 from tracker.domain.statistics import COHORT_EVENT_TYPES
 from tracker.ui.chart_view import LazyChart
+from tracker.ui.cohort_read import CohortRead, read_cohort
 from tracker.ui.context import AppContext
+from tracker.ui.reads import BackgroundRead, read_in_background
 from tracker.ui.record_dialog import date_edit, date_of
 from tracker.ui.store_state import open_store
 
@@ -44,6 +51,9 @@ if TYPE_CHECKING:
 
 EVENT_NAMES = {"neutropenia": "Neutropenia", "thrombocytopenia": "Thrombocytopenia", "vte": "VTE"}
 TRIAL_REFERENCE = DEFAULT_REFERENCE_ID
+_CANVAS_MODULE = "matplotlib.backends.backend_qtagg"
+# A timer, not a posted call: input that came in meanwhile is handled before the paint.
+_PAINT_AFTER_MS = 1
 _COLUMN_PADDING = 4
 
 
@@ -90,6 +100,11 @@ def report_table(
             ]
         )
     return headers, rows
+
+
+def _sentence(message: str) -> str:
+    """Messages from below start in lower case ("the period starts on ...")."""
+    return message[:1].upper() + message[1:]
 
 
 def _arm_header(arm: ReferenceArm) -> str:
@@ -203,6 +218,7 @@ class CohortChartView(LazyChart):
         self._layout.addWidget(self.note)
         self.report: CohortReport | None = None
         self.extra_arms: list[ReferenceArm] = []
+        self._reading: BackgroundRead | None = None
 
     def period(self) -> tuple[date | None, date | None]:
         start = date_of(self.from_edit) if self.from_check.isChecked() else None
@@ -217,40 +233,132 @@ class CohortChartView(LazyChart):
             for arm in load_reference(reference_id).arms.values()
         ]
 
-    def draw_chart(self, figure: Figure) -> str:
-        from tracker.reports import charts
-        from tracker.reports.cohort_report import cohort_report
+    # --- reading and drawing ----------------------------------------------------------------
 
-        self.report = None
+    @property
+    def loading(self) -> bool:
+        """True while a report is being read; the screen shows the last one meanwhile."""
+        return self._reading is not None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Not the lazy chart's: that builds the canvas (and imports the chart library) here.
+        QWidget.showEvent(self, event)
+        if self._stale:
+            self.redraw()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Read the report and draw its chart off the GUI thread; show them when they come."""
+        self._cancel_read()
+        if open_store(self.context) is None:
+            self._show_read(CohortRead(None, "No database open"))
+            return
+        if self.report is None:
+            self.status_label.setText("Reading the cohort…")
+        self._stale = False
+        start, end = self.period()
+        self._reading = read_in_background(
+            self.context,
+            read_cohort,
+            start,
+            end,
+            self._chosen_extra_arms(),
+            on_result=self._report_read,
+            parent=self,
+        )
+
+    def _cancel_read(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+            self._reading = None
+
+    def _report_read(self, read: CohortRead | None) -> None:
+        if read is None:
+            read = CohortRead(None, "No database open" if open_store(self.context) is None else "")
+        if read.figure is None:
+            self._reading = None
+            self._show_read(read)
+            return
+        # The Qt canvas module loads in this turn of the event loop (the first time), the
+        # figure is painted in a later one: neither holds up input for long.
+        importlib.import_module(_CANVAS_MODULE)
+        QTimer.singleShot(_PAINT_AFTER_MS, self, lambda: self._show_drawn(read))
+
+    def _show_drawn(self, read: CohortRead) -> None:
+        if self._reading is None or not self._reading.delivered:
+            return  # a newer read started meanwhile
+        self._reading = None
+        self._show_read(read)
+
+    def _show_read(self, read: CohortRead) -> None:
+        """Put the read's figure on a canvas of its own in place of the last one (the figure
+        was filled off the GUI thread; only painting it is left here)."""
+        if read.figure is not None:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+            canvas = FigureCanvasQTAgg(read.figure)
+            canvas.setObjectName("chartCanvas")
+            shown = self.canvas if self.canvas is not None else self.placeholder
+            self._layout.replaceWidget(shown, canvas)
+            shown.deleteLater()
+            self.figure, self.canvas = read.figure, canvas
+        else:
+            self._ensure_canvas()
+            assert self.figure is not None
+            self.figure.clear()
+        self._show_numbers(read)
+        self.status_label.setText(_sentence(read.message))
+        self.save_button.setEnabled(bool(self.figure.axes) and not read.message)
+        self.canvas.draw_idle()
+        self.drawn.emit()
+
+    def _show_numbers(self, read: CohortRead) -> None:
+        """The table and the note under the chart."""
+        self.report = read.report
+        self.extra_arms = self._chosen_extra_arms()
         self.table.show_rows([], [])
         self.note.clear()
-        store = open_store(self.context)
-        if store is None:
-            return "No database open"
-        start, end = self.period()
-        report = cohort_report(store, period_from=start, period_to=end)
-        self.report = report
-        self.extra_arms = self._chosen_extra_arms()
-        charts.cohort_chart(figure, report.statistics, [*report.references, *self.extra_arms])
-        self.table.show_rows(*report_table(report, self.extra_arms))
-        statistics = report.statistics
+        if read.report is None:
+            return
+        self.table.show_rows(*report_table(read.report, self.extra_arms))
+        statistics = read.report.statistics
         self.note.setText(
             f"{statistics.patients} patients, {statistics.cycles} cycles; "
             f"{statistics.period_text}. A patient counts once per event type, at the worst "
             "grade of that type; p is an exact binomial test against the trial's rate."
         )
-        if statistics.patients:
-            return ""
-        if start is None and end is None:
-            return "No patient has started a course yet"
-        return "No patient started a course in this period"
 
-    def redraw(self) -> None:
-        super().redraw()
-        message = self.status_label.text()
-        # Messages from below start in lower case ("the period starts on ...").
-        if message[:1].islower():
-            self.status_label.setText(message[0].upper() + message[1:])
+    def draw_chart(self, figure: Figure) -> str:
+        """Read and draw in one go on this thread, into the lazy chart's figure (saving a
+        chart not drawn yet)."""
+        from tracker.reports import charts
+
+        store = open_store(self.context)
+        if store is None:
+            read = CohortRead(None, "No database open")
+        else:
+            read = read_cohort(store, *self.period(), self._chosen_extra_arms())
+        self._show_numbers(read)
+        if read.report is not None:
+            charts.cohort_chart(
+                figure, read.report.statistics, [*read.report.references, *self.extra_arms]
+            )
+        return read.message
+
+    def save_to(self, path: Path) -> None:
+        """Save the chart as shown; one not drawn yet (or out of date) is drawn here first."""
+        from tracker.reports.charts import save_figure
+
+        if self.figure is None or self._stale or self._reading is not None:
+            self._cancel_read()
+            LazyChart.redraw(self)
+            self.status_label.setText(_sentence(self.status_label.text()))
+        assert self.figure is not None
+        save_figure(self.figure, path)
 
     def default_file_name(self) -> str:
         return "grade-3-4-events.png"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.domain.errors import DomainError
@@ -51,6 +51,9 @@ class AppContext(QObject):
 
     def replace_store(self, store: Any | None) -> None:
         if self._store is not None and self._store is not store:
+            # Background reads (``tracker.ui.reads``) hold connections of their own: they
+            # finish first, or SQLite would leave the old file's write-ahead log behind.
+            QThreadPool.globalInstance().waitForDone()
             self._store.close()
         self._store = store
         self.store_replaced.emit()

@@ -142,13 +142,14 @@ def find_drops(history: CourseHistory, until: date, rules: LabelRules) -> list[D
     for count_type in COUNT_TYPES:
         of_type: list[Drop] = []
         was_low = False
+        below = rules.hold_below(count_type)  # ``rules.is_low``, looked up once per count
         for count in history.counts:
             if count.on > until:
                 break
             value = count.value(count_type)
             if value is None or count.on < history.start:
                 continue
-            low = rules.is_low(count_type, value)
+            low = value < below
             if low and not was_low:
                 last = of_type[-1] if of_type else None
                 if last is not None and last.recovered_on is not None and _same_episode(

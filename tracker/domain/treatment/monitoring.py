@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
@@ -26,6 +26,11 @@ class CountSchedule:
     while_interrupted_every_days: int
     accepted_days_before: int
     start_counts_max_age_days: int
+    # Each cycle's count days as offsets from its start, worked out once: Today asks for
+    # every cycle of thousands of courses.
+    _offsets: dict[int, tuple[timedelta, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def cycle_days(self, cycle: int) -> tuple[int, ...]:
         """The days of ``cycle`` a blood count is due."""
@@ -35,7 +40,11 @@ class CountSchedule:
         return ()
 
     def due_dates(self, cycle: int, cycle_start: date) -> list[date]:
-        return [cycle_start + timedelta(days=day - 1) for day in self.cycle_days(cycle)]
+        offsets = self._offsets.get(cycle)
+        if offsets is None:
+            offsets = tuple(timedelta(days=day - 1) for day in self.cycle_days(cycle))
+            self._offsets[cycle] = offsets
+        return [cycle_start + offset for offset in offsets]
 
 
 @cache

@@ -63,6 +63,7 @@ def test_a_refused_course_start_keeps_the_dialog_open_with_its_input(
     view = make_view(qtbot, context, patient_id)
     dialog = view.start_course()
     dialog.start_edit.setDate(qdate(store.today() + timedelta(days=5)))
+    dialog.prophylaxis_combo.setCurrentText("aspirin")
     click_save(qtbot, dialog)
 
     assert messages == [
@@ -174,6 +175,7 @@ def test_start_course_suggests_the_renal_dose_from_cockcroft_gault(qtbot, store,
     assert dialog.len_combo.currentText() == "15 mg"
     assert dialog.schedule_combo.currentData() == 2
     dialog.start_edit.setDate(qdate(store.today() - timedelta(days=2)))
+    dialog.prophylaxis_combo.setCurrentText("LMWH")
     click_save(qtbot, dialog)
 
     assert messages == []
@@ -193,7 +195,7 @@ def test_a_clearance_just_under_a_band_edge_is_not_rounded_onto_it(qtbot, store,
     view = make_view(qtbot, context, patient_id)
     dialog = view.start_course()
     assert dialog.renal_label.text().startswith(
-        "Cockcroft-Gault CrCl 29.8 mL/min: label start 15 mg"
+        "Cockcroft-Gault CrCl 29.8 mL/min: renal starting dose 15 mg"
     )
     dialog.reject()
 

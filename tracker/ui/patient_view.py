@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.ui.background_read import BackgroundRead
 from tracker.ui.calendar_cells import DayCell
 from tracker.ui.calendar_page import CalendarPage
 from tracker.ui.chart_view import PatientChartView
@@ -44,7 +43,7 @@ from tracker.ui.patient_read import (
 )
 from tracker.ui.patient_sheet_actions import CycleSheetCommands, SheetTarget
 from tracker.ui.patient_status import StatusStrip
-from tracker.ui.reads import read
+from tracker.ui.reads import LatestRead, read
 from tracker.ui.settings import AppSettings
 from tracker.ui.store_state import open_store
 
@@ -120,7 +119,7 @@ class PatientView(QWidget):
         self.days = DayCommands(self, context, self._shown_course, self._open)
         self.forms = PatientForms(self, self._open)
         # The course is read on a worker thread when a patient opens (see show_patient).
-        self.course_reader = BackgroundRead(context, self)
+        self.course_reader = LatestRead(context, self)
         self.course_reader.done.connect(self._course_read)
         self._scroll_on_show = False
         self._tabs_pending_for: int | None = None

@@ -205,6 +205,48 @@ def read_in_background(
     return background
 
 
+class LatestRead(QObject):
+    """One read at a time off the GUI thread, for a screen that shows the latest: starting a
+    read drops the answer of the one before; ``done`` carries a successful answer (a refusal
+    is shown as ``read`` shows it, and nothing is emitted)."""
+
+    done = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._parent = parent
+        self._current: BackgroundRead | None = None
+        self._token: object | None = None
+
+    @property
+    def pending(self) -> bool:
+        """A read was started and its answer has not arrived (nor been cancelled)."""
+        return self._token is not None
+
+    def cancel(self) -> None:
+        """Forget the read in progress: its answer will be dropped."""
+        self._token = None
+        if self._current is not None:
+            self._current.cancel()
+            self._current = None
+
+    def start(self, query: Callable[..., Any], *args: Any) -> None:
+        self.cancel()
+        token = self._token = object()
+
+        def arrived(value: Any) -> None:
+            if self._token is not token:
+                return
+            self._token = self._current = None
+            if value is not None:
+                self.done.emit(value)
+
+        self._current = read_in_background(
+            self._context, query, *args, on_result=arrived, parent=self._parent
+        )
+
+
 def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
     """A second, read-only connection to the database at ``path``, for one thread's reads.
 

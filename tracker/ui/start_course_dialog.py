@@ -161,10 +161,10 @@ class StartCourseDialog(RecordDialog):
         self.fit_to_contents()
 
     def submit(self) -> bool:
+        override = self.start_check.override_reason("The course", self.today())
         agent = self.prophylaxis_combo.currentData()
         if agent is None:
             raise InputProblem("Choose the thromboprophylaxis agent, or 'none'")
-        override = self.start_check.override_reason("The course", self.today())
         outcome = self.run(
             course_operations.start_course,
             self.patient.id,

@@ -10,15 +10,14 @@ from __future__ import annotations
 import gc
 import itertools
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from tracker.domain.errors import DomainError
@@ -79,10 +78,18 @@ class _Delivery(QObject):
 _delivery: _Delivery | None = None
 
 
+def collect_garbage_on_the_gui_thread() -> None:
+    """From now on, cyclic garbage is collected on the GUI thread only (call it there)."""
+    global _collector
+    if _collector is None:
+        _collector = _GuiThreadCollector()
+
+
 def _the_delivery() -> _Delivery:
     global _delivery
     if _delivery is None:
         _delivery = _Delivery()
+        collect_garbage_on_the_gui_thread()
         # Wait for reads still running before the session ends (see ``wait_for_background_reads``).
         app = QCoreApplication.instance()
         if app is not None:
@@ -129,22 +136,20 @@ class BackgroundRead:
                 delivery.arrived.emit(token, result, error)
 
         def work() -> None:
-            # No cyclic collection on this thread either: it would free whatever garbage the
-            # GUI thread left, Qt objects included, here.
-            with _collection_paused():
-                try:
-                    store = read_only_store(path, clock)
-                except sqlite3.Error as error:
-                    deliver(None, _NoSecondConnection(error))
-                    return
-                try:
-                    result = query(store, *args, **kwargs)
-                except BaseException as error:  # handed to the GUI thread, which decides
-                    deliver(None, error)
-                else:
-                    deliver(result, None)
-                finally:
-                    store.close()
+            # No cyclic collection happens on this thread (``_GuiThreadCollector``).
+            try:
+                store = read_only_store(path, clock)
+            except sqlite3.Error as error:
+                deliver(None, _NoSecondConnection(error))
+                return
+            try:
+                result = query(store, *args, **kwargs)
+            except BaseException as error:  # handed to the GUI thread, which decides
+                deliver(None, error)
+            else:
+                deliver(result, None)
+            finally:
+                store.close()
 
         _RUNNING[token] = self
         QThreadPool.globalInstance().start(work)
@@ -262,35 +267,35 @@ def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
     return Store(Database(connection, execute_plugins=False), path, staff=None, clock=clock)
 
 
-class _CollectionPause:
-    """Counts the reads that want the cyclic collector off; it is on again after the last."""
+class _GuiThreadCollector(QObject):
+    """Cyclic garbage collection on the GUI thread only, once background reads exist.
+
+    Python collects cycles in whichever thread happens to allocate past the threshold. On a
+    worker that would free whatever garbage the GUI thread left, Qt objects included, and a
+    Qt object deleted off its own thread brings the process down. So automatic collection is
+    off, and this timer on the GUI thread does what it would have done, by the same
+    thresholds.
+    """
+
+    INTERVAL_MS = 250
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._reads = 0
-        self._was_enabled = True
+        super().__init__()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
 
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._reads == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._reads += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._reads -= 1
-                if self._reads == 0 and self._was_enabled:
-                    gc.enable()
+    @staticmethod
+    def collect() -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] < thresholds[0]:
+            return
+        generation = 2 if counts[2] >= thresholds[2] else 1 if counts[1] >= thresholds[1] else 0
+        gc.collect(generation)
 
 
-# No cyclic garbage collection while a bulk read builds its objects: a read of thousands of
-# histories makes hundreds of thousands of objects that all live on, and the collector would
-# walk them again and again (a tenth of Today's read). Objects are still freed as they are
-# dropped; only the search for cycles waits until the last read ends.
-_collection_paused = _CollectionPause()
+_collector: _GuiThreadCollector | None = None
 
 
 def wait_for_background_reads() -> None:

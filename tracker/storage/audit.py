@@ -62,7 +62,7 @@ def write_audit(
 
 
 def fetch_row(store: Store, table: str, row_id: int) -> dict[str, Any] | None:
-    rows = list(store.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [row_id]))
+    rows = list(store.query(f"SELECT * FROM [{table}] WHERE id = ?", [row_id]))
     return rows[0] if rows else None
 
 

@@ -85,7 +85,7 @@ def cohort_records(store: Store) -> list[CohortPatient]:
     """Every course of every patient still on record, in order of start, with its worst
     logged grade, counted events and worst count grade per event type."""
     # Plain tuples from the connection: ten thousand courses are read as rows, not dicts.
-    connection = store.db.conn
+    connection = store.connection
     parameters = _parameters()
     worst: dict[int, dict[str, int]] = {}
     counted: dict[int, dict[str, int]] = {}
@@ -180,7 +180,7 @@ def count_cohort(
     """What the courses started from ``period_from`` to ``period_to`` (both inclusive, either
     open) come to: patients, cycles, and per event type the patients counted in the rate, the
     events, the grade 5 patients and the patients counted from counts alone."""
-    rows = store.db.conn.execute(
+    rows = store.connection.execute(
         _COUNTS,
         {
             **_parameters(),

@@ -118,26 +118,28 @@ def course_history(store: Store, course: Course) -> CourseHistory:
 
 def _grouped(store: Store, sql: str, key: str, record: Any) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
-    for row in store.db.query(sql):
+    for row in store.query(sql):
         grouped[row[key]].append(record.from_row(row))
     return grouped
 
 
 def _counts_by_patient(store: Store, sql: str) -> dict[int, list[CountResult]]:
-    """``count_result`` of every lab row ``sql`` selects (patient, date and the four count
-    columns), by patient: the same counts without building a record per row, which took most
-    of Today's read with tens of thousands of results."""
-    per_litre: Callable[[float, str], float] = cache(to_per_litre_e9)
+    """The counts ``sql`` selects (patient, date, ANC and platelets already in x10^9/L), by
+    patient: read as plain rows, which Today does for tens of thousands of results."""
+    # A clinic's results fall on a few hundred distinct days.
+    day_of: Callable[[str], date] = cache(date.fromisoformat)
     grouped: dict[int, list[CountResult]] = defaultdict(list)
-    for patient_id, on, anc, anc_unit, platelets, platelets_unit in store.db.execute(sql):
-        grouped[patient_id].append(
-            CountResult(
-                date.fromisoformat(on),
-                None if anc is None else per_litre(anc, anc_unit or _PER_LITRE),
-                None if platelets is None else per_litre(platelets, platelets_unit or _PER_LITRE),
-            )
-        )
+    make = CountResult._make
+    for patient_id, on, anc, platelets in store.execute(sql):
+        grouped[patient_id].append(make((day_of(on), anc, platelets)))
     return grouped
+
+
+# A count in x10^9/L from either unit, as ``grading.to_per_litre_e9`` converts it (per mm3 is
+# a thousandth, rounded to six decimals so 1,000/mm3 is exactly 1.0).
+_IN_PER_LITRE = (
+    "CASE WHEN {column}_unit = '/mm3' THEN round({column} / 1000.0, 6) ELSE {column} END"
+)
 
 
 def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, CourseHistory]:
@@ -146,7 +148,7 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
     active = "SELECT id FROM courses WHERE status = 'active' AND archived = 0"
     patients = "SELECT patient_id FROM courses WHERE status = 'active' AND archived = 0"
     starts: dict[int, list[date]] = defaultdict(list)
-    for row in store.db.execute(
+    for row in store.execute(
         f"SELECT course_id, actual_start FROM cycles WHERE archived = 0 AND course_id IN "
         f"({active}) ORDER BY course_id, number"
     ):
@@ -174,7 +176,8 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
     )
     counts = _counts_by_patient(
         store,
-        "SELECT patient_id, date, anc, anc_unit, platelets, platelets_unit FROM labs "
+        f"SELECT patient_id, date, {_IN_PER_LITRE.format(column='anc')}, "
+        f"{_IN_PER_LITRE.format(column='platelets')} FROM labs "
         f"WHERE archived = 0 AND patient_id IN ({patients}) "
         "AND (anc IS NOT NULL OR platelets IS NOT NULL) ORDER BY patient_id, date, id",
     )

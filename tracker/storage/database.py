@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.storage.errors import (
     DatabaseBusyError,
@@ -47,10 +47,27 @@ def default_database_path() -> Path:
 
 
 class Store:
-    """An open tracker database: the sqlite-utils handle plus who is working and what day it is."""
+    """An open tracker database: its connection, who is working and what day it is.
 
-    def __init__(self, db: Database, path: Path, *, staff: str | None, clock: Callable[[], date]):
-        self.db = db
+    Reads go through ``query`` and ``execute`` on the plain connection; the sqlite-utils handle
+    (``db``, for writes and schema work) is made on first use, so a screen that only reads
+    never waits for sqlite-utils to load (a tenth of a second with what it imports).
+    """
+
+    def __init__(
+        self,
+        db: Database | sqlite3.Connection,
+        path: Path,
+        *,
+        staff: str | None,
+        clock: Callable[[], date],
+    ):
+        if isinstance(db, sqlite3.Connection):
+            self.connection = db
+            self._db: Database | None = None
+        else:
+            self.connection = db.conn
+            self._db = db
         self.path = path
         self.staff = staff
         self._clock = clock
@@ -59,6 +76,27 @@ class Store:
         self._closed = False
         self._integrity_thread: threading.Thread | None = None
         self._integrity_error: StorageError | None = None
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils handle on the same connection."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.connection, execute_plugins=False)
+        return self._db
+
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        return self.connection.execute(sql, parameters)
+
+    def query(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Each row of ``sql`` as a dict of column name to value."""
+        cursor = self.connection.execute(sql, parameters)
+        names = [column[0] for column in cursor.description or ()]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
 
     def _check_integrity_in_background(self) -> None:
         """Run the whole-file check on its own read-only connection while reads go on here.
@@ -116,7 +154,7 @@ class Store:
         """One atomic change; nested calls join the outer transaction (as savepoints)."""
         if self._closed:
             raise StorageError(f"the database {self.path} is closed")
-        connection = self.db.conn
+        connection = self.connection
         outermost = not connection.in_transaction
         if outermost:
             self.wait_for_integrity()
@@ -150,7 +188,7 @@ class Store:
         if self._integrity_thread is not None:
             self._integrity_thread.join()
         if not self._closed:
-            self.db.conn.close()
+            self.connection.close()
             self._closed = True
 
     def __enter__(self) -> Store:
@@ -189,30 +227,27 @@ def open_database(
             _check_existing_file(path, integrity=True)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    # Imported here, not at the top: the application shows its window before opening a
-    # database, and this import (a quarter of a second) need not come before that.
-    from sqlite_utils import Database
-
+        up_to_date = False
     try:
-        # No sqlite-utils plugins: whatever another installed package registers has no
-        # business with the clinic's database, and looking for them reads every package's
-        # metadata.
-        db = Database(path, execute_plugins=False)
-        _configure(db)
-        apply_migrations(db)
+        connection = sqlite3.connect(path)
+        _configure(connection)
+        store = Store(connection, path, staff=staff, clock=clock)
+        # A file of this version needs no schema change, and reading it needs no sqlite-utils:
+        # its import (a tenth of a second) waits for the first write.
+        if not up_to_date:
+            apply_migrations(store.db)
     except sqlite3.DatabaseError as error:
         raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
-    store = Store(db, path, staff=staff, clock=clock)
     if check_later:
         store._check_integrity_in_background()
     return store
 
 
-def _configure(db: Database) -> None:
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = FULL")
+def _configure(connection: sqlite3.Connection) -> None:
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
 
 
 def _check_existing_file(path: Path, *, integrity: bool = True) -> bool:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def _rows(store: Store, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    return list(store.db.query(sql, list(params)))
+    return list(store.query(sql, list(params)))
 
 
 def _like_pattern(search: str) -> str:
@@ -113,7 +113,7 @@ def list_patients(
 
 def count_patients(store: Store, search: str = "", *, include_archived: bool = False) -> int:
     where, params = _patient_filter(search, include_archived)
-    return store.db.execute(f"SELECT COUNT(*) FROM patients{where}", params).fetchone()[0]
+    return store.execute(f"SELECT COUNT(*) FROM patients{where}", params).fetchone()[0]
 
 
 # Courses and cycles
@@ -164,9 +164,9 @@ def _active_course_rows(
     """
     split = len(_PATIENT_COLUMNS)
     course_end = split + len(_COURSE_COLUMNS)
-    for row in store.db.execute(sql, params or {}):
-        patient = Patient.from_row(dict(zip(_PATIENT_COLUMNS, row[:split], strict=True)))
-        course = Course.from_row(dict(zip(_COURSE_COLUMNS, row[split:course_end], strict=True)))
+    for row in store.execute(sql, params or {}):
+        patient = Patient.from_values(row[:split])
+        course = Course.from_values(row[split:course_end])
         yield patient, course, tuple(row[course_end:])
 
 

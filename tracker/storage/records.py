@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
@@ -48,6 +48,16 @@ class RowRecord:
                 name: row[name] if convert is None else convert(row[name])
                 for name, convert in _field_converters(cls)
             }
+        )
+
+    @classmethod
+    def from_values(cls, values: Sequence[Any]) -> Self:
+        """From a row's values in field order (a query that selects exactly the fields)."""
+        return cls(
+            *[
+                value if convert is None else convert(value)
+                for value, (_, convert) in zip(values, _field_converters(cls), strict=True)
+            ]
         )
 
 

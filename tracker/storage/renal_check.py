@@ -11,7 +11,7 @@ from tracker.storage.records import Course, Patient
 
 
 def latest_creatinine(store: Store, patient: Patient, on: date) -> tuple[float, str] | None:
-    row = store.db.execute(
+    row = store.execute(
         "SELECT creatinine, creatinine_unit FROM labs WHERE patient_id = ? AND archived = 0 "
         "AND creatinine IS NOT NULL AND date <= ? ORDER BY date DESC, id DESC LIMIT 1",
         [patient.id, on.isoformat()],

@@ -258,13 +258,11 @@ def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
     In write-ahead-log mode it reads the last committed state beside the main connection's
     writes and never blocks them.
     """
-    from sqlite_utils import Database
-
     from tracker.storage.database import BUSY_TIMEOUT_MS, Store
 
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return Store(Database(connection, execute_plugins=False), path, staff=None, clock=clock)
+    return Store(connection, path, staff=None, clock=clock)
 
 
 class _GuiThreadCollector(QObject):

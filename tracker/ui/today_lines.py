@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tracker.ui.dates import long_date, short_date
@@ -108,7 +108,7 @@ def read_today(store: Store, on: date) -> TodayRead:
     from tracker.storage import queries
 
     rows = queries.today_rows(store, on)
-    lines = [line_from(row, on, _next_cycle_number(store, row)) for row in rows]
+    lines = [line_from(row, on, row.state.next_cycle_number) for row in rows]
     lines.sort(key=lambda line: line.name.casefold())
     lines.sort(key=lambda line: line.advice_rank)
     anyone = bool(lines) or bool(queries.count_patients(store))
@@ -136,23 +136,6 @@ def summary_text(lines: list[TodayLine]) -> str:
     return " · ".join(parts)
 
 
-def _next_cycle_number(store: Store, row: TodayRow) -> int | None:
-    """The number of the cycle due next, for a course between cycles.
-
-    Works around ``DayState`` giving the date the next cycle is due but not its number: the
-    cycles begun so far are counted (only for the few courses between cycles).
-    """
-    if row.state.cycle is not None or row.state.next_cycle_due is None:
-        return None
-    from tracker.storage import queries
-
-    return len(queries.cycles_of(store, row.course.id)) + 1
-
-
-# -- the cells -----------------------------------------------------------------------------
-
-
-@cache
 def _advice_order() -> dict[str, int]:
     """The order rows take under the advice column: what to act on today first."""
     from tracker.domain.treatment import label

@@ -31,6 +31,7 @@ from tracker.domain.treatment.label import (
     KEEP_HOLDING,
     STOP,
     Advice,
+    Drop,
     find_drops,
     label_advice,
     number_text,
@@ -80,6 +81,8 @@ class DayState:
     open_events: tuple[ToxicityEvent, ...]
     next_cycle_due: date | None
     status_text: str
+    # The number of the cycle due next, while the course is between cycles.
+    next_cycle_number: int | None = None
 
     @property
     def on_hold(self) -> bool:
@@ -163,39 +166,64 @@ def _open_severe(history: CourseHistory, day: date) -> tuple[ToxicityEvent, ...]
     )
 
 
-def _count_interruption(history: CourseHistory, interruption: Interruption | None, on: date) -> bool:
+def _count_interruption(
+    interruption: Interruption | None, drops: list[Drop], on: date
+) -> bool:
     """Is the open interruption one for a count below the hold thresholds?"""
-    if interruption is None:
-        return False
-    rules = load_label_rules()
-    return any(
-        drop.overlaps(interruption.start, on) for drop in find_drops(history, on, rules)
+    return interruption is not None and any(
+        drop.overlaps(interruption.start, on) for drop in drops
     )
 
 
-def labs_status(history: CourseHistory, on: date, interruption: Interruption | None) -> LabsStatus:
-    """Blood counts by cycle day (weekly while interrupted for low counts)."""
+def _scheduled_around(history: CourseHistory, on: date) -> tuple[date | None, date | None]:
+    """The latest scheduled count day on or before ``on`` and the first one after it.
+
+    Only the cycle ``on`` falls in (or the last one before it) and the one after matter, so
+    only those are looked at, whatever the course's length."""
+    schedule = count_schedule()
+    starts = history.cycle_starts
+    # The last started cycle that began on or before ``on`` (0: none yet).
+    current = 0
+    for number in range(len(starts), 0, -1):
+        if starts[number - 1] <= on:
+            current = number
+            break
+    candidates: list[date] = []
+    for number in range(max(current - 1, 1), current + 2):
+        if number <= len(starts):
+            candidates += schedule.due_dates(number, starts[number - 1])
+        elif number == len(starts) + 1:
+            candidates += schedule.due_dates(number, history.next_cycle_due)[:1]
+    before = max((d for d in candidates if d <= on), default=None)
+    after = min((d for d in candidates if d > on), default=None)
+    return before, after
+
+
+def labs_status(
+    history: CourseHistory,
+    on: date,
+    interruption: Interruption | None,
+    drops: list[Drop] | None = None,
+) -> LabsStatus:
+    """Blood counts by cycle day (weekly while interrupted for low counts). ``drops`` are
+    ``find_drops(history, on)`` when the caller has them already."""
     schedule = count_schedule()
     last = max((c.on for c in history.counts if c.on <= on and c.measured), default=None)
-    if _count_interruption(history, interruption, on):
+    if drops is None:
+        drops = find_drops(history, on, load_label_rules())
+    if _count_interruption(interruption, drops, on):
         every = schedule.while_interrupted_every_days
         due = last is None or (on - last).days >= every
         next_on = on if due else last + timedelta(days=every)
         return LabsStatus(due, next_on, weekly=True, why="weekly while interrupted for low counts")
-    scheduled: list[date] = []
-    for number, begun in enumerate(history.cycle_starts, start=1):
-        scheduled += schedule.due_dates(number, begun)
-    scheduled += schedule.due_dates(len(history.cycle_starts) + 1, history.next_cycle_due)[:1]
-    before = [d for d in scheduled if d <= on]
-    after = [d for d in scheduled if d > on]
-    if not before:
-        return LabsStatus(False, min(after, default=None))
-    latest_due = max(before)
+    latest_due, after = _scheduled_around(history, on)
+    if latest_due is None:
+        return LabsStatus(False, after)
     accepted_from = latest_due - timedelta(days=schedule.accepted_days_before)
     due = last is None or last < accepted_from
     cycle = history.cycle_on(latest_due)
     why = f"cycle {cycle[0]} day {cycle[1]}" if cycle else "next cycle day 1"
-    return LabsStatus(due, latest_due if due else min(after, default=None), why=why)
+    return LabsStatus(due, latest_due if due else after, why=why)
 
 
 def _status_text(cycle: tuple[int, int] | None, history: CourseHistory, on: date) -> str:
@@ -221,8 +249,9 @@ def day_state(history: CourseHistory, on: date) -> DayState:
         len_planned = _planned(history, LENALIDOMIDE, cycle[0], cycle[1], on)
         dex_planned = _planned(history, DEXAMETHASONE, cycle[0], cycle[1], on)
     between_cycles = active and cycle is None
-    advice = _advice_of_day(history, on, stopped, between_cycles)
-    labs = labs_status(history, on, interruption) if active else LabsStatus(False, None)
+    drops = find_drops(history, on, load_label_rules()) if active else []
+    advice = _advice_of_day(history, on, stopped, between_cycles, drops)
+    labs = labs_status(history, on, interruption, drops) if active else LabsStatus(False, None)
     status = stopped.capitalize() if stopped else _status_text(cycle, history, on)
     return DayState(
         on=on,
@@ -243,17 +272,22 @@ def day_state(history: CourseHistory, on: date) -> DayState:
         open_events=_open_severe(history, on),
         next_cycle_due=history.next_cycle_due if between_cycles else None,
         status_text=status,
+        next_cycle_number=len(history.cycle_starts) + 1 if between_cycles else None,
     )
 
 
 def _advice_of_day(
-    history: CourseHistory, on: date, stopped: str | None, between_cycles: bool
+    history: CourseHistory,
+    on: date,
+    stopped: str | None,
+    between_cycles: bool,
+    drops: list[Drop],
 ) -> Advice:
     if stopped is not None:
         return Advice(STOP, f"Nothing is due: {stopped}.")
     if on < history.start:
         return Advice(CONTINUE, f"The course starts on {history.start.isoformat()}.")
-    advice = label_advice(history, on)
+    advice = label_advice(history, on, drops)
     progression = history.progression_on_or_before(on)
     if progression is not None:
         return replace(

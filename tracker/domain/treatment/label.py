@@ -285,10 +285,12 @@ def _low_phrase(drops: list[Drop], history: CourseHistory, day: date, rules: Lab
     return "; ".join(parts)
 
 
-def label_advice(history: CourseHistory, day: date) -> Advice:
-    """The label's advice on ``day`` from everything recorded up to it."""
+def label_advice(history: CourseHistory, day: date, drops: list[Drop] | None = None) -> Advice:
+    """The label's advice on ``day`` from everything recorded up to it (``drops``:
+    ``find_drops(history, day)`` when the caller has them already)."""
     rules = load_label_rules()
-    drops = find_drops(history, day, rules)
+    if drops is None:
+        drops = find_drops(history, day, rules)
     others = other_toxicities(history, day, rules)
     interruption = history.interruption_on(day)
     if interruption is not None:

@@ -25,7 +25,7 @@ DOSE_STATUSES = ("taken", "missed")
 
 def _recorded_ids(store: Store, course_id: int, day: date, drug: str) -> list[int]:
     """The ids of the live records of ``drug`` on ``day`` in the course (one at most)."""
-    rows = store.db.query(
+    rows = store.query(
         "SELECT id FROM dose_records WHERE course_id = ? AND date = ? AND drug = ? "
         "AND archived = 0",
         [course_id, iso(day), drug],

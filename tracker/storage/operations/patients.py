@@ -97,7 +97,7 @@ def _clean(store: Store, values: dict[str, Any]) -> dict[str, Any]:
 def _refuse_duplicate_mrn(store: Store, mrn: str, patient_id: int | None) -> str:
     """The MRN's comparison key; refused when another patient's MRN has the same key."""
     key = mrn_key(mrn)
-    for row in store.db.query(
+    for row in store.query(
         "SELECT id, mrn, name, archived FROM patients WHERE mrn_key = ?", [key]
     ):
         if row["id"] != patient_id:

@@ -14,7 +14,7 @@ PAGE_SIZE_NAMES = ("A4", "Letter")
 
 
 def get_setting(store: Store, key: str, default: str | None = None) -> str | None:
-    rows = list(store.db.query("SELECT value FROM settings WHERE key = ?", [key]))
+    rows = list(store.query("SELECT value FROM settings WHERE key = ?", [key]))
     return rows[0]["value"] if rows else default
 
 

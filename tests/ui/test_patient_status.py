@@ -16,7 +16,7 @@ from tests.ui.patient_fixtures import (
 )
 from tracker.domain.regimen import format_mg
 from tracker.storage import queries
-from tracker.storage.operations import courses, events
+from tracker.storage.operations import courses, events, labs
 from tracker.ui.dates import long_date
 from tracker.ui.patient_status import ADVISE, ALERT, DISCLAIMER, NEUTRAL, OK, WATCH
 from tracker.ui.record_dialog import with_unit_symbols
@@ -167,3 +167,23 @@ def test_an_ended_course_says_nothing_is_due_and_no_course_hides_the_strip(qtbot
     newcomer = add_test_patient(store, mrn="MRN-9")
     view.show_patient(newcomer)
     assert not view.status_strip.isVisible() and view.status_strip.text() == ""
+
+
+def test_a_later_creatinine_that_moves_the_renal_band_is_said(qtbot, store, context):
+    # 71 years, 68 kg, woman: creatinine 0.9 mg/dL is CrCl >= 60; 1.6 mg/dL is 30 to 60.
+    patient_id = add_test_patient(store, mrn="REN-1")
+    course_id = courses.start_course(
+        store,
+        patient_id,
+        store.today() - timedelta(days=12),
+        renal_band=">=60",
+        override_reason="counts not the subject",
+    )
+    view = make_view(qtbot, context, patient_id)
+    assert view.status_strip.chip_labels["renal"].isHidden()
+    labs.record_labs(store, patient_id, store.today() - timedelta(days=1), creatinine=1.6)
+    view = make_view(qtbot, context, patient_id)
+    text, urgency, tooltip = chip(view, "renal")
+    assert text.endswith("Renal band changed") and urgency == ADVISE
+    assert "(>=60 -> 30-60" in tooltip and "10 mg every 24 hours" in tooltip
+    assert queries.get_course(store, course_id).renal_band == ">=60"  # advice only

@@ -490,6 +490,7 @@ def test_week_sheets_preview_opens_a_print_preview(qtbot, window, clinic):
 
 # --- Today agrees with the engine, patient by patient ---------------------------------------
 
+
 def test_todays_rows_are_the_engines_answer_for_generated_patients(qtbot, window, store):
     import random
 
@@ -528,3 +529,22 @@ def line_cycle(line) -> int | None:
     """The number of the cycle a course between cycles waits for, as its row names it."""
     text = line.cycle_text
     return int(text[1:].split()[0]) if text.startswith("C") and " due " in text else None
+
+
+def test_a_renal_band_change_shows_in_the_row(qtbot, window, store):
+    patient_id = add_patient(
+        store,
+        mrn="REN-2",
+        name="Renal, Changed",
+        date_of_birth=date(1954, 5, 17),
+        sex="F",
+        weight_kg=68.0,
+        creatinine=0.9,
+    )
+    start_course(store, patient_id, days_ago(10), renal_band=">=60")
+    record_labs(store, patient_id, days_ago(1), creatinine=1.6)
+    show_loaded(qtbot, window)
+    rows = settled(qtbot, window.today_view)
+    assert "renal band changed" in rows["REN-2"]["Grade 3-4 events"]
+    tooltip = cell(window.today_view, "REN-2", 7, Qt.ItemDataRole.ToolTipRole)
+    assert "(>=60 -> 30-60" in tooltip

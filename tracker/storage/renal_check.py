@@ -39,3 +39,36 @@ def renal_band_note(store: Store, patient: Patient, course: Course, on: date) ->
         on=on,
     )
     return band_change_text(course.renal_band, now)
+
+
+def renal_band_notes(
+    store: Store, pairs: list[tuple[Patient, Course]], on: date
+) -> dict[int, str]:
+    """``renal_band_note`` of many courses at once (Today), by course id; only changes."""
+    latest: dict[int, tuple[float, str]] = {}
+    for patient_id, value, unit in store.execute(
+        "SELECT patient_id, creatinine, creatinine_unit FROM labs l WHERE archived = 0 "
+        "AND creatinine IS NOT NULL AND date <= ? AND id = (SELECT id FROM labs m "
+        "WHERE m.patient_id = l.patient_id AND m.archived = 0 AND m.creatinine IS NOT NULL "
+        "AND m.date <= ? ORDER BY m.date DESC, m.id DESC LIMIT 1)",
+        [on.isoformat(), on.isoformat()],
+    ):
+        latest[patient_id] = (float(value), unit or "mg/dL")
+    notes = {}
+    for patient, course in pairs:
+        if course.renal_band is None or (patient.id not in latest and not patient.on_dialysis):
+            continue
+        value, unit = latest.get(patient.id, (None, None))
+        now = assess_renal_function(
+            date_of_birth=patient.date_of_birth,
+            sex=patient.sex,
+            weight_kg=patient.weight_kg,
+            creatinine=value,
+            creatinine_unit=unit,
+            on_dialysis=patient.on_dialysis,
+            on=on,
+        )
+        note = band_change_text(course.renal_band, now)
+        if note is not None:
+            notes[course.id] = note
+    return notes

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tracker.domain.treatment.engine import course_days, day_state
 from tracker.storage import queries
 from tracker.storage.course_history import course_history
+from tracker.storage.renal_check import renal_band_note
 
 if TYPE_CHECKING:
     from tracker.domain.calendar import PlannedDay
@@ -36,6 +37,8 @@ class CourseSnapshot:
     # The same days as if nothing were interrupted, so a held day shows the dose it withholds
     # and a held rest day stays a rest day (``PlannedDay`` keeps no dose on a held day).
     unheld_days: list[PlannedDay]
+    # Renal function has left the band the course started in (latest creatinine), or None.
+    renal_note: str | None = None
 
     def state_on(self, day: date) -> DayState:
         """The engine's answer for another day of the same course."""
@@ -70,6 +73,11 @@ def read_course(store: Store, course: Course, today: date) -> CourseSnapshot:
         unheld_days=course_days(replace(history, interruptions=()), shown_cycles)
         if history.interruptions
         else [],
+        renal_note=renal_band_note(
+            store, queries.get_patient(store, course.patient_id), course, today
+        )
+        if course.is_active
+        else None,
     )
 
 

@@ -184,7 +184,7 @@ def _advice_urgency(state: DayState) -> str:
     return ALERT if state.advice.withholds or state.on_hold else OK
 
 
-def status_facts(state: DayState, today: date) -> StatusFacts:
+def status_facts(state: DayState, today: date, renal_note: str | None = None) -> StatusFacts:
     from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA
 
     chips = [
@@ -195,6 +195,8 @@ def status_facts(state: DayState, today: date) -> StatusFacts:
     labs = labs_chip(state, today) if state.course_active else None
     if labs is not None:
         chips.append(labs)
+    if renal_note is not None:
+        chips.append(Chip("renal", "Renal band changed", renal_note, ADVISE))
     details = advice_details(state)
     advice = Chip("advice", advice_headline(state), details, _advice_urgency(state))
     return StatusFacts(tuple(chips), advice, details)
@@ -219,7 +221,7 @@ class StatusStrip(QFrame):
         self.chip_labels: dict[str, QLabel] = {}
         self.chips_row = QHBoxLayout()
         self.chips_row.setContentsMargins(0, 0, 0, 0)
-        for name in ("anc", "platelets", "events", "labs"):
+        for name in ("anc", "platelets", "events", "labs", "renal"):
             label = QLabel(objectName=f"{name}Status")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.chip_labels[name] = label
@@ -260,13 +262,16 @@ class StatusStrip(QFrame):
         self.facts: StatusFacts | None = None
         self.hide()
 
-    def show_state(self, state: DayState | None, today: date) -> None:
-        """Show the engine's ``state`` for today (None: no course, nothing to show)."""
+    def show_state(
+        self, state: DayState | None, today: date, renal_note: str | None = None
+    ) -> None:
+        """Show the engine's ``state`` for today (None: no course, nothing to show) and a
+        renal band change, if any."""
         if state is None:
             self.facts = None
             self.hide()
             return
-        self.facts = status_facts(state, today)
+        self.facts = status_facts(state, today, renal_note)
         shown = {chip.name: chip for chip in self.facts.chips}
         for name, label in self.chip_labels.items():
             chip = shown.get(name)

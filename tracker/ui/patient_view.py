@@ -326,7 +326,11 @@ class PatientView(QWidget):
         reading = shown is None and self.course_reader.pending
         facts = header_facts(snapshot.patient, snapshot.today, shown, reading=reading)
         self.header.show_facts(facts)
-        self.status_strip.show_state(shown.state if shown else None, snapshot.today)
+        self.status_strip.show_state(
+            shown.state if shown else None,
+            snapshot.today,
+            shown.renal_note if shown else None,
+        )
         self._show_calendar(snapshot.today, shown)
         if shown is not None and self._scroll_on_show:
             self._scroll_on_show = False

@@ -56,6 +56,8 @@ class TodayLine:
     # advice asks the clinician for a decision (resume, delay, stop).
     stands_out: bool
     advice_rank: int  # what to act on first sorts first
+    # Renal function has left the band the course started in (from the latest creatinine).
+    renal_note: str | None = None
 
     @property
     def advice(self) -> Advice:
@@ -106,9 +108,13 @@ class TodayRead:
 def read_today(store: Store, on: date) -> TodayRead:
     """Today's rows for ``on``, as lines; the slow part of the screen, made for a worker."""
     from tracker.storage import queries
+    from tracker.storage.renal_check import renal_band_notes
 
     rows = queries.today_rows(store, on)
-    lines = [line_from(row, on, row.state.next_cycle_number) for row in rows]
+    notes = renal_band_notes(store, [(row.patient, row.course) for row in rows], on)
+    lines = [
+        line_from(row, on, row.state.next_cycle_number, notes.get(row.course.id)) for row in rows
+    ]
     lines.sort(key=lambda line: line.name.casefold())
     lines.sort(key=lambda line: line.advice_rank)
     anyone = bool(lines) or bool(queries.count_patients(store))
@@ -144,7 +150,9 @@ def _advice_order() -> dict[str, int]:
     return {action: rank for rank, action in enumerate((*actions, label.CONTINUE))}
 
 
-def line_from(row: TodayRow, on: date, next_cycle: int | None = None) -> TodayLine:
+def line_from(
+    row: TodayRow, on: date, next_cycle: int | None = None, renal_note: str | None = None
+) -> TodayLine:
     from tracker.domain.treatment.label import CONTINUE
 
     state = row.state
@@ -163,10 +171,14 @@ def line_from(row: TodayRow, on: date, next_cycle: int | None = None) -> TodayLi
         dexamethasone_text=dex_text,
         dexamethasone_key=dex_key,
         labs_text=_labs_text(state, on),
-        events_text="; ".join(_event_text(event, on) for event in state.open_events),
+        events_text="; ".join(
+            [_event_text(event, on) for event in state.open_events]
+            + (["renal band changed"] if renal_note else [])
+        ),
         advice_text=advice_line(state, on, next_cycle),
         stands_out=state.withholds_lenalidomide or state.advice.action != CONTINUE,
         advice_rank=order.get(state.advice.action, len(order)),
+        renal_note=renal_note,
     )
 
 
@@ -269,10 +281,14 @@ def _event_text(event: ToxicityEvent, on: date) -> str:
     return f"{_event_name(event)} G{event.grade} since {_short(event.onset, on)}"
 
 
-def events_detail(state: DayState) -> str:
+def events_detail(state: DayState, renal_note: str | None = None) -> str:
     return "\n".join(
-        f"{event.term or _event_name(event)}, grade {event.grade}, since {long_date(event.onset)}"
-        for event in state.open_events
+        [
+            f"{event.term or _event_name(event)}, grade {event.grade}, since "
+            f"{long_date(event.onset)}"
+            for event in state.open_events
+        ]
+        + ([renal_note] if renal_note else [])
     )
 
 

@@ -86,7 +86,7 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
         if role == _BACKGROUND:
             return self._attention_background if line.stands_out else None
         if role == _FOREGROUND:
-            if column == EVENTS_COLUMN and line.events_count:
+            if column == EVENTS_COLUMN and (line.events_count or line.renal_note):
                 return self._attention_foreground
             if column in (ADVICE_COLUMN, LENALIDOMIDE_COLUMN) and line.stands_out:
                 return self._attention_foreground
@@ -109,7 +109,7 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
         if column == LABS_COLUMN:
             return labs_detail(line.state) or None
         if column == EVENTS_COLUMN:
-            return events_detail(line.state) or None
+            return events_detail(line.state, line.renal_note) or None
         return COLUMNS[column].text(line) or None
 
     def headerData(

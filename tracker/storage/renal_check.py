@@ -23,9 +23,9 @@ def latest_creatinine(store: Store, patient: Patient, on: date) -> tuple[float, 
     return None
 
 
-def renal_band_note(store: Store, patient: Patient, course: Course, on: date) -> str | None:
-    """The band change to say on the patient view and Today, or None."""
-    creatinine = latest_creatinine(store, patient, on)
+def _band_note(
+    patient: Patient, course: Course, creatinine: tuple[float, str] | None, on: date
+) -> str | None:
     if course.renal_band is None or (creatinine is None and not patient.on_dialysis):
         return None
     value, unit = creatinine if creatinine is not None else (None, None)
@@ -39,6 +39,11 @@ def renal_band_note(store: Store, patient: Patient, course: Course, on: date) ->
         on=on,
     )
     return band_change_text(course.renal_band, now)
+
+
+def renal_band_note(store: Store, patient: Patient, course: Course, on: date) -> str | None:
+    """The band change to say on the patient view and Today, or None."""
+    return _band_note(patient, course, latest_creatinine(store, patient, on), on)
 
 
 def renal_band_notes(
@@ -56,19 +61,10 @@ def renal_band_notes(
         latest[patient_id] = (float(value), unit or "mg/dL")
     notes = {}
     for patient, course in pairs:
-        if course.renal_band is None or (patient.id not in latest and not patient.on_dialysis):
-            continue
-        value, unit = latest.get(patient.id, (None, None))
-        now = assess_renal_function(
-            date_of_birth=patient.date_of_birth,
-            sex=patient.sex,
-            weight_kg=patient.weight_kg,
-            creatinine=value,
-            creatinine_unit=unit,
-            on_dialysis=patient.on_dialysis,
-            on=on,
-        )
-        note = band_change_text(course.renal_band, now)
+        creatinine = latest.get(patient.id)
+        if creatinine is None and patient.creatinine is not None:
+            creatinine = (patient.creatinine, patient.creatinine_unit or "mg/dL")
+        note = _band_note(patient, course, creatinine, on)
         if note is not None:
             notes[course.id] = note
     return notes

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 from scipy.stats import beta
 
+from tests.domain.test_statistics import exact_two_sided_p
 from tests.helpers import assert_cli_refusal, run_tracker
 from tests.starts import start_course
-from tests.test_statistics import exact_two_sided_p
 from tracker.cli.main import main
 from tracker.domain.references import load_reference
 from tracker.reports.cohort_report import cohort_report

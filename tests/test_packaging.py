@@ -18,7 +18,7 @@ import pytest
 from tracker import __version__
 from tracker.cli.main import build_parser
 from tracker.resources import resources_dir
-from tracker.ui.app_icon import DESKTOP_FILE_ID, ICON_FILE
+from tracker.ui.shell.app_icon import DESKTOP_FILE_ID, ICON_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"

@@ -39,7 +39,7 @@ def test_the_main_window_is_built_before_any_database_or_statistics_library_load
         import sys
         from PySide6.QtWidgets import QApplication
         from tracker.ui.app import launch
-        from tracker.ui.settings import AppSettings
+        from tracker.ui.common.settings import AppSettings
 
         app = QApplication([])
         window = launch(None, AppSettings.in_file({str(tmp_path / "s.ini")!r}), ask_staff=False)
@@ -47,7 +47,7 @@ def test_the_main_window_is_built_before_any_database_or_statistics_library_load
         """
     )
     assert [name for name in LATER if name in loaded] == []
-    assert "tracker.ui.patients_view" not in loaded
+    assert "tracker.ui.patients.patients_view" not in loaded
     assert "tracker.ui.today_advice" not in loaded
     assert "tracker.storage.queries" not in loaded
     assert "tracker.domain.regimen" not in loaded

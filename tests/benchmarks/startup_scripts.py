@@ -52,7 +52,7 @@ APP_WINDOW = textwrap.dedent(
     result = {{}}
 
     def main_window():
-        from tracker.ui.main_window import MainWindow
+        from tracker.ui.shell.main_window import MainWindow
 
         windows = [widget for widget in app.topLevelWidgets() if isinstance(widget, MainWindow)]
         return windows[0] if windows else None
@@ -80,7 +80,7 @@ APP_WINDOW = textwrap.dedent(
         os._exit(0)
 
     def tour(window):
-        from tracker.ui.table_model import PATIENT_ID_ROLE
+        from tracker.ui.widgets.table_model import PATIENT_ID_ROLE
 
         # The staff prompt comes up once the database is open: answered with Cancel, as a
         # user who does not give initials would.
@@ -143,7 +143,7 @@ COHORT_FIRST_OPEN = textwrap.dedent(
         last[0] = now
 
     def main_window():
-        from tracker.ui.main_window import MainWindow
+        from tracker.ui.shell.main_window import MainWindow
 
         windows = [widget for widget in app.topLevelWidgets() if isinstance(widget, MainWindow)]
         return windows[0] if windows else None

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView, QVBox
 from tests.benchmarks.conftest import PATIENTS, TODAY, Figure
 from tracker.storage import queries
 from tracker.storage.database import open_database
-from tracker.ui.context import AppContext
-from tracker.ui.main_window import MainWindow
-from tracker.ui.patients_model import COLUMNS, PatientRow
-from tracker.ui.settings import AppSettings
+from tracker.ui.common.context import AppContext
+from tracker.ui.common.settings import AppSettings
+from tracker.ui.patients.patients_model import COLUMNS, PatientRow
+from tracker.ui.shell.main_window import MainWindow
 
 # What the offscreen platform notes about windows it has no system for; not a fault.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support")

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from tests.domain.courses import Course, day
-from tracker.domain.treatment.engine import cycle_start_check, day_state, start_check
+from tracker.domain.treatment.engine import day_state
 from tracker.domain.treatment.history import CountResult
+from tracker.domain.treatment.start_check import cycle_start_check, start_check
 
 CYCLE_2 = day(2, 1)
 

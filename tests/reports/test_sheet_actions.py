@@ -17,9 +17,9 @@ from tracker.reports.sheet_load import load_cycle_sheet
 from tracker.reports.sheet_settings import sheet_page_size
 from tracker.storage.database import open_database
 from tracker.storage.operations.settings import set_setting
-from tracker.ui.context import AppContext
-from tracker.ui.settings import AppSettings
-from tracker.ui.sheet_actions import (
+from tracker.ui.common.context import AppContext
+from tracker.ui.common.settings import AppSettings
+from tracker.ui.common.sheet_actions import (
     LAST_FOLDER_KEY,
     preview_sheets,
     print_sheets,

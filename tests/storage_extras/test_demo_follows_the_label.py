@@ -14,10 +14,11 @@ import pytest
 from tests.storage_extras.demo_cohort import StoredCourse, day, make_demo, rows, stored_courses
 from tracker.domain.label_rules import load_label_rules
 from tracker.domain.regimen import LENALIDOMIDE
-from tracker.domain.treatment.engine import cycle_start_check, day_state
+from tracker.domain.treatment.engine import day_state
 from tracker.domain.treatment.history import CourseHistory
 from tracker.domain.treatment.label import HOLD, KEEP_HOLDING, RESUME, label_advice
 from tracker.domain.treatment.monitoring import count_schedule
+from tracker.domain.treatment.start_check import cycle_start_check
 
 LOWEST_LENALIDOMIDE_MG = 2.5  # US label: never below 2.5 mg
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from tracker.storage.database import Store, open_database
-from tracker.ui.context import AppContext
-from tracker.ui.settings import AppSettings
+from tracker.ui.common.context import AppContext
+from tracker.ui.common.settings import AppSettings
 
 FIXED_TODAY = date(2026, 3, 2)
 
@@ -92,7 +92,7 @@ def answers() -> list[bool]:
 
 @pytest.fixture
 def window(qtbot, context: AppContext, settings: AppSettings, tmp_path: Path, answers: list[bool]):
-    from tracker.ui.main_window import MainWindow
+    from tracker.ui.shell.main_window import MainWindow
 
     made = MainWindow(context, settings, automatic_backup_dir=tmp_path / "backups")
     qtbot.addWidget(made)

@@ -16,8 +16,8 @@ from tests import starts
 from tracker.storage.database import Store
 from tracker.storage.operations import doses, events, interruptions, labs
 from tracker.storage.operations.patients import add_patient
-from tracker.ui.context import AppContext
-from tracker.ui.patient_view import PatientView
+from tracker.ui.common.context import AppContext
+from tracker.ui.patient.patient_view import PatientView
 
 
 @dataclass(frozen=True)

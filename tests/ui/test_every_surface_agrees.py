@@ -25,8 +25,8 @@ from tracker.reports.sheet_export import write_sheets_pdf
 from tracker.reports.sheet_load import load_current_cycle_sheet
 from tracker.storage import queries
 from tracker.storage.course_history import course_history
-from tracker.ui.labs_dialog import LabsDialog
-from tracker.ui.patient_status import advice_headline
+from tracker.ui.forms.labs_dialog import LabsDialog
+from tracker.ui.patient.patient_status import advice_headline
 
 
 def engine(store, course_id: int) -> DayState:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.damaged_files import write_damaged_database
 from tracker.storage.database import open_database
 from tracker.storage.operations.patients import add_patient
-from tracker.ui.context import AppContext
+from tracker.ui.common.context import AppContext
 
 
 def _context(messages: list[str]) -> AppContext:
@@ -55,7 +55,7 @@ def test_a_damaged_page_met_by_the_first_screen_reads_is_one_clear_message(
     qtbot, tmp_path: Path
 ):
     from tracker.ui.app import launch
-    from tracker.ui.settings import AppSettings
+    from tracker.ui.common.settings import AppSettings
 
     path = tmp_path / "clinic.sqlite"
     write_damaged_database(path, date.today())

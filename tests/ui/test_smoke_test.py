@@ -19,8 +19,8 @@ from tracker.storage import queries
 from tracker.storage.database import open_database
 from tracker.storage.demo import fill_demo_database
 from tracker.ui.app import launch
-from tracker.ui.app_icon import ICON_FILE, application_icon
-from tracker.ui.settings import AppSettings
+from tracker.ui.common.settings import AppSettings
+from tracker.ui.shell.app_icon import ICON_FILE, application_icon
 
 
 def test_qt_reads_svg_images_and_icons(qapp):

@@ -13,11 +13,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tracker.storage.database import default_database_path
-from tracker.ui import database_actions
-from tracker.ui.app_icon import DESKTOP_FILE_ID, application_icon
-from tracker.ui.context import AppContext, show_error
-from tracker.ui.main_window import MainWindow
-from tracker.ui.settings import APPLICATION, ORGANIZATION, AppSettings
+from tracker.ui.common.context import AppContext, show_error
+from tracker.ui.common.settings import APPLICATION, ORGANIZATION, AppSettings
+from tracker.ui.shell import database_actions
+from tracker.ui.shell.app_icon import DESKTOP_FILE_ID, application_icon
+from tracker.ui.shell.main_window import MainWindow
 
 LOG_NAME = "tracker"
 log = logging.getLogger(LOG_NAME)

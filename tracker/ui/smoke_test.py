@@ -31,10 +31,10 @@ from PySide6.QtGui import QGuiApplication
 
 from tracker.storage.errors import StorageError
 from tracker.ui.app import application, launch
-from tracker.ui.app_icon import ICON_FILE
-from tracker.ui.main_window import MainWindow
-from tracker.ui.reads import wait_for_background_reads
-from tracker.ui.settings import AppSettings
+from tracker.ui.common.reads import wait_for_background_reads
+from tracker.ui.common.settings import AppSettings
+from tracker.ui.shell.app_icon import ICON_FILE
+from tracker.ui.shell.main_window import MainWindow
 
 SMOKE_PASSED = 0
 SMOKE_BROKEN = 1  # the program failed: an uncaught error, no picture, no window in time

@@ -19,10 +19,10 @@ from datetime import date, timedelta
 
 from tracker.domain.calendar import LevelChange
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, Regimen
-from tracker.domain.treatment.engine import cycle_start_check, start_check
 from tracker.domain.treatment.history import CountResult, CourseHistory, Interruption
 from tracker.domain.treatment.label import HOLD, RESUME, Advice, label_advice
 from tracker.domain.treatment.monitoring import count_schedule
+from tracker.domain.treatment.start_check import cycle_start_check, start_check
 from tracker.storage.demo.counts import LowSpell, PatientCounts
 from tracker.storage.demo.events import DemoEvent, PlannedClot
 

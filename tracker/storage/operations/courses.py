@@ -10,7 +10,7 @@ from tracker.domain.calendar import cycle_starts
 from tracker.domain.errors import DomainError, ScheduleError
 from tracker.domain.prophylaxis import check_risk_factors
 from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, Regimen
-from tracker.domain.treatment.engine import StartCheck, cycle_start_check, start_check
+from tracker.domain.treatment.start_check import StartCheck, cycle_start_check, start_check
 from tracker.storage.audit import insert_row, update_row
 from tracker.storage.course_history import count_results, course_history
 from tracker.storage.database import Store

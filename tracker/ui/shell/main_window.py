@@ -1,0 +1,380 @@
+"""The application window: Today, Patients, the Cohort report and the patient screen in one
+stack.
+
+Only Today is built with the window. The Patients, patient and cohort screens are built the
+first time they are needed (the patient screen also when the Patient menu first opens, to
+list its commands), so their forms, charts and libraries cost nothing at startup.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from tracker import __version__
+from tracker.storage.errors import StorageError
+from tracker.ui.common.confirmation import Confirm, ask_to_confirm
+from tracker.ui.common.context import AppContext
+from tracker.ui.common.settings import APPLICATION, AppSettings
+from tracker.ui.common.store_state import open_store
+from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
+from tracker.ui.shell import database_actions
+from tracker.ui.shell.actions import MainActions
+from tracker.ui.today.today_view import TodayView, sheets_available
+
+if TYPE_CHECKING:
+    from tracker.ui.cohort.cohort_view import CohortChartView
+    from tracker.ui.patient.patient_view import PatientView
+    from tracker.ui.patients.patients_view import PatientsView
+
+DEFAULT_SIZE = (1200, 780)
+_INITIALS = re.compile(r"[A-Za-z][A-Za-z.\- ]{0,7}")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        context: AppContext,
+        settings: AppSettings,
+        *,
+        automatic_backup_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.context = context
+        self.settings = settings
+        self._automatic_backup_dir = automatic_backup_dir
+        self.staff_initials: str | None = None
+        self._staff_asked = False
+        # Replaced by tests to answer questions without modal dialogs.
+        self.confirm: Confirm = ask_to_confirm
+
+        self.commands = MainActions.create(self)
+        self.toolbar = self.commands.install(self)
+        self.patient_menu: QMenu = self.menuBar().findChild(QMenu, "patientMenu")
+        self.patient_menu.aboutToShow.connect(self._ensure_patient_view)
+
+        self.today_view = TodayView(context, self, settings=settings)
+        self._patients_view: PatientsView | None = None
+        self.patient_view: PatientView | None = None
+        self.cohort_view: CohortChartView | None = None
+        self._return_to: QWidget = self.today_view
+        self.stack = QStackedWidget(objectName="screens")
+        self.stack.addWidget(self.today_view)
+        self.stack.currentChanged.connect(self._screen_changed)
+        self.setCentralWidget(self.stack)
+
+        self._database_label = QLabel(objectName="databaseLabel")
+        self._staff_label = QLabel(objectName="staffLabel")
+        self.statusBar().addPermanentWidget(self._staff_label)
+        self.statusBar().addPermanentWidget(self._database_label)
+
+        self._connect_actions()
+        self.today_view.patient_activated.connect(self.open_patient)
+        context.store_replaced.connect(self._store_replaced)
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._focus_changed)
+
+        self.resize(*DEFAULT_SIZE)
+        self._restore_layout()
+        self._store_replaced()
+        self._screen_changed()
+
+    # --- wiring ---------------------------------------------------------------------------
+
+    def _connect_actions(self) -> None:
+        actions = self.commands
+        actions.new_database.triggered.connect(lambda: self.new_database())
+        actions.open_database.triggered.connect(lambda: self.open_database())
+        actions.backup.triggered.connect(lambda: self.backup_database())
+        actions.print_week_sheets.triggered.connect(self.today_view.print_week_sheets)
+        actions.preferences.triggered.connect(lambda: self.show_preferences())
+        actions.set_staff.triggered.connect(self.ask_staff_initials)
+        actions.quit.triggered.connect(self.close)
+        actions.new_patient.triggered.connect(self.new_patient)
+        actions.find_patient.triggered.connect(self.find_patient)
+        actions.show_today.triggered.connect(self.show_today)
+        actions.show_patients.triggered.connect(self.show_patients)
+        actions.show_cohort.triggered.connect(self.show_cohort)
+        actions.about.triggered.connect(self.show_about)
+        actions.backup.setEnabled(database_actions.backups_available())
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def _store_replaced(self) -> None:
+        has_store = self.context.has_store
+        if has_store:
+            store = self.context.store
+            store.staff = self.staff_initials
+            self.settings.set_last_database(store.path)
+            self._database_label.setText(str(store.path))
+            self._database_label.setToolTip("The database file in use")
+            self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+        else:
+            self._database_label.setText("No database open")
+            self.setWindowTitle(APPLICATION)
+        for action in (
+            self.commands.new_patient,
+            self.commands.find_patient,
+            self.commands.preferences,
+        ):
+            action.setEnabled(has_store)
+        self.commands.print_week_sheets.setEnabled(has_store and sheets_available())
+        self.commands.backup.setEnabled(has_store and database_actions.backups_available())
+        if self.stack.currentWidget() is self.patient_view:
+            self.show_today()
+        self._update_staff_label()
+
+    def _screen_changed(self) -> None:
+        current = self.stack.currentWidget()
+        self.commands.show_today.setChecked(current is self.today_view)
+        self.commands.show_patients.setChecked(
+            current is not None and current is self._patients_view
+        )
+        self.commands.show_cohort.setChecked(current is not None and current is self.cohort_view)
+
+    # --- screens --------------------------------------------------------------------------
+
+    def show_today(self) -> None:
+        self.stack.setCurrentWidget(self.today_view)
+
+    def show_patients(self) -> None:
+        self.stack.setCurrentWidget(self.patients_view)
+
+    def show_cohort(self) -> None:
+        self.stack.setCurrentWidget(self._ensure_cohort_view())
+
+    def find_patient(self) -> None:
+        self.show_patients()
+        self.patients_view.focus_search()
+
+    def new_patient(self) -> QDialog | None:
+        self.show_patients()
+        return self.patients_view.new_patient()
+
+    def open_patient(self, patient_id: int) -> None:
+        current = self.stack.currentWidget()
+        if current is not self.patient_view:
+            self._return_to = current
+        view = self._ensure_patient_view()
+        view.show_patient(patient_id)
+        self.stack.setCurrentWidget(view)
+        # The calendar takes the keyboard, so arrows, Enter and the screen's shortcuts work.
+        view.calendar.setFocus()
+
+    def go_back(self) -> None:
+        self.stack.setCurrentWidget(self._return_to)
+
+    @property
+    def patients_view(self) -> PatientsView:
+        """The Patients screen, built the first time it is asked for."""
+        if self._patients_view is None:
+            from tracker.ui.patients.patients_view import PatientsView
+
+            view = PatientsView(self.context, self)
+            view.patient_activated.connect(self.open_patient)
+            self.stack.addWidget(view)
+            self._patients_view = view
+        return self._patients_view
+
+    def _ensure_patient_view(self) -> PatientView:
+        if self.patient_view is None:
+            from tracker.ui.patient.patient_view import PatientView
+
+            view = PatientView(self.context, self, settings=self.settings)
+            view.back_requested.connect(self.go_back)
+            self.stack.addWidget(view)
+            self.patient_view = view
+            self.patient_menu.addSeparator()
+            self.patient_menu.addActions(view.patient_actions.all())
+            self.patient_menu.addSeparator()
+            self.patient_menu.addActions(view.sheet_actions.all())
+        return self.patient_view
+
+    def _ensure_cohort_view(self) -> CohortChartView:
+        if self.cohort_view is None:
+            from tracker.ui.cohort.cohort_view import CohortChartView
+
+            self.cohort_view = CohortChartView(self.context, self)
+            self.stack.addWidget(self.cohort_view)
+        return self.cohort_view
+
+    # --- database -------------------------------------------------------------------------
+
+    def _current_path(self) -> Path | None:
+        return self.context.store.path if self.context.has_store else self.settings.last_database()
+
+    def open_database(self, path: Path | str | None = None) -> bool:
+        if path is None:
+            path = database_actions.choose_database_to_open(self, self._current_path())
+            if path is None:
+                return False
+        return database_actions.open_existing(
+            self.context, path, staff=self.staff_initials, parent=self
+        )
+
+    def new_database(self, path: Path | str | None = None) -> bool:
+        if path is None:
+            path = database_actions.choose_new_database(self, self._current_path())
+            if path is None:
+                return False
+        return database_actions.create_new(
+            self.context, path, staff=self.staff_initials, parent=self
+        )
+
+    def backup_database(self, destination: Path | str | None = None) -> Path | None:
+        if not self.context.has_store:
+            return None
+        if destination is None:
+            destination = database_actions.choose_backup_file(self, self.context.store)
+            if destination is None:
+                return None
+        written = database_actions.backup_to(self.context, destination, parent=self)
+        if written is not None:
+            self.statusBar().showMessage(f"Backup written to {written}", 8000)
+        return written
+
+    # --- settings -------------------------------------------------------------------------
+
+    def show_preferences(self) -> QDialog | None:
+        """File > Settings, window-modal; returns the dialog (None without a database)."""
+        if not self.context.has_store:
+            return None
+        from tracker.ui.shell.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # --- staff ----------------------------------------------------------------------------
+
+    def set_staff_initials(self, initials: str | None) -> bool:
+        """Record who is working; empty clears it. False (and a dialog) for unusable initials."""
+        cleaned = " ".join((initials or "").split()).upper() or None
+        if cleaned is not None and not _INITIALS.fullmatch(cleaned):
+            self.context.report_error(
+                self, f"{initials!r} are not initials: use up to 8 letters, such as 'JD'."
+            )
+            return False
+        self.staff_initials = cleaned
+        if self.context.has_store:
+            self.context.store.staff = cleaned
+        self._update_staff_label()
+        return True
+
+    def ask_staff_initials_once(self) -> None:
+        """At the start of a session; later changes go through File > Set staff initials."""
+        if not self._staff_asked:
+            self.ask_staff_initials()
+
+    def ask_staff_initials(self) -> None:
+        self._staff_asked = True
+        while True:
+            text, accepted = QInputDialog.getText(
+                self,
+                "Staff initials",
+                "Your initials are recorded with each change you make (optional):",
+                QLineEdit.EchoMode.Normal,
+                self.staff_initials or "",
+            )
+            if not accepted or self.set_staff_initials(text):
+                return
+
+    def _update_staff_label(self) -> None:
+        if self.staff_initials:
+            self._staff_label.setText(f"Staff: {self.staff_initials}")
+        else:
+            self._staff_label.setText("Staff: not set")
+
+    # --- help -----------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APPLICATION}",
+            f"<b>{APPLICATION}</b> {__version__}<br><br>"
+            "Cycles, doses and toxicity of lenalidomide plus dexamethasone (Rd) for multiple "
+            "myeloma, following the MM-010 regimen (Dimopoulos et al., NEJM 2007;357:2123-32)."
+            "<br><br>Dose advice is decision support for a clinician, never an automatic change.",
+        )
+
+    # --- closing --------------------------------------------------------------------------
+
+    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        # Focus enters a form before anything can be typed into it: what it holds then is
+        # what it opened with, whichever screen opened it.
+        if now is None:
+            return
+        form = now.window()
+        if isinstance(form, QDialog) and form is not self and self._owns(form):
+            remember_input(form)
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    def dialogs_with_unsaved_input(self) -> list[QDialog]:
+        """Open forms of this window holding input that was not saved."""
+        return [
+            dialog
+            for dialog in self.findChildren(QDialog)
+            if dialog.isVisible() and has_unsaved_input(dialog)
+        ]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = self.dialogs_with_unsaved_input()
+        if unsaved:
+            titles = ", ".join(dialog.windowTitle() for dialog in unsaved)
+            if not self.confirm(
+                self,
+                "Unsaved input",
+                f"{titles} has input that is not saved. Close anyway and lose it?",
+            ):
+                event.ignore()
+                return
+            for dialog in unsaved:
+                dialog.reject()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self._backup_on_close()
+        event.accept()
+
+    def _backup_on_close(self) -> None:
+        store = open_store(self.context)
+        if store is not None and store.changed:
+            try:
+                written = database_actions.automatic_backup(store, self._automatic_backup_dir)
+            except StorageError as error:
+                self.context.report_error(self, f"The automatic backup failed: {error}")
+            else:
+                if written is not None:
+                    self.statusBar().showMessage(f"Backup written to {written}")

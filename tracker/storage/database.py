@@ -21,6 +21,7 @@ from tracker.storage.errors import (
     NotADatabaseError,
     StorageError,
 )
+from tracker.storage.filesystems import network_filesystem
 from tracker.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
 APP_DIRECTORY = "rd-cycle-tracker"
 DATABASE_FILE_NAME = "tracker.sqlite"
-# Lets a clinic keep the database on a shared or backed-up drive without a command-line flag.
+# Lets a clinic name the database file without a command-line flag (a local file: a database
+# on a network drive is refused, see ``storage.filesystems``).
 DATABASE_PATH_ENVIRONMENT = "RD_TRACKER_DATABASE"
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -218,6 +220,13 @@ def open_database(
     path = Path(path).expanduser()
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a database file")
+    network = network_filesystem(path)
+    if network is not None:
+        raise NotADatabaseError(
+            f"{path} is on a network drive ({network}); an SQLite database shared over a network "
+            "can be corrupted. Keep the database on this computer, or run the clinic on one "
+            "server database for several workstations"
+        )
     check_later = False
     if path.exists() and path.stat().st_size > 0:
         # A file that still needs a schema change is written at once, so it is checked first.

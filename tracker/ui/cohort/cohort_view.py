@@ -34,7 +34,7 @@ from tracker.domain.references import (
     DEFAULT_REFERENCE_ID,
     ReferenceArm,
     load_reference,
-    reference_ids,
+    toxicity_reference_ids,
 )
 from tracker.domain.statistics import COHORT_EVENT_TYPES
 from tracker.ui.cohort.cohort_read import CohortRead, read_cohort
@@ -191,7 +191,7 @@ class CohortChartView(LazyChart):
         for widget in (self.from_check, self.from_edit, self.to_check, self.to_edit):
             self.controls.addWidget(widget)
         self.extra_checks: dict[str, QCheckBox] = {}
-        for reference_id in reference_ids():
+        for reference_id in toxicity_reference_ids():
             if reference_id == TRIAL_REFERENCE:
                 continue
             reference = load_reference(reference_id)

@@ -124,6 +124,18 @@ class OutcomeStatistics:
         return "all courses"
 
 
+def check_request(
+    period_from: date | None, period_to: date | None, confidence: float = 0.95
+) -> None:
+    """Refuse a period that ends before it starts, or an impossible confidence level."""
+    if period_from and period_to and period_from > period_to:
+        raise DomainError(
+            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
+        )
+    if not 0 < confidence < 1:
+        raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
+
+
 def outcome_statistics(
     outcomes: Iterable[CourseOutcome],
     *,
@@ -135,12 +147,7 @@ def outcome_statistics(
 ) -> OutcomeStatistics:
     """Response, time to progression and overall survival of the courses started from
     ``period_from`` to ``period_to`` (both inclusive, either open), against ``trial_arm``."""
-    if period_from and period_to and period_from > period_to:
-        raise DomainError(
-            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
-        )
-    if not 0 < confidence < 1:
-        raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
+    check_request(period_from, period_to, confidence)
     counted = [
         outcome
         for outcome in outcomes

@@ -61,7 +61,8 @@ class TrialEfficacy:
 
 
 def _fraction(percent: float | None) -> float | None:
-    return None if percent is None else percent / 100
+    # Rounded: 21.9 / 100 is 0.21899999999999997 in binary.
+    return None if percent is None else round(percent / 100, 12)
 
 
 @dataclass(frozen=True)

@@ -43,15 +43,20 @@ def outcomes_chart(figure: Figure, statistics: OutcomeStatistics) -> None:
     arms = [arm for arm in (statistics.trial_arm, statistics.placebo_arm) if arm is not None]
     response_chart(response_axes, statistics, arms)
     progression_curve(curve_axes, at_risk_axes, statistics.ttp, arms)
+    # One legend above both panels: inside the curve's axes it would cover the curve on a
+    # short screen.
+    handles, labels = response_axes.get_legend_handles_labels()
+    curve_handles, curve_labels = curve_axes.get_legend_handles_labels()
     figure.legend(
-        *response_axes.get_legend_handles_labels(),
-        loc="outside upper left",
-        ncols=3,
+        [*handles, *curve_handles],
+        [*labels, *curve_labels],
+        loc="outside upper center",
+        ncols=5,
         fontsize=8,
         frameon=False,
     )
     figure.supxlabel(
-        f"{statistics.period_text.capitalize()}: {statistics.courses} courses. Response: every "
+        f"{statistics.period_text.capitalize()}: {statistics.courses:,} courses. Response: every "
         "course started counts, one with no assessment as a non-responder; the clinic records "
         "IMWG categories, MM-010 used the EBMT criteria.\nTime to progression is censored at "
         "the last response assessment, also after an end for toxicity or a death without "
@@ -176,8 +181,8 @@ def progression_curve(
             censored_survival,
             linestyle="none",
             marker="|",
-            markersize=7,
-            markeredgewidth=1,
+            markersize=6,
+            markeredgewidth=0.8,
             color=CLINIC_COLOUR,
             label=CENSORED_LABEL,
         )
@@ -214,16 +219,15 @@ def progression_curve(
     axes.set_xlim(0, last_tick)
     axes.set_xticks(ticks)
     axes.set_ylim(0, 1.04)
-    axes.set_ylabel("Courses without progression")
+    axes.set_ylabel("Without progression")
     axes.set_xlabel("Months since the course start", fontsize=9)
     axes.grid(alpha=0.3)
     progressions = "progression" if curve.event_count == 1 else "progressions"
     axes.set_title(
-        f"Time to progression: {curve.event_count} {progressions} in {curve.subjects} "
+        f"Time to progression: {curve.event_count:,} {progressions} in {curve.subjects:,} "
         "assessed courses",
         fontsize=10,
     )
-    axes.legend(loc="upper right", fontsize=7, frameon=True, framealpha=0.9)
     _numbers_at_risk(at_risk_axes, estimate, ticks)
 
 

@@ -79,11 +79,13 @@ def response_lane(
                 linewidth=1.4,
                 label=PROGRESSION_LABEL if each is across[0] else None,
             )
+        # Left of the line: the progression is often the last date on the chart.
         axes.annotate(
             f"{PROGRESSION_LABEL} {progression.isoformat()}",
             xy=(progression, 0.85),
-            xytext=(3, 0),
+            xytext=(-3, 0),
             textcoords="offset points",
+            ha="right",
             va="center",
             fontsize=7,
             color=PROGRESSION_COLOUR,

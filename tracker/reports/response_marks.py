@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 LANE_LABEL = "Response"
 PROGRESSION_LABEL = "Progression"
-PROGRESSION_COLOUR = "#D55E00"
+# Okabe-Ito reddish purple, dash-dot: unlike the orange dashed grade 4 line it crosses.
+PROGRESSION_COLOUR = "#CC79A7"
+PROGRESSION_STYLE = "-."
 COMPLETE_COLOUR = "#009E73"
 RESPONSE_COLOUR = "#56B4E9"
 OTHER_COLOUR = "#BBBBBB"
@@ -75,8 +77,8 @@ def response_lane(
             each.axvline(
                 progression,
                 color=PROGRESSION_COLOUR,
-                linestyle="--",
-                linewidth=1.4,
+                linestyle=PROGRESSION_STYLE,
+                linewidth=1.6,
                 label=PROGRESSION_LABEL if each is across[0] else None,
             )
         # Left of the line: the progression is often the last date on the chart.

@@ -23,7 +23,6 @@ from tracker.domain.outcomes import (
     NOT_ASSESSED,
     OVERALL_RESPONSES,
     CourseOutcome,
-    best_response_of,
     overall_survival,
     time_to_progression,
 )
@@ -157,7 +156,7 @@ def outcome_statistics(
     best = dict.fromkeys((*IMWG_RESPONSES, NOT_ASSESSED), 0)
     progression_times = []
     for outcome in counted:
-        best[best_response_of(outcome)] += 1
+        best[outcome.best_response or NOT_ASSESSED] += 1
         observed = time_to_progression(outcome)
         if observed is not None:
             progression_times.append(observed)

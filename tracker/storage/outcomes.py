@@ -60,6 +60,14 @@ ORDER BY course.start_date, course.id
 """
 
 
+class _ParsedDates(dict):
+    """ISO text to date (None to None), each text parsed the first time it is looked up."""
+
+    def __missing__(self, text: str | None) -> date | None:
+        value = self[text] = None if text is None else date.fromisoformat(text)
+        return value
+
+
 def period_parameters(period_from: date | None, period_to: date | None) -> dict[str, str | None]:
     return {
         "period_from": period_from.isoformat() if period_from else None,
@@ -76,26 +84,19 @@ def course_outcomes(
         OUTCOMES_QUERY, period_parameters(period_from, period_to)
     ).fetchall()
     # Dates repeat across ten thousand courses: each text is parsed once.
-    parsed: dict[str | None, date | None] = {None: None}
-
-    def day(text: str | None) -> date | None:
-        value = parsed.get(text, parsed)
-        if value is parsed:
-            value = parsed[text] = date.fromisoformat(text)  # type: ignore[arg-type]
-        return value  # type: ignore[return-value]
-
+    day = _ParsedDates()
     responses = IMWG_RESPONSES
     return [
         CourseOutcome(
             course_id,
-            day(start),  # type: ignore[arg-type]
+            day[start],
             None if best is None else responses[best],
-            day(progressed),
-            day(last_assessed),
-            day(end_date),
+            day[progressed],
+            day[last_assessed],
+            day[end_date],
             end_reason,
-            day(died),
-            day(alive),
+            day[died],
+            day[alive],
         )
         for (
             course_id,

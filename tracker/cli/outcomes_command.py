@@ -77,8 +77,9 @@ def _time_line(name: str, estimate: TimeToEvent) -> str:
     interval = f"{_months(low)} to {_months(high)}" if reached else "-"
     reference = estimate.reference_median_months
     placebo = estimate.placebo_reference_median_months
+    median = _months(estimate.median_months) if estimate.curve.subjects else "-"
     return (
-        f"{name:<22} {_months(estimate.median_months):>12} {interval:>26} "
+        f"{name:<22} {median:>12} {interval:>26} "
         f"{estimate.curve.event_count:>7}/{estimate.curve.subjects:<7} "
         f"{'-' if reference is None else reference:>7} {'-' if placebo is None else placebo:>8}"
     )

@@ -190,7 +190,7 @@ def progression_curve(
     else:
         axes.text(
             0.5,
-            0.5,
+            0.8,  # above the trial medians' markers on the 50% line
             "No course has a response assessment yet",
             transform=axes.transAxes,
             ha="center",

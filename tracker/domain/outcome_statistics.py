@@ -35,7 +35,8 @@ COMPLETE_RESPONSE = "complete_response"
 
 @dataclass(frozen=True)
 class ResponseRate:
-    """Courses whose best response is in ``responses``, among every course in the period."""
+    """Courses whose best response counts for ``measure`` (overall or complete response),
+    among every course in the period."""
 
     measure: str
     responders: int

@@ -152,11 +152,6 @@ def progression_of(outcome: CourseOutcome) -> date | None:
     return found
 
 
-def best_response_of(outcome: CourseOutcome) -> str:
-    """The best recorded response, or ``NOT_ASSESSED``."""
-    return outcome.best_response or NOT_ASSESSED
-
-
 def time_to_progression(outcome: CourseOutcome) -> Observation | None:
     """Days from the course start to progression (an event), or to the last assessment
     (censored); None when there is neither."""

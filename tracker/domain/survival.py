@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from tracker.domain.errors import DomainError
@@ -168,12 +168,6 @@ def kaplan_meier(observations: Iterable[Observation], confidence: float = 0.95) 
         confidence=confidence,
         median=NOT_REACHED,
     )
-    return _with_median(curve)
-
-
-def _with_median(curve: SurvivalCurve) -> SurvivalCurve:
-    from dataclasses import replace
-
     return replace(curve, median=curve.quantile(0.5))
 
 

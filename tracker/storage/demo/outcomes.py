@@ -124,7 +124,3 @@ def add_outcome_rows(
     if end is not None and end_reason == "death":
         patients = rows.tables["patients"]
         patients[-1] = (*patients[-1][:-1], iso(end))
-
-
-def end_reason_of(plan: OutcomePlan, end: date | None) -> str | None:
-    return None if end is None else plan.end_reason

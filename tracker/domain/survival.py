@@ -176,6 +176,8 @@ def _band(result, survival, confidence: float):
     lower edge of 0 (the upper one undefined) once it has reached 0."""
     import numpy as np
 
+    # Only scipy's own message is silenced, and only around this one call (it may run on a
+    # worker thread: the filter is that narrow so no other warning is lost meanwhile).
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_UNDEFINED_BAND, category=RuntimeWarning)
         band = result.confidence_interval(confidence, method=BAND_METHOD)

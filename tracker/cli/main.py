@@ -30,13 +30,22 @@ def _command_modules(command: str | None) -> list:
         return [gui]
     from tracker.cli import (
         data_commands,
+        outcomes_command,
         report_commands,
         schedule,
         sheet_commands,
         status_command,
     )
 
-    return [gui, schedule, sheet_commands, data_commands, report_commands, status_command]
+    return [
+        gui,
+        schedule,
+        sheet_commands,
+        data_commands,
+        report_commands,
+        outcomes_command,
+        status_command,
+    ]
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ from tracker.domain.grading import (
     to_per_litre_e9,
 )
 from tracker.domain.label_rules import hold_thresholds
-from tracker.domain.record_shapes import EventLike, LabLike
+from tracker.domain.record_shapes import EventLike, LabLike, ResponseLike
 from tracker.domain.references import ReferenceArm
 from tracker.domain.statistics import COHORT_EVENT_TYPES, CohortStatistics
 from tracker.reports.errors import ReportError
@@ -208,36 +208,48 @@ def patient_chart(
     cycle_starts: Sequence[date],
     events: Iterable[EventLike],
     thresholds: ChartThresholds = DEFAULT_THRESHOLDS,
+    responses: Iterable[ResponseLike] | None = None,
 ) -> None:
     """ANC above, platelets below, over time: grade 3-4 bounds, the label's hold lines,
-    cycle starts (C1, C2 ...) and adverse events at their onset."""
+    cycle starts (C1, C2 ...) and adverse events at their onset; given ``responses``, a lane
+    of response assessments under them and the first progression across the chart."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     labs = list(labs)
     events = list(events)
-    anc_axes, platelet_axes = figure.subplots(2, 1, sharex=True)
+    if responses is None:
+        anc_axes, platelet_axes = figure.subplots(2, 1, sharex=True)
+        bottom_axes = platelet_axes
+    else:
+        anc_axes, platelet_axes, bottom_axes = figure.subplots(
+            3, 1, sharex=True, height_ratios=(5, 5, 1.2)
+        )
     anc_days, anc_values = _series(labs, "anc")
     platelet_days, platelet_values = _series(labs, "platelets")
     _count_axes(anc_axes, anc_days, anc_values, thresholds.anc, title="ANC")
     _count_axes(
         platelet_axes, platelet_days, platelet_values, thresholds.platelets, title="Platelets"
     )
-    _cycle_lines((anc_axes, platelet_axes), cycle_starts)
+    _cycle_lines(list(dict.fromkeys((anc_axes, platelet_axes, bottom_axes))), cycle_starts)
     labelled: set[str] = set()
     _event_marks(anc_axes, events, (NEUTROPENIA, VTE, "other"), labelled)
     _event_marks(platelet_axes, events, (THROMBOCYTOPENIA,), labelled)
     if not labs:
         anc_axes.text(0.5, 0.5, "No counts recorded yet", transform=anc_axes.transAxes, ha="center")
     shown = [*anc_days, *platelet_days, *cycle_starts, *(event.onset_date for event in events)]
+    if responses is not None:
+        from tracker.reports.response_marks import response_lane
+
+        shown += response_lane(bottom_axes, responses, (anc_axes, platelet_axes))
     if shown:
         # Cycle lines and event markers do not widen the axis by themselves.
         margin = timedelta(days=max(3, (max(shown) - min(shown)).days // 30))
-        platelet_axes.set_xlim(min(shown) - margin, max(shown) + margin)
+        bottom_axes.set_xlim(min(shown) - margin, max(shown) + margin)
         locator = AutoDateLocator()
-        platelet_axes.xaxis.set_major_locator(locator)
-        platelet_axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        bottom_axes.xaxis.set_major_locator(locator)
+        bottom_axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     else:
-        platelet_axes.set_xticks([])
+        bottom_axes.set_xticks([])
     for axes in (anc_axes, platelet_axes):
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     figure.suptitle("Blood counts with CTCAE grade bounds and lenalidomide hold lines")

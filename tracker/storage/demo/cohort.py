@@ -30,13 +30,15 @@ from tracker.domain.treatment.monitoring import count_schedule
 from tracker.storage.demo.counts import LowSpell, PatientCounts
 from tracker.storage.demo.course_walk import CourseWalk
 from tracker.storage.demo.events import PlannedClot
+from tracker.storage.demo.outcomes import OutcomePlan, add_outcome_rows, plan_outcome
 from tracker.storage.demo.rates import EventRates
 from tracker.storage.demo.tables import DemoRows, Ids, IsoDates
 
 RISK_FACTORS = tuple(prophylaxis_rules().risk_factors)
 
 HISTORY_DAYS = 3 * 365
-MAX_CYCLES = 20
+# Cycles run until progression or a stop (``outcomes``); three years hold at most 40.
+MAX_CYCLES = 40
 # Myelosuppression and clots come early in treatment: most fall in cycles 1 to 3.
 _EVENT_CYCLES = (1, 1, 1, 2, 2, 3, 4, 5, 6)
 _SHARE_GRADE_4 = {NEUTROPENIA: 0.3, THROMBOCYTOPENIA: 0.35}
@@ -102,19 +104,25 @@ class CohortSimulator:
                 int(reproductive),
                 f"Synthetic demo record (seed {self.seed}); not a real patient.",
                 mrn_key(f"DEMO-{number:05d}"),
+                None,  # date of death: set by the outcome if the patient dies on treatment
             )
         )
         start = self.today - timedelta(days=rng.randrange(HISTORY_DAYS))
         crcl = creatinine_clearance(
             age_on(birth, start), weight, float(creatinine), creatinine_unit, sex
         )
-        walk = self._walk_course(birth, start, crcl, on_dialysis)
-        course_id = self._add_course(patient_id, walk)
+        plan = plan_outcome(rng)
+        walk = self._walk_course(birth, start, crcl, on_dialysis, plan)
+        course_id = self._add_course(patient_id, walk, plan)
         self._add_labs_and_events(patient_id, course_id, walk, (float(creatinine), creatinine_unit))
+        starts = [cycle.actual for cycle in walk.cycles]
+        add_outcome_rows(self.rows, self.ids, self.iso, course_id, plan, starts, walk.end)
 
-    def _walk_course(self, birth: date, start: date, crcl: float, on_dialysis: bool) -> CourseWalk:
+    def _walk_course(
+        self, birth: date, start: date, crcl: float, on_dialysis: bool, plan: OutcomePlan
+    ) -> CourseWalk:
         rng = self.random
-        planned_cycles = rng.randint(1, MAX_CYCLES)
+        planned_cycles = plan.planned_cycles(self.regimen.cycle_length_days, MAX_CYCLES)
         dose = renal_starting_dose(crcl, on_dialysis)
         len_level = self.len_ladder.index(dose.dose_mg)
         # MM-010 gave dexamethasone 40 mg whatever the age.
@@ -143,9 +151,9 @@ class CohortSimulator:
         walk.run()
         return walk
 
-    def _add_course(self, patient_id: int, walk: CourseWalk) -> int:
+    def _add_course(self, patient_id: int, walk: CourseWalk, plan: OutcomePlan) -> int:
         course_id = self.ids.take("courses")
-        end_reason = None if walk.end is None else self._end_reason(walk)
+        end_reason = None if walk.end is None else plan.end_reason
         self.rows.tables["courses"].append(
             (
                 course_id,
@@ -205,13 +213,6 @@ class CohortSimulator:
             else:
                 cycle -= 1
         return LowSpell(kind, grade, cycle, rng.randint(2, latest_day), days)
-
-    def _end_reason(self, walk: CourseWalk) -> str:
-        toxic = any(event.grade == 4 for event in walk.events)
-        roll = self.random.random()
-        if roll < (0.35 if toxic else 0.1):
-            return "toxicity"
-        return "progression" if roll < 0.95 else "other"
 
     # -- rows of the walked course ------------------------------------------------------------
 

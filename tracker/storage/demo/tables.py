@@ -11,6 +11,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "patients": (
         "id", "mrn", "name", "date_of_birth", "sex", "weight_kg", "creatinine",
         "creatinine_unit", "on_dialysis", "reproductive_potential", "notes", "mrn_key",
+        "date_of_death",
     ),
     "courses": (
         "id", "patient_id", "regimen_id", "start_date", "len_start_level", "dex_start_level",
@@ -34,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "patient_id", "course_id", "lab_id", "event_type", "term", "grade",
         "ctcae_version", "onset_date", "resolution_date", "action", "note",
     ),
+    "responses": ("id", "course_id", "assessed_on", "response", "progression_date", "note"),
 }  # fmt: skip
 
 

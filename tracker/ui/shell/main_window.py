@@ -1,5 +1,5 @@
-"""The application window: Today, Patients, the Cohort report and the patient screen in one
-stack.
+"""The application window: Today, Patients, the Cohort report (grade 3-4 events and
+outcomes) and the patient screen in one stack.
 
 Only Today is built with the window. The Patients, patient and cohort screens are built the
 first time they are needed (the patient screen also when the Patient menu first opens, to
@@ -39,7 +39,9 @@ from tracker.ui.shell.actions import MainActions
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
+    from tracker.ui.cohort.cohort_screen import CohortScreen
     from tracker.ui.cohort.cohort_view import CohortChartView
+    from tracker.ui.cohort.outcomes_view import OutcomesView
     from tracker.ui.patient.patient_view import PatientView
     from tracker.ui.patients.patients_view import PatientsView
 
@@ -74,7 +76,9 @@ class MainWindow(QMainWindow):
         self.today_view = TodayView(context, self, settings=settings)
         self._patients_view: PatientsView | None = None
         self.patient_view: PatientView | None = None
+        self.cohort_screen: CohortScreen | None = None
         self.cohort_view: CohortChartView | None = None
+        self.outcomes_view: OutcomesView | None = None
         self._return_to: QWidget = self.today_view
         self.stack = QStackedWidget(objectName="screens")
         self.stack.addWidget(self.today_view)
@@ -155,7 +159,7 @@ class MainWindow(QMainWindow):
         self.commands.show_patients.setChecked(
             current is not None and current is self._patients_view
         )
-        self.commands.show_cohort.setChecked(current is not None and current is self.cohort_view)
+        self.commands.show_cohort.setChecked(current is not None and current is self.cohort_screen)
 
     # --- screens --------------------------------------------------------------------------
 
@@ -215,13 +219,15 @@ class MainWindow(QMainWindow):
             self.patient_menu.addActions(view.sheet_actions.all())
         return self.patient_view
 
-    def _ensure_cohort_view(self) -> CohortChartView:
-        if self.cohort_view is None:
-            from tracker.ui.cohort.cohort_view import CohortChartView
+    def _ensure_cohort_view(self) -> CohortScreen:
+        if self.cohort_screen is None:
+            from tracker.ui.cohort.cohort_screen import CohortScreen
 
-            self.cohort_view = CohortChartView(self.context, self)
-            self.stack.addWidget(self.cohort_view)
-        return self.cohort_view
+            self.cohort_screen = CohortScreen(self.context, self)
+            self.cohort_view = self.cohort_screen.events_view
+            self.outcomes_view = self.cohort_screen.outcomes_view
+            self.stack.addWidget(self.cohort_screen)
+        return self.cohort_screen
 
     # --- database -------------------------------------------------------------------------
 

@@ -143,7 +143,8 @@ class LazyChart(QWidget):
 
 
 class PatientChartView(LazyChart):
-    """ANC and platelets over time with the hold thresholds, cycle starts and events."""
+    """ANC and platelets over time with the hold thresholds, cycle starts and events, and
+    the current course's response assessments and progression under them."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "Counts over time", parent)
@@ -169,7 +170,11 @@ class PatientChartView(LazyChart):
         starts = (
             [cycle.actual_start for cycle in queries.cycles_of(store, course.id)] if course else []
         )
-        charts.patient_chart(figure, labs, starts, events, charts.DEFAULT_THRESHOLDS)
+        # The same course's response assessments and progression, on the same timeline.
+        responses = queries.responses_of(store, course.id) if course else []
+        charts.patient_chart(
+            figure, labs, starts, events, charts.DEFAULT_THRESHOLDS, responses=responses
+        )
         self._file_name = f"counts-{_safe_file_part(patient.mrn)}.png"
         if not labs:
             return "No counts recorded yet"

@@ -26,6 +26,7 @@ from tracker.domain.renal import age_on
 from tracker.storage.database import open_database
 from tracker.storage.demo import (
     COLUMNS,
+    HISTORY_DAYS,
     MAX_CYCLES,
     fill_demo_database,
     reference_event_rates,
@@ -125,11 +126,11 @@ def test_each_demo_patient_has_an_added_row_in_their_history(demo):
     )
 
 
-def test_courses_run_until_they_end_in_sequence_over_three_years(demo):
+def test_courses_run_until_they_end_in_sequence_over_the_history(demo):
     courses = rows(demo, "SELECT * FROM courses")
     assert len(courses) == PATIENTS
     starts = [day(course["start_date"]) for course in courses]
-    assert min(starts) >= FIXED_TODAY - timedelta(days=3 * 366)
+    assert min(starts) >= FIXED_TODAY - timedelta(days=HISTORY_DAYS)
     assert max(starts) <= FIXED_TODAY
     cycles = defaultdict(list)
     for cycle in rows(demo, "SELECT * FROM cycles ORDER BY course_id, number"):

@@ -58,7 +58,9 @@ def test_a_death_on_treatment_ends_the_course_and_is_the_patients_date_of_death(
     assert all(c["end_reason"] == "death" and c["end_date"] == c["date_of_death"] for c in died)
     assert all(c["date_of_death"] is not None for c in courses if c["end_reason"] == "death")
     reasons = Counter(course["end_reason"] for course in courses)
-    assert reasons["progression"] > reasons["toxicity"] > reasons["death"] > 0
+    # Progression ends most courses; stops for toxicity and deaths on treatment both occur.
+    assert reasons["progression"] > max(reasons["toxicity"], reasons["death"])
+    assert reasons["toxicity"] > 0 and reasons["death"] > 0
 
 
 def test_the_first_assessment_may_show_one_category_short_of_the_best():

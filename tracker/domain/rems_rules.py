@@ -55,6 +55,8 @@ class RemsRules:
     contraception_females: str
     contraception_males: str
     contraception_everyone: str
+    # The reminders as a printed sheet words them: female, male, everyone.
+    sheet_reminders: tuple[str, str, str]
     contraception_methods: tuple[str, ...]
     max_supply_days: int
     refills: int
@@ -80,13 +82,14 @@ class RemsRules:
 
     def reminder(self, category: str | None) -> str:
         """The contraception reminder a sheet prints for the category."""
+        females, males, everyone = self.sheet_reminders
         if category is None:
             return ""
         if self.category(category).pregnancy_testing:
-            return f"{self.contraception_females} {self.contraception_everyone}"
+            return females
         if category in (MALE_ADULT, MALE_CHILD):
-            return f"{self.contraception_males} {self.contraception_everyone}"
-        return self.contraception_everyone
+            return males
+        return everyone
 
 
 def _category(key: str, data: dict) -> Category:
@@ -123,6 +126,11 @@ def rems_rules() -> RemsRules:
         contraception_females=contraception["females"],
         contraception_males=contraception["males"],
         contraception_everyone=contraception["everyone"],
+        sheet_reminders=(
+            contraception["sheet_females"],
+            contraception["sheet_males"],
+            contraception["sheet_everyone"],
+        ),
         contraception_methods=tuple(contraception["methods"]),
         max_supply_days=int(data["prescriptions"]["max_supply_days"]),
         refills=int(data["prescriptions"]["refills"]),

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from tracker.domain.regimen import LENALIDOMIDE
 from tracker.domain.rems_rules import RemsRules, category_text, rems_rules
 from tracker.domain.treatment.history import CourseHistory, Interruption
-from tracker.domain.treatment.rems_facts import Contraception, PregnancyTest, RemsFacts
+from tracker.domain.treatment.rems_facts import NEGATIVE, Contraception, PregnancyTest, RemsFacts
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class RemsState:
     authorization: str | None = None
     authorization_missing: bool = False
     stop: str | None = None
+    stop_what: str = ""
     stop_rule: str = ""
     stop_basis: tuple[str, ...] = ()
     contraception: Contraception | None = None
@@ -115,15 +116,25 @@ def next_test(
 # -- what stops lenalidomide ---------------------------------------------------------------
 
 
-def standing_findings(facts: RemsFacts, on: date) -> list[tuple[str, str, str]]:
-    """(reason, label wording, basis) of each positive test and open missed-period report
-    that stands on ``on``, oldest first."""
+@dataclass(frozen=True)
+class Finding:
+    """A positive test or a missed-period report that stops lenalidomide."""
+
+    what: str  # "positive pregnancy test", "missed period", "abnormal bleeding"
+    reason: str
+    rule: str
+    basis: str
+
+
+def standing_findings(facts: RemsFacts, on: date) -> list[Finding]:
+    """Each positive test and open missed-period report that stands on ``on``, oldest first."""
     wording = rems_rules().wording
     found = []
     for test in facts.tests:
         if test.stands_on(on):
             found.append(
-                (
+                Finding(
+                    "positive pregnancy test",
                     f"Positive pregnancy test on {test.on.isoformat()} ({test.kind}): stop "
                     "lenalidomide at once; this stands until a clinician records otherwise.",
                     wording["positive"],
@@ -133,7 +144,8 @@ def standing_findings(facts: RemsFacts, on: date) -> list[tuple[str, str, str]]:
     for flag in facts.flags:
         if flag.open_on(on):
             found.append(
-                (
+                Finding(
+                    flag.kind,
                     f"{flag.kind.capitalize()} reported on {flag.reported_on.isoformat()}: stop "
                     "lenalidomide, test for pregnancy and counsel the patient, until a "
                     "clinician records it cleared.",
@@ -167,9 +179,10 @@ def rems_state(
         testing=testing,
         category_missing=facts.category_missing,
         last_test=tests[-1] if tests else None,
-        stop=findings[0][0] if findings else None,
-        stop_rule=findings[0][1] if findings else "",
-        stop_basis=tuple(basis for _, _, basis in findings),
+        stop=findings[0].reason if findings else None,
+        stop_what=findings[0].what if findings else "",
+        stop_rule=findings[0].rule if findings else "",
+        stop_basis=tuple(finding.basis for finding in findings),
         contraception=facts.counselled_by(on),
     )
     if history is None or not course_active or not history.cycle_starts:
@@ -189,3 +202,25 @@ def rems_state(
         authorization=authorization,
         authorization_missing=cycle is not None and supply is None,
     )
+
+
+def scheduled_tests(
+    history: CourseHistory, first: date, last: date
+) -> tuple[tuple[date, str], ...]:
+    """The pregnancy tests still to be done from ``first`` to ``last`` (a cycle's days), each
+    with its rule: projected from the tests recorded by ``last``, as if each were done on the
+    day it falls due (one due before ``first`` falls on ``first``)."""
+    facts = history.rems
+    rules = rems_rules()
+    if facts is None or not rules.testing(facts.category):
+        return ()
+    assumed = list(facts.tests_until(last))
+    days: list[tuple[date, str]] = []
+    while True:
+        projected = replace(facts, tests=tuple(assumed))
+        due, why = next_test(projected, history.start, history.interruptions, last, rules)
+        if due > last:
+            return tuple(days)
+        due = max(due, first)
+        days.append((due, why))
+        assumed.append(PregnancyTest(due, "", rules.min_sensitivity_miu_ml, NEGATIVE))

@@ -97,8 +97,8 @@ def first_prescription_problems(
 
 def _standing_and_counselling(facts: RemsFacts, start: date) -> list[str]:
     problems = [
-        f"no {basis} standing (a clinician must record it cleared)"
-        for basis in (basis for _, _, basis in standing_findings(facts, start))
+        f"no {finding.basis} standing (a clinician must record it cleared)"
+        for finding in standing_findings(facts, start)
     ]
     if facts.counselled_by(start) is None:
         problems.append(

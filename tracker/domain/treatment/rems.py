@@ -110,7 +110,7 @@ def next_test(
         return last + timedelta(days=rules.weekly_every_days), weekly
     every = rules.every_days_after_weekly(facts.irregular_cycles)
     regularity = "irregular" if facts.irregular_cycles else "regular"
-    return last + timedelta(days=every), f"every {every // 7} weeks ({regularity} menstrual cycles)"
+    return last + timedelta(days=every), f"every {every // 7} weeks with {regularity} menstrual cycles"
 
 
 # -- what stops lenalidomide ---------------------------------------------------------------

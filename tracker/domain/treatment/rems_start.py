@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tracker.domain.regimen import Regimen
 from tracker.domain.rems_rules import RemsRules, rems_rules
 from tracker.domain.treatment.history import CourseHistory, Interruption
 from tracker.domain.treatment.rems import next_test, standing_findings
@@ -24,6 +25,13 @@ CATEGORY_MISSING = (
     "a REMS category for this female patient (set it with Edit patient: adult female of "
     "reproductive potential, female child, or not of reproductive potential and why)"
 )
+
+
+def cycle_capsules(regimen: Regimen, cycle: int, every_days: int = 1) -> int:
+    """The lenalidomide capsules cycle ``cycle`` takes: one on each dosing day (every
+    ``every_days`` days on the renal schedule)."""
+    days = regimen.lenalidomide.days_in_cycle(cycle)
+    return len([day for day in days if (day - 1) % every_days == 0])
 
 
 def supply_problems(

@@ -27,6 +27,7 @@ from tracker.domain.renal import (
 )
 from tracker.domain.treatment.engine import course_days
 from tracker.domain.treatment.monitoring import count_schedule
+from tracker.domain.treatment.rems_start import cycle_capsules
 from tracker.storage.demo import rems as demo_rems
 from tracker.storage.demo.counts import LowSpell, PatientCounts
 from tracker.storage.demo.course_walk import CourseWalk
@@ -194,9 +195,7 @@ class CohortSimulator:
         rng, iso, tables = self.rems_random, self.iso, self.rows.tables
         authorized = demo_rems.authorization_dates(rng, walk)
         for cycle, cycle_id, on in zip(walk.cycles, self._cycle_ids, authorized, strict=True):
-            capsules = demo_rems.lenalidomide_capsules(
-                self.regimen, cycle.number, walk.len_every_days
-            )
+            capsules = cycle_capsules(self.regimen, cycle.number, walk.len_every_days)
             number = f"D{rng.randrange(10**7, 10**8)}"
             tables["prescriptions"].append(
                 (self.ids.take("prescriptions"), course_id, cycle_id, number, iso(on), capsules,

@@ -11,7 +11,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from tracker.domain.regimen import Regimen
 from tracker.domain.rems_rules import (
     BILATERAL_OOPHORECTOMY,
     FEMALE_NOT_REPRODUCTIVE,
@@ -73,11 +72,6 @@ def authorization_dates(rng: random.Random, walk: CourseWalk) -> list[date]:
         cycle.actual - timedelta(days=1 if cycle.number > 1 and rng.random() < 0.3 else 0)
         for cycle in walk.cycles
     ]
-
-
-def lenalidomide_capsules(regimen: Regimen, cycle: int, every_days: int) -> int:
-    days = regimen.lenalidomide.days_in_cycle(cycle)
-    return len([day for day in days if (day - 1) % every_days == 0])
 
 
 def reproductive_record(

@@ -142,6 +142,35 @@ def refuse_cycle_start(
     return checked
 
 
+def course_start_needs(
+    store: Store, patient_id: int, start: date, prescription: Prescription | None
+) -> tuple[str, ...]:
+    """What the REMS still needs before the patient's course starts on ``start`` (empty:
+    nothing), as a start form shows it while it is filled in; input the prescription cannot
+    hold is one of them."""
+    try:
+        checked = _checked(store, prescription, 1)
+    except ValidationError as error:
+        return (str(error),)
+    facts = rems_facts(store, Patient.from_row(patient_row(store, patient_id)))
+    return course_start_problems(facts, start, checked.supply if checked else None)
+
+
+def cycle_start_needs(
+    store: Store,
+    history: CourseHistory,
+    number: int,
+    start: date,
+    prescription: Prescription | None,
+) -> tuple[str, ...]:
+    """``course_start_needs`` for cycle ``number`` of the course ``history`` describes."""
+    try:
+        checked = _checked(store, prescription, number)
+    except ValidationError as error:
+        return (str(error),)
+    return history_cycle_start_problems(history, start, checked.supply if checked else None)
+
+
 def insert_prescription(
     store: Store,
     course_id: int,

@@ -79,3 +79,19 @@ def test_a_mans_sheet_has_his_authorization_and_reminder_and_no_tests(
     assert "authorization no. 70011002" in text
     assert rems_rules().reminder("male_adult") in text
     assert "Pregnancy tests" not in text and "pregnancy test due" not in text
+
+
+def test_tracker_sheet_prints_the_rems_band(store, tmp_path) -> None:
+    from tests.helpers import run_tracker
+
+    woman = add_woman(store, "R-9")
+    start_tested_course(store, woman, START, number="31415926")
+    store.close()
+    output = tmp_path / "r9.pdf"
+    result = run_tracker(
+        "sheet", "--db", store.path, "--mrn", "R-9", "--cycle", "1", "-o", output
+    )
+    assert result.returncode == 0, result.stderr
+    [lines] = page_lines(output)
+    text = unicodedata.normalize("NFKC", page_text(lines))
+    assert "authorization no. 31415926" in text and "Pregnancy tests" in text

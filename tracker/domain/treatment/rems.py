@@ -17,7 +17,13 @@ from datetime import date, timedelta
 from tracker.domain.regimen import LENALIDOMIDE
 from tracker.domain.rems_rules import RemsRules, category_text, rems_rules
 from tracker.domain.treatment.history import CourseHistory, Interruption
-from tracker.domain.treatment.rems_facts import NEGATIVE, Contraception, PregnancyTest, RemsFacts
+from tracker.domain.treatment.rems_facts import (
+    NEGATIVE,
+    POSITIVE,
+    Contraception,
+    PregnancyTest,
+    RemsFacts,
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,9 @@ def next_test(
         return last + timedelta(days=rules.weekly_every_days), weekly
     every = rules.every_days_after_weekly(facts.irregular_cycles)
     regularity = "irregular" if facts.irregular_cycles else "regular"
-    return last + timedelta(days=every), f"every {every // 7} weeks with {regularity} menstrual cycles"
+    return last + timedelta(
+        days=every
+    ), f"every {every // 7} weeks with {regularity} menstrual cycles"
 
 
 # -- what stops lenalidomide ---------------------------------------------------------------
@@ -128,6 +136,8 @@ class Finding:
 
 def standing_findings(facts: RemsFacts, on: date) -> list[Finding]:
     """Each positive test and open missed-period report that stands on ``on``, oldest first."""
+    if not facts.flags and all(test.result != POSITIVE for test in facts.tests):
+        return []
     wording = rems_rules().wording
     found = []
     for test in facts.tests:

@@ -150,7 +150,8 @@ _IN_PER_LITRE = (
 
 def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, CourseHistory]:
     """The history of each of ``courses`` (the active ones), by course id, in a handful of
-    queries whatever their number: Today's read."""
+    queries whatever their number: Today's read (and the week's sheets). Its REMS facts
+    carry the latest cycle's supply only (``rems_reads.active_rems_facts``)."""
     active = "SELECT id FROM courses WHERE status = 'active' AND archived = 0"
     patients = "SELECT patient_id FROM courses WHERE status = 'active' AND archived = 0"
     starts: dict[int, list[date]] = defaultdict(list)

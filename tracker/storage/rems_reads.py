@@ -192,9 +192,9 @@ def _by(rows: Iterable[tuple], make: Callable[[tuple], Any]) -> dict[int, list]:
 
 
 def active_rems_facts(store: Store) -> dict[int, RemsFacts]:
-    """The facts of every patient on an active course (supplies of that course), by course
-    id, in a handful of queries read as plain tuples: Today's read, for thousands of
-    courses."""
+    """The facts of every patient on an active course, by course id, in a handful of queries
+    read as plain tuples: Today's read, for thousands of courses. Of the course's supplies
+    only its latest cycle's is read: the one the day (Today) and the week's sheets show."""
     active = "SELECT id FROM courses WHERE status = 'active' AND archived = 0"
     patients = "SELECT patient_id FROM courses WHERE status = 'active' AND archived = 0"
     day: Callable[[str], date] = cache(date.fromisoformat)
@@ -227,10 +227,12 @@ def active_rems_facts(store: Store) -> dict[int, RemsFacts]:
     )
     supplies = _by(
         store.execute(
+            "WITH latest AS (SELECT course_id, MAX(number) AS number FROM cycles "
+            f"WHERE archived = 0 AND course_id IN ({active}) GROUP BY course_id) "
             "SELECT p.course_id, c.number, p.authorization_number, p.authorized_on, "
-            "p.days_supply, p.capsules, p.authorized_at FROM prescriptions p "
-            "JOIN cycles c ON c.id = p.cycle_id WHERE p.archived = 0 AND c.archived = 0 "
-            f"AND p.course_id IN ({active}) ORDER BY c.number"
+            "p.days_supply, p.capsules, p.authorized_at FROM latest l "
+            "JOIN cycles c ON c.course_id = l.course_id AND c.number = l.number "
+            "JOIN prescriptions p ON p.cycle_id = c.id WHERE p.archived = 0 AND c.archived = 0"
         ),
         lambda r: Supply(r[0], r[1], day(r[2]), r[3] or 0, r[4] or 0, clock(r[5])),
     )

@@ -181,36 +181,34 @@ def rems_state(
     what stands."""
     rules = rems_rules()
     testing = rules.testing(facts.category)
-    tests = facts.tests_until(on)
+    tests = facts.tests_until(on) if facts.tests else ()
     findings = standing_findings(facts, on)
-    state = RemsState(
+    authorization = due_on = None
+    why, missing = "", False
+    # Built once: Today asks this of thousands of courses.
+    if history is not None and course_active and history.cycle_starts:
+        cycle = history.cycle_on(on)
+        supply = facts.supply_of(cycle[0] if cycle else len(history.cycle_starts))
+        authorization = supply.authorization if supply else None
+        if testing:
+            due_on, why = next_test(facts, history.start, history.interruptions, on, rules)
+            missing = cycle is not None and supply is None
+    return RemsState(
         on=on,
         category=facts.category,
         testing=testing,
         category_missing=facts.category_missing,
         last_test=tests[-1] if tests else None,
+        next_test=due_on,
+        test_due=due_on is not None and due_on <= on,
+        why=why,
+        authorization=authorization,
+        authorization_missing=missing,
         stop=findings[0].reason if findings else None,
         stop_what=findings[0].what if findings else "",
         stop_rule=findings[0].rule if findings else "",
         stop_basis=tuple(finding.basis for finding in findings),
-        contraception=facts.counselled_by(on),
-    )
-    if history is None or not course_active or not history.cycle_starts:
-        return state
-    cycle = history.cycle_on(on)
-    number = cycle[0] if cycle else len(history.cycle_starts)
-    supply = facts.supply_of(number)
-    authorization = supply.authorization if supply else None
-    if not testing:
-        return replace(state, authorization=authorization)
-    due_on, why = next_test(facts, history.start, history.interruptions, on, rules)
-    return replace(
-        state,
-        next_test=due_on,
-        test_due=due_on <= on,
-        why=why,
-        authorization=authorization,
-        authorization_missing=cycle is not None and supply is None,
+        contraception=facts.counselled_by(on) if facts.contraception else None,
     )
 
 

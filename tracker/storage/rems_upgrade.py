@@ -9,8 +9,8 @@ What they cannot decide is left without a category and listed by
 ``rems_categories_undecided``: an adult female (or one of unknown age) not flagged, whose
 reason (natural menopause, hysterectomy, bilateral oophorectomy) was never recorded; she
 cannot start a course or a cycle until a clinician sets it. A male of unknown age, and a
-patient of unknown sex, are left without one too. Each patient row changed gets an audit row,
-so the History says what the upgrade did.
+patient of unknown sex, are left without one too. Every patient row gets an audit row (the
+flag goes from all of them), so each History says what the upgrade did.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tracker.storage.records import Patient
 
 UPGRADE_STAFF = "schema upgrade"
+# The bookkeeping columns every clinical table carries (as ``schema`` declares them).
 _BOOKKEEPING = {"archived": int, "created_at": str, "updated_at": str}
 
 

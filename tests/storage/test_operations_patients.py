@@ -25,7 +25,8 @@ def test_a_patient_round_trips_with_every_field(store: Store) -> None:
         creatinine=97,
         creatinine_unit="umol/L",
         on_dialysis=True,
-        reproductive_potential=False,
+        rems_category="female_not_reproductive",
+        rems_category_reason="hysterectomy",
         notes="Allergic to aspirin.",
     )
     assert get_patient(store, patient_id) == Patient(
@@ -38,9 +39,10 @@ def test_a_patient_round_trips_with_every_field(store: Store) -> None:
         creatinine=97.0,
         creatinine_unit="umol/L",
         on_dialysis=True,
-        reproductive_potential=False,
         notes="Allergic to aspirin.",
         archived=False,
+        rems_category="female_not_reproductive",
+        rems_category_reason="hysterectomy",
     )
     assert patient_by_mrn(store, "00123").id == patient_id
 

@@ -22,6 +22,7 @@ from tracker.domain.treatment.history import (
     ResponseFact,
     ToxicityEvent,
 )
+from tracker.domain.treatment.rems_facts import RemsFacts
 from tracker.storage.database import Store
 from tracker.storage.records import (
     AdverseEvent,
@@ -31,6 +32,7 @@ from tracker.storage.records import (
     LevelChangeRecord,
     ResponseRecord,
 )
+from tracker.storage.rems_reads import active_rems_facts
 
 _PER_LITRE = "10^9/L"
 
@@ -74,6 +76,7 @@ def history_of(
     events: Iterable[AdverseEvent] = (),
     responses: Iterable[ResponseRecord] = (),
     counts: Iterable[CountResult] | None = None,
+    rems: RemsFacts | None = None,
 ) -> CourseHistory:
     """The engine's view of a course from its records (level changes in recorded order).
 
@@ -98,12 +101,14 @@ def history_of(
         ),
         ended_on=course.end_date if course.status == "ended" else None,
         end_reason=course.end_reason,
+        rems=rems,
     )
 
 
 def course_history(store: Store, course: Course) -> CourseHistory:
     """Everything recorded about ``course``, read for the engine."""
     from tracker.storage import queries
+    from tracker.storage.rems_reads import course_rems_facts
 
     return history_of(
         course,
@@ -113,6 +118,7 @@ def course_history(store: Store, course: Course) -> CourseHistory:
         labs=queries.labs_of(store, course.patient_id),
         events=queries.events_of(store, course.patient_id),
         responses=queries.responses_of(store, course.id),
+        rems=course_rems_facts(store, course),
     )
 
 
@@ -144,7 +150,8 @@ _IN_PER_LITRE = (
 
 def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, CourseHistory]:
     """The history of each of ``courses`` (the active ones), by course id, in a handful of
-    queries whatever their number: Today's read."""
+    queries whatever their number: Today's read (and the week's sheets). Its REMS facts
+    carry the latest cycle's supply only (``rems_reads.active_rems_facts``)."""
     active = "SELECT id FROM courses WHERE status = 'active' AND archived = 0"
     patients = "SELECT patient_id FROM courses WHERE status = 'active' AND archived = 0"
     starts: dict[int, list[date]] = defaultdict(list)
@@ -188,6 +195,7 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
         "patient_id",
         AdverseEvent,
     )
+    rems = active_rems_facts(store)
     return {
         course.id: history_of(
             course,
@@ -197,6 +205,7 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
             counts=counts.get(course.patient_id, ()),
             events=events.get(course.patient_id, ()),
             responses=responses.get(course.id, ()),
+            rems=rems.get(course.id),
         )
         for course in courses
     }

@@ -72,10 +72,14 @@ class Patient(RowRecord):
     creatinine: float | None
     creatinine_unit: str | None
     on_dialysis: bool
-    reproductive_potential: bool
     notes: str
     archived: bool
     date_of_death: date | None = None
+    # The Lenalidomide REMS category (``domain.rems_rules``), the reason for a female not of
+    # reproductive potential, and whether her menstrual cycles are irregular.
+    rems_category: str | None = None
+    rems_category_reason: str | None = None
+    irregular_cycles: bool = False
 
 
 @dataclass(frozen=True)

@@ -268,12 +268,25 @@ def m005_vte_risk_factors(db: Database) -> None:
     db["courses"].add_column("vte_risk_factors", str)
 
 
+def m006_rems(db: Database) -> None:
+    """Pregnancy prevention (Lenalidomide REMS): the patient's REMS category replaces the bare
+    'reproductive potential' flag (mapped where the record decides it, reported where it does
+    not); pregnancy tests, contraception counselling, missed-period reports and each cycle's
+    lenalidomide prescription with its REMS authorization (``rems_upgrade``)."""
+    from datetime import date
+
+    from tracker.storage.rems_upgrade import upgrade_to_rems
+
+    upgrade_to_rems(db, date.today())
+
+
 _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_interruptions,
     m003_date_of_death,
     m004_mrn_key,
     m005_vte_risk_factors,
+    m006_rems,
 )
 
 

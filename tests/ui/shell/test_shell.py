@@ -411,6 +411,7 @@ def test_patient_menu_lists_the_patient_screen_commands_while_a_patient_is_shown
         "Reduce dose…",
         "Record labs…",
         "Log event…",
+        "REMS…",
         "Response…",
         "End course…",
         "Print current cycle sheet…",

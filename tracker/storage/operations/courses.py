@@ -15,6 +15,7 @@ from tracker.storage.audit import insert_row, update_row
 from tracker.storage.course_history import count_results, course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
+from tracker.storage.operations import rems
 from tracker.storage.operations._common import iso, open_course, patient_row, regimen_named
 from tracker.storage.operations.settings import start_counts_max_age
 from tracker.storage.queries import courses_of, cycles_of, dose_records_of, labs_of
@@ -43,10 +44,6 @@ def checked_level(regimen: Regimen, drug: str, level: Any) -> int:
             f"{schedule.label} dose level {level} is not on the regimen's ladder ({ladder})"
         )
     return level
-
-
-def _drug(regimen: Regimen, drug: Any) -> str:
-    return choice(drug, tuple(regimen.drugs), "drug")
 
 
 def _risk_factors(factors: Sequence[str]) -> str | None:
@@ -102,12 +99,13 @@ def start_course(
     regimen_id: str = DEFAULT_REGIMEN_ID,
     override_reason: str | None = None,
     vte_risk_factors: Sequence[str] = (),
+    prescription: rems.Prescription | None = None,
 ) -> int:
     """Start a course and its cycle 1 on ``start_date``; returns the course id.
 
-    ``vte_risk_factors`` are the IMWG risk factors ticked (``domain.prophylaxis``).
-
-    Counts missing, too old or below the hold thresholds need ``override_reason``.
+    ``vte_risk_factors``: the IMWG risk factors ticked; ``prescription``: cycle 1's
+    lenalidomide and its REMS authorization. Counts missing, too old or below the hold
+    thresholds need ``override_reason``; what the REMS still needs is refused outright.
     """
     regimen = regimen_named(regimen_id)
     start = past_or_today(store, start_date, "course start")
@@ -148,6 +146,7 @@ def start_course(
                     f"course start {start.isoformat()} is before the end of the previous "
                     f"course on {course.end_date.isoformat()}"
                 )
+        checked = rems.refuse_course_start(store, patient, start, prescription)
         override = _override(
             start_check_for_course(store, patient_id, start), override_reason, "starting a course"
         )
@@ -157,7 +156,7 @@ def start_course(
             {"patient_id": patient_id, **values, **override},
             patient_id=patient_id,
         )
-        insert_row(
+        cycle_id = insert_row(
             store,
             "cycles",
             {
@@ -172,6 +171,7 @@ def start_course(
             },
             patient_id=patient_id,
         )
+        rems.insert_prescription(store, course_id, cycle_id, checked, patient_id)
     return course_id
 
 
@@ -193,13 +193,14 @@ def start_next_cycle(
     dex_level: int | None = None,
     resume_level: int | None = None,
     override_reason: str | None = None,
+    prescription: rems.Prescription | None = None,
 ) -> int:
     """Start the next cycle on ``actual_start`` (on or after its planned date: later is a
     delay); levels default to those in effect that day. Returns the cycle id.
 
     With lenalidomide interrupted, ``resume_level`` records the resume at that level with the
-    start. Counts missing, too old or below the hold thresholds, or an interruption left
-    open, need ``override_reason``.
+    start. Counts missing, too old or low, or an interruption left open, need
+    ``override_reason``; what the REMS needs (``prescription``) is refused outright.
     """
     from tracker.storage.operations.interruptions import resume
 
@@ -223,6 +224,7 @@ def start_next_cycle(
     resuming = resume_level is not None and history.interruption_on(start) is not None
     if resume_level is not None and not resuming:
         raise ValidationError("lenalidomide is not interrupted: there is nothing to resume")
+    checked = rems.refuse_cycle_start(store, history, number, start, prescription)
     override = _override(
         start_check_for_cycle(store, course, start, resuming=resuming),
         override_reason,
@@ -245,7 +247,7 @@ def start_next_cycle(
         update_row(
             store, "cycles", previous.id, {"status": "completed"}, patient_id=course.patient_id
         )
-        return insert_row(
+        cycle_id = insert_row(
             store,
             "cycles",
             {
@@ -261,6 +263,8 @@ def start_next_cycle(
             },
             patient_id=course.patient_id,
         )
+        rems.insert_prescription(store, course_id, cycle_id, checked, course.patient_id)
+        return cycle_id
 
 
 def change_dose_level(
@@ -274,7 +278,7 @@ def change_dose_level(
     """From ``effective_date`` on, give ``drug`` at ``level``; returns the level change id."""
     course = open_course(store, course_id, "change a dose level")
     regimen = regimen_named(course.regimen_id)
-    drug = _drug(regimen, drug)
+    drug = choice(drug, tuple(regimen.drugs), "drug")
     level = checked_level(regimen, drug, level)
     effective = past_or_today(store, effective_date, "effective date")
     not_before(effective, course.start_date, "effective date", "the course start")

@@ -38,6 +38,7 @@ from tracker.ui.forms.record_dialog import (
     parse_number,
     select_data,
 )
+from tracker.ui.forms.rems_category_fields import RemsCategoryFields
 
 DATE_FORMAT_HINT = "YYYY-MM-DD"
 _SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
@@ -112,9 +113,7 @@ class PatientDialog(QDialog):
         self.creatinine_unit_combo = self.creatinine.unit_combo
 
         self.dialysis_check = QCheckBox("On dialysis", objectName="dialysisCheck")
-        self.reproductive_check = QCheckBox(
-            "Reproductive potential (pregnancy testing applies)", objectName="reproductiveCheck"
-        )
+        self.rems_fields = RemsCategoryFields()
         self.notes_edit = QPlainTextEdit(objectName="notesEdit")
         self.notes_edit.setPlaceholderText("Notes")
         self.notes_edit.setFixedHeight(70)
@@ -129,7 +128,7 @@ class PatientDialog(QDialog):
         )
         form.addRow("&Creatinine", self.creatinine)
         form.addRow("", self.dialysis_check)
-        form.addRow("", self.reproductive_check)
+        form.addRow("&REMS category", self.rems_fields)
         form.addRow("N&otes", self.notes_edit)
 
         self.crcl_label = QLabel(objectName="crclLabel")
@@ -163,6 +162,9 @@ class PatientDialog(QDialog):
         self.dob_edit.textChanged.connect(self.update_renal_estimate)
         self.sex_combo.currentIndexChanged.connect(self.update_renal_estimate)
         self.dialysis_check.toggled.connect(self.update_renal_estimate)
+        self.sex_combo.currentIndexChanged.connect(
+            lambda: self.rems_fields.set_sex(self.sex_combo.currentData())
+        )
 
     def _fill(self, patient: Patient) -> None:
         self.mrn_edit.setText(patient.mrn)
@@ -174,7 +176,9 @@ class PatientDialog(QDialog):
         # As stored: the unit is set with the number, so nothing is converted.
         self.creatinine.set_value(patient.creatinine, patient.creatinine_unit or "mg/dL")
         self.dialysis_check.setChecked(bool(patient.on_dialysis))
-        self.reproductive_check.setChecked(bool(patient.reproductive_potential))
+        self.rems_fields.set_values(
+            patient.rems_category, patient.rems_category_reason, patient.irregular_cycles
+        )
         self.notes_edit.setPlainText(patient.notes or "")
 
     # --- reading the form -----------------------------------------------------------------
@@ -193,7 +197,7 @@ class PatientDialog(QDialog):
             self.creatinine_edit.text(),
             self.creatinine_unit_combo.currentIndex(),
             self.dialysis_check.isChecked(),
-            self.reproductive_check.isChecked(),
+            self.rems_fields.raw(),
             self.notes_edit.toPlainText(),
         )
 
@@ -215,7 +219,7 @@ class PatientDialog(QDialog):
             "creatinine": self.creatinine.value(),
             "creatinine_unit": self.creatinine.unit(),
             "on_dialysis": self.dialysis_check.isChecked(),
-            "reproductive_potential": self.reproductive_check.isChecked(),
+            **self.rems_fields.values(),
             "notes": self.notes_edit.toPlainText().strip(),
         }
 
@@ -303,7 +307,7 @@ def _update_patient(store: Any, patient_id: int, **changes: Any) -> bool:
 
 def _stored_value(patient: Patient, key: str) -> Any:
     value = getattr(patient, key)
-    if key in ("on_dialysis", "reproductive_potential"):
+    if key in ("on_dialysis", "irregular_cycles"):
         return bool(value)
     if key == "notes":
         return value or ""

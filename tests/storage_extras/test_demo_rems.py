@@ -9,23 +9,28 @@ from pathlib import Path
 
 import pytest
 
-from tests.storage_extras.demo_cohort import PATIENTS, make_demo, rows
+from tests.storage_extras.demo_cohort import make_demo, rows
 from tests.storage_extras.helpers import FIXED_TODAY
 from tracker.domain.treatment.rems_start import course_start_problems, cycle_start_problems
 from tracker.storage import queries
 from tracker.storage.course_history import course_history
 from tracker.storage.database import open_database
 
+# Enough patients that a few women of reproductive potential are on treatment today.
+DEMO_PATIENTS = 600
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo-rems") / "demo.sqlite")
+    return make_demo(
+        tmp_path_factory.mktemp("demo-rems") / "demo.sqlite", patients=DEMO_PATIENTS
+    )
 
 
 def test_every_patient_has_a_category_and_about_a_tenth_are_tested(demo):
     categories = [row["rems_category"] for row in rows(demo, "SELECT * FROM patients")]
     assert None not in categories
-    share = categories.count("female_reproductive") / PATIENTS
+    share = categories.count("female_reproductive") / DEMO_PATIENTS
     assert 0.06 <= share <= 0.15, share
     women = rows(demo, "SELECT sex, rems_category_reason FROM patients "
                        "WHERE rems_category = 'female_not_reproductive'")  # fmt: skip

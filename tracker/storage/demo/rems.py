@@ -31,6 +31,8 @@ REPRODUCTIVE_AGES = (24, 49)
 # with irregular menstrual cycles, weekly in the first weeks, waiting for a delayed cycle),
 # this share has let it fall overdue.
 SHARE_OVERDUE = 0.5
+# ... when that test fell due within this many days of today.
+OVERDUE_WITHIN_DAYS = 21
 IRREGULAR_CYCLES = 0.15
 ABSTINENCE = 0.08
 URINE_SENSITIVITIES = (20.0, 25.0)
@@ -94,7 +96,7 @@ def reproductive_record(
     interruptions = walk.interruptions
     last_day = walk.last_day
     last_start = walk.cycles[-1].actual
-    overdue_from = last_day - timedelta(days=10)
+    overdue_from = last_day - timedelta(days=OVERDUE_WITHIN_DAYS)
     facts = RemsFacts("female_reproductive", "F", irregular_cycles=irregular)
     while True:
         facts = RemsFacts(

@@ -86,12 +86,12 @@ def clinic(tmp_path: Path) -> Store:
     withdrawn = add_patient(store, mrn="W-1", name="Withdrawn Event")
     course = start_course(store, withdrawn, date(2026, 6, 1))
     wrong = log_event(store, withdrawn, "thrombocytopenia", 4, date(2026, 6, 5), course_id=course)
-    archive_event(store, wrong)
+    archive_event(store, wrong, reason="entered in error")
 
     gone = add_patient(store, mrn="G-1", name="Archived Patient")
     course = start_course(store, gone, date(2026, 3, 1))
     log_event(store, gone, "neutropenia", 4, date(2026, 3, 5), course_id=course)
-    archive_patient(store, gone)
+    archive_patient(store, gone, reason="entered in error")
 
     log_event(store, add_patient(store, mrn="N-1", name="No Course"), "vte", 4, date(2026, 1, 1))
     # A cycle recorded by mistake and withdrawn does not count.

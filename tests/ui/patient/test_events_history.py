@@ -101,6 +101,12 @@ def test_double_click_edits_an_event_through_update_event(qtbot, store, context,
     dialog.resolution_edit.setDate(qdate(resolved))
     dialog.grade_spin.setValue(4)
     click_save(qtbot, dialog)
+    # A correction says why before it is saved.
+    assert messages == ["Say why the saved record is changed: the reason is kept in the audit log."]
+    assert queries.get_event(store, event_id).grade == 3
+    messages.clear()
+    dialog.reason_edit.setCurrentText("Grade misread from the lab report")
+    click_save(qtbot, dialog)
 
     assert messages == []
     event = queries.get_event(store, event_id)
@@ -110,7 +116,11 @@ def test_double_click_edits_an_event_through_update_event(qtbot, store, context,
     changes = history.index(0, 4).data()
     assert history.index(0, 2).data() == "Event: Neutropenia"
     assert history.index(0, 3).data() == "changed"
-    assert changes.splitlines() == ["Grade: 3 → 4", f"Resolved: – → {resolved}"]
+    assert changes.splitlines() == [
+        "Grade: 3 → 4",
+        f"Resolved: – → {resolved}",
+        "Why: Grade misread from the lab report",
+    ]
 
 
 def test_history_lists_who_changed_what_newest_first(qtbot, store, context):
@@ -132,14 +142,14 @@ def test_history_reads_as_words_with_doses_in_mg_and_units(qtbot, store, context
     courses.change_dose_level(store, seeded.course_id, "lenalidomide", 2, today, "neutropenia")
     labs.record_labs(store, seeded.patient_id, today, anc=650, anc_unit="/mm3", platelets=140)
     doses.record_dose(store, seeded.course_id, today, "lenalidomide", "taken")
-    doses.record_dose(store, seeded.course_id, today, "lenalidomide", "missed")
+    doses.record_dose(store, seeded.course_id, today, "lenalidomide", "missed", reason="misread")
     view = make_view(qtbot, context, seeded.patient_id)
     model = view.history_view.model
     shown: dict[str, list[str]] = {}  # the newest entry of each record
     for row in range(model.rowCount()):
         shown.setdefault(model.index(row, 2).data(), model.index(row, 4).data().splitlines())
 
-    assert shown[f"Lenalidomide {today}"] == ["Status: taken → missed"]
+    assert shown[f"Lenalidomide {today}"] == ["Status: taken → missed", "Why: misread"]
     assert shown["Lenalidomide dose level"] == [
         f"From: {today}",
         "Drug: Lenalidomide",

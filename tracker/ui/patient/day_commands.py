@@ -1,5 +1,6 @@
 """The calendar's day menu and what it does: record a dose taken or missed, clear a mistaken
-record, interrupt lenalidomide from the day, or resume it on the day.
+record, interrupt lenalidomide from the day, or resume it on the day. Clearing a record, or
+recording another status over it, asks why (kept in the audit log).
 
 Every write goes through ``context.run``, so the screens refresh after it. Whether a day is
 interrupted, and whether lenalidomide should be withheld on it, is the treatment engine's
@@ -16,10 +17,11 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, format_mg
-from tracker.storage.operations.doses import clear_dose, record_doses
+from tracker.storage.operations.doses import clear_dose, record_doses, recorded_differently
 from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
+from tracker.ui.common.reason_prompt import AskReason, ask_for_reason
 from tracker.ui.patient.calendar_cells import DOSE_STATUSES, DRUG_LABELS, DayCell
 from tracker.ui.patient.patient_status import advice_headline
 
@@ -63,6 +65,7 @@ class DayCommands(QObject):
         self.menu: QMenu | None = None
         # Tests answer here instead of in a modal box.
         self.confirm: Confirm = ask_to_confirm
+        self.ask_reason: AskReason = ask_for_reason
 
     # -- the menu ---------------------------------------------------------------------------
     def open_menu(self, cell: DayCell, anchor: QPoint) -> QMenu:
@@ -176,15 +179,41 @@ class DayCommands(QObject):
                 question = withheld_question(state)
                 if not self.confirm(self._owner, "Lenalidomide is held", question):
                     return False
+        reason = None
+        store = self._context.store
+        corrected = recorded_differently(store, shown.course.id, day, drugs, status)
+        if corrected:
+            names = " and ".join(DRUG_LABELS[drug].lower() for drug in corrected)
+            reason = self.ask_reason(
+                self._owner,
+                "Correct the dose record",
+                f"{names.capitalize()} is recorded otherwise on {weekday_date(day)}. "
+                f"Record it as {status} instead?",
+            )
+            if reason is None:
+                return False
         result = self._context.run(
-            record_doses, shown.course.id, day, drugs, status, parent=self._owner
+            record_doses, shown.course.id, day, drugs, status, reason=reason, parent=self._owner
         )
         return result is not None
 
-    def clear(self, day: date, drug: str) -> None:
+    def clear(self, day: date, drug: str) -> bool:
+        """Withdraw the day's record of ``drug`` after asking why; True when cleared."""
         shown = self._shown()
-        if shown is not None:
-            self._context.run(clear_dose, shown.course.id, day, drug, parent=self._owner)
+        if shown is None:
+            return False
+        reason = self.ask_reason(
+            self._owner,
+            "Clear the dose record",
+            f"Clear the {DRUG_LABELS[drug].lower()} record of {weekday_date(day)}? The day "
+            "reads “not recorded” again; the history keeps what it said, with the reason.",
+        )
+        if reason is None:
+            return False
+        result = self._context.run(
+            clear_dose, shown.course.id, day, drug, reason=reason, parent=self._owner
+        )
+        return result is not None
 
     def interrupt_from(self, day: date) -> QDialog | None:
         from tracker.ui.patient.interruption_dialogs import InterruptDialog

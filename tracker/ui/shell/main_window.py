@@ -34,11 +34,12 @@ from tracker.ui.common.context import AppContext
 from tracker.ui.common.settings import APPLICATION, AppSettings
 from tracker.ui.common.store_state import open_store
 from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
-from tracker.ui.shell import database_actions
+from tracker.ui.shell import database_actions, verify_dialog
 from tracker.ui.shell.actions import MainActions
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
+    from tracker.storage.verify import VerifyReport
     from tracker.ui.cohort.cohort_view import CohortChartView
     from tracker.ui.patient.patient_view import PatientView
     from tracker.ui.patients.patients_view import PatientsView
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         actions.show_today.triggered.connect(self.show_today)
         actions.show_patients.triggered.connect(self.show_patients)
         actions.show_cohort.triggered.connect(self.show_cohort)
+        actions.verify_records.triggered.connect(lambda: self.verify_records())
         actions.about.triggered.connect(self.show_about)
         actions.backup.setEnabled(database_actions.backups_available())
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
             self._database_label.setText(str(store.path))
             self._database_label.setToolTip("The database file in use")
             self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+            verify_dialog.check_recent_records(self.context, self, self._recent_records_checked)
         else:
             self._database_label.setText("No database open")
             self.setWindowTitle(APPLICATION)
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
             self.commands.new_patient,
             self.commands.find_patient,
             self.commands.preferences,
+            self.commands.verify_records,
         ):
             action.setEnabled(has_store)
         self.commands.print_week_sheets.setEnabled(has_store and sheets_available())
@@ -257,6 +261,17 @@ class MainWindow(QMainWindow):
         if written is not None:
             self.statusBar().showMessage(f"Backup written to {written}", 8000)
         return written
+
+    # --- records --------------------------------------------------------------------------
+
+    def verify_records(self) -> QDialog | None:
+        """Tools > Verify records: the whole check, in a dialog (None without a database)."""
+        if not self.context.has_store:
+            return None
+        return verify_dialog.open_verify_dialog(self.context, self)
+
+    def _recent_records_checked(self, report: VerifyReport | None) -> None:
+        verify_dialog.announce_recent_check(report, self.context, self, self.statusBar())
 
     # --- settings -------------------------------------------------------------------------
 

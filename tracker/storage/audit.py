@@ -23,7 +23,7 @@ from tracker.storage.errors import NotFoundError, StaleRecordError
 PATIENTS_TABLE = "patients"
 INSERT, UPDATE, ARCHIVE = "insert", "update", "archive"
 RECORD_NAMES = {
-    "patients": "the patient's details",
+    "patients": "the patient's record",
     "courses": "the treatment course",
     "cycles": "the cycle",
     "level_changes": "the dose level change",

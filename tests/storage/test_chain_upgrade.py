@@ -3,63 +3,19 @@ every row kept, bad values included, its audit rows chained, its contents attest
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 import pytest
-import sqlite_utils
-from sqlite_utils import Migrations
 
 from tests.helpers import assert_cli_refusal, run_tracker
-from tracker.domain.identifiers import mrn_key
+from tests.older_files import write_older_file
 from tracker.storage.audit_chain import walk_chain
 from tracker.storage.database import open_database
 from tracker.storage.guards import expected_triggers
-from tracker.storage.schema import _MIGRATIONS, MIGRATION_SET
-from tracker.storage.verify import verify_store
+from tracker.storage.verify import verify_recent, verify_store
 
-STAMP = "2027-01-01T00:00:00+00:00"
-BOOK = {"archived": 0, "created_at": STAMP, "updated_at": STAMP}
 TABLES = ("patients", "courses", "cycles", "dose_records", "adverse_events", "audit_log")
-
-
-def _older_file(path: Path) -> None:
-    """As version m005 wrote it, with audit rows (no hash, no reason), a setting, and three
-    values no rule allows: a 31 February, a grade 9 and a dose 'eaten'."""
-    db = sqlite_utils.Database(path)
-    migrations = Migrations(MIGRATION_SET)
-    for migration in _MIGRATIONS[:5]:
-        migrations()(migration)
-    migrations.apply(db)
-    patient = {"id": 1, "mrn": "OLD-1", "mrn_key": mrn_key("OLD-1"), "name": "Old, File", **BOOK}
-    db["patients"].insert(patient | {"date_of_birth": "1950-02-31"})
-    db["patients"].insert({**patient, "id": 2, "mrn": "OLD-2", "mrn_key": mrn_key("OLD-2")})
-    db["courses"].insert(
-        {"id": 1, "patient_id": 2, "regimen_id": "mm010-rd", "start_date": "2027-03-01"}
-        | {"status": "active", **BOOK}
-    )
-    db["cycles"].insert(
-        {"course_id": 1, "number": 1, "planned_start": "2027-03-01", "actual_start": "2027-03-01"}
-        | {"status": "active", **BOOK}
-    )
-    for day, status in (("2027-03-01", "taken"), ("2027-03-02", "eaten")):
-        db["dose_records"].insert(
-            {"course_id": 1, "date": day, "drug": "lenalidomide", "status": status}
-            | {"dose_mg": 25.0, "note": "", **BOOK}
-        )
-    db["adverse_events"].insert(
-        {"patient_id": 2, "event_type": "neutropenia", "grade": 9, "ctcae_version": "CTCAE v5.0"}
-        | {"onset_date": "2027-03-05", "action": "none", "note": "", **BOOK}
-    )
-    db["settings"].insert({"key": "clinic_name", "value": "Old Ward"})
-    for row_id in (1, 2):
-        db["audit_log"].insert(
-            {"at": STAMP, "os_user": "nurse", "staff": None, "table_name": "patients"}
-            | {"row_id": row_id, "patient_id": row_id, "action": "insert"}
-            | {"before_json": None, "after_json": json.dumps({"id": row_id})}
-        )
-    db.close()
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -75,7 +31,7 @@ def _counts(path: Path) -> dict[str, int]:
 
 def test_the_upgrade_keeps_every_row_and_chains_the_audit_log(tmp_path: Path) -> None:
     path = tmp_path / "older.sqlite"
-    _older_file(path)
+    write_older_file(path)
     before = _counts(path)
     with open_database(path) as store:
         after = _counts(path)
@@ -103,11 +59,13 @@ def test_the_upgrade_keeps_every_row_and_chains_the_audit_log(tmp_path: Path) ->
             "adverse_events row 1: grade 9 is not a whole number from 1 to 5",
         ]
         assert not report.intact
+        # The check on opening finds the newest changes (the attestations) intact.
+        assert verify_recent(store).intact
 
 
 def test_after_the_upgrade_a_change_outside_the_program_is_caught(tmp_path: Path) -> None:
     path = tmp_path / "older.sqlite"
-    _older_file(path)
+    write_older_file(path)
     open_database(path).close()
     connection = sqlite3.connect(path)
     with connection:
@@ -132,7 +90,7 @@ def test_each_command_meeting_a_bad_value_says_so_in_one_line(
     tmp_path: Path, arguments: tuple[str, ...], message: str
 ) -> None:
     path = tmp_path / "older.sqlite"
-    _older_file(path)
+    write_older_file(path)
     open_database(path).close()
     output = ["-o", str(tmp_path / "out.pdf")] if arguments[0].startswith("sheet") else []
     result = run_tracker(*arguments, "--db", path, *output)
@@ -142,11 +100,11 @@ def test_each_command_meeting_a_bad_value_says_so_in_one_line(
 
 def test_verify_exits_1_naming_the_bad_values_and_0_when_intact(tmp_path: Path) -> None:
     path = tmp_path / "older.sqlite"
-    _older_file(path)
+    write_older_file(path)
     open_database(path).close()
     result = run_tracker("verify", "--db", path)
     assert result.returncode == 1, result.stderr
-    assert "values: 3 break their rules (kept, not deleted)" in result.stdout
+    assert "values: 3 values break their rules (kept, not deleted)" in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith(
         "Not intact. First broken link: patients row 1: date_of_birth '1950-02-31'"
     )
@@ -158,5 +116,5 @@ def test_verify_exits_1_naming_the_bad_values_and_0_when_intact(tmp_path: Path) 
         "All intact: the whole audit trail and every record check out."
     )
     assert_cli_refusal(run_tracker("verify", "--db", tmp_path / "none.sqlite"), "no database")
-    _older_file(older := tmp_path / "not-upgraded.sqlite")
+    write_older_file(older := tmp_path / "not-upgraded.sqlite")
     assert_cli_refusal(run_tracker("verify", "--db", older), "older version")

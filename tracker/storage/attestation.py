@@ -30,7 +30,8 @@ def table_columns(connection: sqlite3.Connection, table: str) -> tuple[str, ...]
 
 
 def chunk_digest(rows: Sequence[Sequence[Any]]) -> str:
-    return hashlib.sha256(canonical_json([list(row) for row in rows]).encode("utf-8")).hexdigest()
+    """SHA-256 of the rows' canonical JSON: a list of lists (tuples are written as lists)."""
+    return hashlib.sha256(canonical_json(list(rows)).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
@@ -113,86 +113,99 @@ def _parse_attestation(audit_id: int, after_json: str | None) -> Attestation | N
         return None
 
 
-class _ChunkCheck:
-    """Feeds one attestation's rows, in id order, and compares each chunk's digest."""
-
-    def __init__(self, attestation: Attestation, at: str, table: str, columns: Sequence[str]):
-        self.attestation = attestation
-        self.at = at
-        self.table = table
-        self.index = 0
-        self.rows: list[Sequence[Any]] = []
-        order = [columns.index(name) if name in columns else None for name in attestation.columns]
-        self._same = list(columns) == list(attestation.columns)
-        self._order = order
-
-    def arrange(self, row: Sequence[Any]) -> Sequence[Any]:
-        """A current row's values in the attested column order."""
-        if self._same:
-            return row
-        return [None if at is None else row[at] for at in self._order]
-
-    def feed(self, row_id: int, attested: Sequence[Any] | None, check: ContentCheck) -> None:
-        chunk = self.attestation.chunk_of(row_id)
-        while chunk > self.index:
-            self.close_chunk(check)
-        if attested is not None:
-            self.rows.append(attested)
-
-    def close_chunk(self, check: ContentCheck) -> None:
-        attestation = self.attestation
-        digests = attestation.digests
-        stored = digests[self.index] if self.index < len(digests) else None
-        if chunk_digest(self.rows) != stored:
-            low, high = attestation.chunk_range(self.index)
-            check.add(
-                self.table,
-                low,
-                f"{self.table} rows {low}-{high} differ from what audit row "
-                f"{attestation.audit_id} recorded of them on {self.at[:10]}: a row among them "
-                "was changed, added or removed outside the program",
-            )
-        self.rows, self.index = [], self.index + 1
-
-    def finish(self, check: ContentCheck) -> None:
-        last = self.attestation.chunk_of(self.attestation.last_id)
-        while self.index <= last:
-            self.close_chunk(check)
+Audit = tuple[int, str | None, str | None]
 
 
 def check_table(connection: sqlite3.Connection, table: str, check: ContentCheck) -> None:
-    """Compare every row of the clinical ``table`` with the audit trail."""
+    """Compare every row of the clinical ``table`` with the audit trail: the attested ranges
+    chunk by chunk, then the rows outside them one by one."""
     columns = table_columns(connection, table)
     defaults = column_defaults(connection, table)
-    governing = [
-        _ChunkCheck(attestation, at, table, columns)
-        for attestation, at in _attestations(connection, table)
-    ]
-    position = 0
-    for row_id, row, audits in _merged(connection, table, columns):
-        while position < len(governing) and governing[position].attestation.last_id < row_id:
-            governing[position].finish(check)
-            position += 1
-        chunks = governing[position] if position < len(governing) else None
-        if chunks is not None and chunks.attestation.first_id > row_id:
-            chunks = None
+    governing = _attestations(connection, table)
+    for attestation, at in governing:
+        for index in range(attestation.chunk_of(attestation.last_id) + 1):
+            _check_chunk(connection, table, columns, defaults, attestation, at, index, check)
+    outside = " AND ".join(
+        f"NOT ({{column}} BETWEEN {attestation.first_id} AND {attestation.last_id})"
+        for attestation, _ in governing
+    )
+    for row_id, row, audits in _merged(connection, table, columns, outside):
         if row is not None:
             check.rows += 1
-        since = chunks.attestation.audit_id if chunks is not None else 0
-        later = [audit for audit in audits if audit[0] > since]
-        if chunks is not None:
-            if later:
-                before = json.loads(later[0][1]) if later[0][1] else None
-                attested = None if before is None else [before.get(c) for c in chunks.attestation.columns]
-            else:
-                attested = None if row is None else chunks.arrange(row)
-            chunks.feed(row_id, attested, check)
-        if later:
-            _compare_latest(table, row_id, row, later[-1], columns, defaults, check)
-        elif chunks is None and row is not None:
-            check.add(table, row_id, f"{table} row {row_id} has no audit row: it was added outside the program")
-    for chunks in governing[position:]:
-        chunks.finish(check)
+        if audits:
+            _compare_latest(table, row_id, row, audits[-1], columns, defaults, check)
+        elif row is not None:
+            check.add(
+                table,
+                row_id,
+                f"{table} row {row_id} has no audit row: it was added outside the program",
+            )
+
+
+def _check_chunk(
+    connection: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    defaults: dict[str, Any],
+    attestation: Attestation,
+    at: str,
+    index: int,
+    check: ContentCheck,
+) -> None:
+    """One chunk of attested rows: its digest recomputed from the rows as they are, each
+    row changed since through the program taken as it was before its first audited change,
+    and that row compared with its latest audit row."""
+    low, high = attestation.chunk_range(index)
+    same = list(columns) == list(attestation.columns)
+    rows = connection.execute(
+        f"SELECT * FROM [{table}] WHERE id BETWEEN ? AND ? ORDER BY id", [low, high]
+    ).fetchall()
+    check.rows += len(rows)
+    audits = connection.execute(
+        f"SELECT row_id, id, before_json, after_json FROM {AUDIT_TABLE} "
+        "WHERE table_name = ? AND row_id BETWEEN ? AND ? AND id > ? ORDER BY row_id, id",
+        [table, low, high, attestation.audit_id],
+    ).fetchall()
+    at_id = columns.index("id")
+    arrange = _arranger(columns, attestation.columns)
+    if not audits:
+        attested: list[Sequence[Any]] = rows if same else [arrange(row) for row in rows]
+    else:
+        by_id = {row[at_id]: row for row in rows}
+        later = {
+            row_id: [audit[1:] for audit in group]
+            for row_id, group in groupby(audits, key=lambda audit: audit[0])
+        }
+        attested = []
+        for row_id in sorted(set(by_id) | set(later)):
+            row = by_id.get(row_id)
+            if row_id in later:
+                before_json = later[row_id][0][1]
+                before = json.loads(before_json) if before_json else None
+                if before is not None:
+                    attested.append([before.get(column) for column in attestation.columns])
+                _compare_latest(table, row_id, row, later[row_id][-1], columns, defaults, check)
+            elif row is not None:
+                attested.append(arrange(row))
+    digests = attestation.digests
+    if chunk_digest(attested) != (digests[index] if index < len(digests) else None):
+        check.add(
+            table,
+            low,
+            f"{table} rows {low}-{high} differ from what audit row {attestation.audit_id} "
+            f"recorded of them on {at[:10]}: a row among them was changed, added or removed "
+            "outside the program",
+        )
+
+
+def _arranger(
+    columns: Sequence[str], attested: Sequence[str]
+) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """A current row's values in the attested column order."""
+    if list(columns) == list(attested):
+        return lambda row: row
+    order = [columns.index(name) if name in columns else None for name in attested]
+    return lambda row: [None if at is None else row[at] for at in order]
 
 
 def _compare_latest(
@@ -225,19 +238,19 @@ def _compare_latest(
         )
 
 
-Audit = tuple[int, str | None, str | None]
-
-
 def _merged(
-    connection: sqlite3.Connection, table: str, columns: Sequence[str]
+    connection: sqlite3.Connection, table: str, columns: Sequence[str], where: str = ""
 ) -> Iterator[tuple[int, Sequence[Any] | None, list[Audit]]]:
-    """(row id, the row or None, its audit rows in order) for every id that has either."""
+    """(row id, the row or None, its audit rows in order) for every id that has either;
+    ``where`` (with ``{column}`` for the id) narrows both."""
     at = columns.index("id")
     names = ", ".join(f"[{column}]" for column in columns)
-    rows = _stream(connection.execute(f"SELECT {names} FROM [{table}] ORDER BY id"))
+    rows_where = f"WHERE {where.format(column='id')}" if where else ""
+    audits_where = f"AND {where.format(column='row_id')}" if where else ""
+    rows = _stream(connection.execute(f"SELECT {names} FROM [{table}] {rows_where} ORDER BY id"))
     audit_cursor = connection.execute(
         f"SELECT row_id, id, before_json, after_json FROM {AUDIT_TABLE} "
-        "WHERE table_name = ? AND row_id IS NOT NULL ORDER BY row_id, id",
+        f"WHERE table_name = ? AND row_id IS NOT NULL {audits_where} ORDER BY row_id, id",
         [table],
     )
     groups = (
@@ -306,14 +319,25 @@ def check_recent(
         "AND row_id IS NOT NULL",
         [first_audit_id],
     ).fetchall()
+    attested: dict[str, list[Attestation]] = {}
     for table, row_id in described:
         if table not in tables:
             continue
+        if table not in attested:
+            attested[table] = [attestation for attestation, _ in _attestations(connection, table)]
         latest = connection.execute(
             f"SELECT id, before_json, after_json FROM {AUDIT_TABLE} WHERE table_name = ? "
             "AND row_id = ? ORDER BY id DESC LIMIT 1",
             [table, row_id],
         ).fetchone()
+        if any(
+            attestation.first_id <= row_id <= attestation.last_id
+            and attestation.audit_id > latest[0]
+            for attestation in attested[table]
+        ):
+            # Attested since (the rows an older file held when its chain began): the whole
+            # check compares it, with its chunk.
+            continue
         cursor = connection.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
         columns = [column[0] for column in cursor.description]
         row = cursor.fetchone()

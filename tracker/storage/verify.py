@@ -89,7 +89,7 @@ class VerifyReport:
     def lines(self) -> list[str]:
         """The report, line by line, as the command prints it and the dialog shows it."""
         chain = (
-            f"audit trail: {self.audit_rows:,} rows "
+            f"audit trail: {_count(self.audit_rows, 'row')} "
             + ("checked" if self.tail is None else "at the end checked")
             + (", every link intact" if not self.chain_count else f", {self.chain_count:,} broken")
         )
@@ -98,8 +98,12 @@ class VerifyReport:
             lines.append(f"newest hash: {self.head}")
         lines += [f"  {link}" for link in self.chain]
         lines.append(
-            f"records: {self.records_checked:,} rows compared with the audit trail, "
-            + ("all match" if not self.records_count else f"{self.records_count:,} differ")
+            f"records: {_count(self.records_checked, 'row')} compared with the audit trail, "
+            + (
+                "all match"
+                if not self.records_count
+                else f"{self.records_count:,} differ{'s' if self.records_count == 1 else ''}"
+            )
         )
         lines += [f"  {finding}" for finding in self.records]
         if self.tail is None:
@@ -108,7 +112,8 @@ class VerifyReport:
                 + (
                     "every stored value keeps its rule"
                     if not self.values_count
-                    else f"{self.values_count:,} break their rules (kept, not deleted)"
+                    else f"{_count(self.values_count, 'value')} break their rules "
+                    "(kept, not deleted)"
                 )
             )
             lines += [f"  {value}" for value in self.values]
@@ -120,6 +125,10 @@ class VerifyReport:
         lines.append(f"time: {self.seconds:.2f} s")
         lines.append(self.summary())
         return lines
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"
 
 
 def verify_connection(

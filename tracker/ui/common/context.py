@@ -175,9 +175,13 @@ def as_sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
+def error_box(parent: QWidget | None, message: str, title: str = "Cannot do that") -> QMessageBox:
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, as_sentence(message), QMessageBox.StandardButton.Ok, parent
     )
     box.setObjectName("errorDialog")
-    box.exec()
+    return box
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
+    error_box(parent, message, title).exec()

@@ -29,7 +29,7 @@ COMMON_REASONS = (
     "Corrected from the source record",
     "Recorded for the wrong patient",
 )
-REASON_HINT = "Why is the saved record changed? (kept in the audit log)"
+REASON_HINT = "Why? (kept in the audit log)"
 MISSING_REASON = "Say why the saved record is changed: the reason is kept in the audit log."
 
 

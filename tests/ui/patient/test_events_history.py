@@ -179,3 +179,32 @@ def test_models_pass_the_model_tester(qtbot, qtmodeltester, store):
     audit_model.set_entries(queries.audit_of_patient(store, seeded.patient_id))
     assert audit_model.rowCount() == 5
     qtmodeltester.check(audit_model, force_py=True)
+
+
+def test_an_event_logged_in_error_is_withdrawn_with_a_reason(qtbot, store, context, messages):
+    seeded = seed_course(store, days_ago=20)
+    onset = store.today() - timedelta(days=9)
+    events.log_event(store, seeded.patient_id, "vte", 2, onset, course_id=seeded.course_id)
+    view = make_view(qtbot, context, seeded.patient_id)
+    view.tabs.setCurrentWidget(view.events_view)
+    events_view = view.events_view
+    events_view.table.selectRow(0)
+    asked: list[str] = []
+    events_view.ask_reason = lambda _parent, _title, question: asked.append(question) or None
+    assert events_view.withdraw_selected() is False
+    assert len(queries.events_of(store, seeded.patient_id)) == 1
+    events_view.ask_reason = lambda _parent, _title, _question: "Logged for the wrong patient"
+    assert events_view.withdraw_selected() is True
+
+    assert asked == [
+        f"Withdraw thromboembolic event grade 2 from {onset}, logged in error? It leaves the "
+        "lists and the counts; the history keeps it, with the reason."
+    ]
+    assert messages == [] and queries.events_of(store, seeded.patient_id) == []
+    assert events_view.model.rowCount() == 0 and not events_view.withdraw_button.isEnabled()
+    history = view.history_view.model
+    assert history.index(0, 3).data() == "archived"
+    assert history.index(0, 4).data().splitlines() == [
+        "archived (kept for history)",
+        "Why: Logged for the wrong patient",
+    ]

@@ -1,6 +1,7 @@
 """The calendar's day menu and what it does: record a dose taken or missed, clear a mistaken
-record, interrupt lenalidomide from the day, or resume it on the day. Clearing a record, or
-recording another status over it, asks why (kept in the audit log).
+record, interrupt lenalidomide from the day, resume it on the day, or withdraw an
+interruption recorded in error. Clearing a record, recording another status over it, or
+withdrawing an interruption asks why (kept in the audit log).
 
 Every write goes through ``context.run``, so the screens refresh after it. Whether a day is
 interrupted, and whether lenalidomide should be withheld on it, is the treatment engine's
@@ -17,7 +18,9 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, format_mg
+from tracker.storage import queries
 from tracker.storage.operations.doses import clear_dose, record_doses, recorded_differently
+from tracker.storage.operations.interruptions import withdraw_interruption
 from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
@@ -154,17 +157,20 @@ class DayCommands(QObject):
                 f" ({covering.reason})" if covering.reason else ""
             )
             menu.addAction(text).setEnabled(False)
-            return
-        action = menu.addAction("Resume lenalidomide on this day…")
-        action.setObjectName("resume")
-        if day <= covering.start:
-            # Storage takes a resume from the day after the interruption starts.
-            after = long_date(covering.start + timedelta(days=1))
-            action.setText(f"Resume lenalidomide on this day… (possible from {after})")
-            action.setEnabled(False)
         else:
-            action.setEnabled(not future)
-        action.triggered.connect(lambda _checked=False: self.resume_on(day))
+            action = menu.addAction("Resume lenalidomide on this day…")
+            action.setObjectName("resume")
+            if day <= covering.start:
+                # Storage takes a resume from the day after the interruption starts.
+                after = long_date(covering.start + timedelta(days=1))
+                action.setText(f"Resume lenalidomide on this day… (possible from {after})")
+                action.setEnabled(False)
+            else:
+                action.setEnabled(not future)
+            action.triggered.connect(lambda _checked=False: self.resume_on(day))
+        withdraw = menu.addAction("Withdraw this interruption (recorded in error)…")
+        withdraw.setObjectName("withdraw-interruption")
+        withdraw.triggered.connect(lambda _checked=False: self.withdraw_interruption(day))
 
     # -- what the choices do ----------------------------------------------------------------
     def record(self, day: date, drugs: tuple[str, ...], status: str) -> bool:
@@ -212,6 +218,36 @@ class DayCommands(QObject):
             return False
         result = self._context.run(
             clear_dose, shown.course.id, day, drug, reason=reason, parent=self._owner
+        )
+        return result is not None
+
+    def withdraw_interruption(self, day: date) -> bool:
+        """Withdraw the interruption covering ``day`` after asking why; True when done."""
+        shown = self._shown()
+        covering = shown.history.interruption_on(day) if shown is not None else None
+        if shown is None or covering is None:
+            return False
+        record = next(
+            (
+                record
+                for record in queries.interruptions_of(self._context.store, shown.course.id)
+                if record.drug == covering.drug and record.start_date == covering.start
+            ),
+            None,
+        )
+        if record is None:
+            return False
+        reason = self.ask_reason(
+            self._owner,
+            "Withdraw the interruption",
+            f"Withdraw the interruption of lenalidomide from {long_date(covering.start)}, "
+            "recorded in error? Its days read as planned again; the history keeps it, with the "
+            "reason.",
+        )
+        if reason is None:
+            return False
+        result = self._context.run(
+            withdraw_interruption, record.id, reason=reason, parent=self._owner
         )
         return result is not None
 

@@ -320,11 +320,13 @@ def check_recent(
         [first_audit_id],
     ).fetchall()
     attested: dict[str, list[Attestation]] = {}
+    defaults: dict[str, dict[str, Any]] = {}
     for table, row_id in described:
         if table not in tables:
             continue
         if table not in attested:
             attested[table] = [attestation for attestation, _ in _attestations(connection, table)]
+            defaults[table] = column_defaults(connection, table)
         latest = connection.execute(
             f"SELECT id, before_json, after_json FROM {AUDIT_TABLE} WHERE table_name = ? "
             "AND row_id = ? ORDER BY id DESC LIMIT 1",
@@ -343,6 +345,4 @@ def check_recent(
         row = cursor.fetchone()
         if row is not None:
             check.rows += 1
-        _compare_latest(
-            table, row_id, row, latest, columns, column_defaults(connection, table), check
-        )
+        _compare_latest(table, row_id, row, latest, columns, defaults[table], check)

@@ -34,12 +34,11 @@ from tracker.ui.common.context import AppContext
 from tracker.ui.common.settings import APPLICATION, AppSettings
 from tracker.ui.common.store_state import open_store
 from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
-from tracker.ui.shell import database_actions, verify_dialog
+from tracker.ui.shell import database_actions
 from tracker.ui.shell.actions import MainActions
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
-    from tracker.storage.verify import VerifyReport
     from tracker.ui.cohort.cohort_view import CohortChartView
     from tracker.ui.patient.patient_view import PatientView
     from tracker.ui.patients.patients_view import PatientsView
@@ -136,7 +135,10 @@ class MainWindow(QMainWindow):
             self._database_label.setText(str(store.path))
             self._database_label.setToolTip("The database file in use")
             self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
-            verify_dialog.check_recent_records(self.context, self, self._recent_records_checked)
+            # Imported with the first database, not before the window shows.
+            from tracker.ui.shell import verify_dialog
+
+            verify_dialog.check_recent_records(self.context, self, self.statusBar())
         else:
             self._database_label.setText("No database open")
             self.setWindowTitle(APPLICATION)
@@ -268,10 +270,9 @@ class MainWindow(QMainWindow):
         """Tools > Verify records: the whole check, in a dialog (None without a database)."""
         if not self.context.has_store:
             return None
-        return verify_dialog.open_verify_dialog(self.context, self)
+        from tracker.ui.shell import verify_dialog
 
-    def _recent_records_checked(self, report: VerifyReport | None) -> None:
-        verify_dialog.announce_recent_check(report, self.context, self, self.statusBar())
+        return verify_dialog.open_verify_dialog(self.context, self)
 
     # --- settings -------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ window makes of each database it opens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -130,10 +129,15 @@ def announce_recent_check(
 
 
 def check_recent_records(
-    context: AppContext, parent: QWidget, on_report: Callable[[VerifyReport | None], None]
+    context: AppContext, parent: QWidget, status: QStatusBar
 ) -> BackgroundRead | None:
     """The newest audit rows' links and the rows they describe, checked off the GUI thread;
-    ``on_report(report)`` gets the outcome (None when the check could not run)."""
+    the outcome is announced by ``announce_recent_check``."""
     if not context.has_store:
         return None
-    return read_in_background(context, verify_recent, on_result=on_report, parent=parent)
+    return read_in_background(
+        context,
+        verify_recent,
+        on_result=lambda report: announce_recent_check(report, context, parent, status),
+        parent=parent,
+    )

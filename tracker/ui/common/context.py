@@ -71,7 +71,9 @@ class AppContext(QObject):
         self._watch_for_outside_writes()
         self.store_replaced.emit()
         self.data_changed.emit()
-        if store is not None and getattr(store, "integrity_pending", False):
+        # The verdict is asked for even when the check has already finished: a small file's
+        # check can end before the store gets here, and its damage must still be reported.
+        if store is not None and hasattr(store, "wait_for_integrity"):
             self._integrity_timer.start()
 
     def _watch_for_outside_writes(self) -> None:

@@ -7,6 +7,9 @@ import hashlib
 import json
 import os
 import pwd
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -244,3 +247,30 @@ def test_verify_changes_nothing_in_the_file(clinic: Store, db_path: Path) -> Non
         assert verify_store(store).intact
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == siblings
+
+
+def test_writers_in_several_processes_extend_one_chain(db_path: Path, store: Store) -> None:
+    """Each write takes the write lock before it reads the chain's head, so concurrent
+    programs append link after link, never two links to one."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from tracker.storage.database import open_database
+        from tracker.storage.operations.patients import add_patient, update_patient
+
+        with open_database(sys.argv[1], staff=sys.argv[2]) as store:
+            for number in range(20):
+                patient = add_patient(store, mrn=f"{sys.argv[2]}-{number}", name="Written, Together")
+                update_patient(store, patient, reason="weighed", weight_kg=60.0 + number)
+        """
+    )
+    writers = [
+        subprocess.Popen([sys.executable, "-c", code, str(db_path), name])
+        for name in ("AA", "BB", "CC")
+    ]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0
+    report = verify_store(store)
+    assert report.intact, report.lines()
+    assert report.audit_rows == 3 * 20 * 2
+    assert report.records_checked == 60

@@ -31,6 +31,7 @@ from tracker.storage.audit_contents import (
     check_settings,
     check_table,
 )
+from tracker.storage.database import Store
 from tracker.storage.guards import missing_guards
 from tracker.storage.value_rules import CLINICAL_TABLES, BrokenValue, breaking_values
 
@@ -188,17 +189,12 @@ def _check_values(connection: sqlite3.Connection, report: VerifyReport) -> None:
 
 
 def verify_store(
-    store: object, *, tail: int | None = None, progress: Progress | None = None
+    store: Store, *, tail: int | None = None, progress: Progress | None = None
 ) -> VerifyReport:
     """``verify_connection`` on a Store's connection (a background read's own store)."""
-    return verify_connection(
-        store.connection,  # type: ignore[attr-defined]
-        Path(store.path),  # type: ignore[attr-defined]
-        tail=tail,
-        progress=progress,
-    )
+    return verify_connection(store.connection, Path(store.path), tail=tail, progress=progress)
 
 
-def verify_recent(store: object) -> VerifyReport:
+def verify_recent(store: Store) -> VerifyReport:
     """The check at start: the newest ``START_UP_TAIL`` audit rows and their records."""
     return verify_store(store, tail=START_UP_TAIL)

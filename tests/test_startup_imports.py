@@ -82,6 +82,9 @@ def test_a_new_database_records_its_schema_changes_under_their_released_names(tm
         "m004_mrn_key",
         "m005_vte_risk_factors",
         "m006_rems",
+        "m007_row_versions",
+        "m008_audit_chain",
+        "m009_value_rules",
     ]
     assert recorded == [(MIGRATION_SET, name) for name in released]
     assert known_migration_names() == set(released)

@@ -69,7 +69,7 @@ def build_clinic_database(path: Path) -> Path:
         end_course(store, ended_course, date(2027, 6, 20), "toxicity")
         archived = add_patient(store, mrn="F6006", name="Frank Archived")
         start_course(store, archived, date(2027, 6, 21))
-        archive_patient(store, archived)
+        archive_patient(store, archived, reason="entered in error")
     return path
 
 

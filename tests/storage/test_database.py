@@ -135,7 +135,9 @@ def test_a_newer_database_still_open_elsewhere_is_refused_and_untouched(db_path:
     other_program = sqlite3.connect(db_path)
     try:
         other_program.execute("PRAGMA journal_mode = WAL")
-        other_program.execute("UPDATE patients SET notes = 'seen elsewhere'")
+        other_program.execute(
+            "UPDATE patients SET notes = 'seen elsewhere', version = version + 1"
+        )
         other_program.commit()
         before = _file_state(db_path)
         with pytest.raises(DatabaseTooNewError, match="m999_from_the_future"):

@@ -39,6 +39,21 @@ TRIAL_RATES = reference_event_rates("mm010", "lenalidomide")
 WRITE_TIME_COLUMNS = {"created_at", "updated_at", "at"}
 
 
+def _without_times(column: str, value: object) -> object:
+    """An audit row's hash and its digests of rows cover the moments of writing too."""
+    if column == "hash":
+        return None
+    if column == "after_json" and isinstance(value, str):
+        after = json.loads(value)
+        if isinstance(after, dict):
+            return {
+                key: item
+                for key, item in after.items()
+                if key not in WRITE_TIME_COLUMNS and key != "attested"
+            }
+    return value
+
+
 def shares_of_patients(path: Path) -> dict[str, float]:
     patients_with = defaultdict(set)
     for event in rows(path, "SELECT patient_id, event_type FROM adverse_events"):
@@ -61,8 +76,11 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         result = {}
         for table in tables:
             cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-            keep = [i for i, c in enumerate(cursor.description) if c[0] not in WRITE_TIME_COLUMNS]
-            result[table] = [tuple(row[i] for i in keep) for row in cursor]
+            names = [c[0] for c in cursor.description]
+            keep = [i for i, name in enumerate(names) if name not in WRITE_TIME_COLUMNS]
+            result[table] = [
+                tuple(_without_times(names[i], row[i]) for i in keep) for row in cursor
+            ]
         return result
     finally:
         connection.close()
@@ -115,12 +133,7 @@ def test_each_demo_patient_has_an_added_row_in_their_history(demo):
     assert sorted(entry["row_id"] for entry in added) == sorted(patients)
     assert {entry["action"] for entry in added} == {"insert"}
     for entry in added:
-        written = {
-            key: value
-            for key, value in patients[entry["row_id"]].items()
-            if key not in ("created_at", "updated_at")
-        }
-        assert json.loads(entry["after_json"]) == written
+        assert json.loads(entry["after_json"]) == patients[entry["row_id"]]
     assert rows(demo, "SELECT COUNT(*) AS n FROM audit_log")[0]["n"] == len(COLUMNS) + 1 + len(
         patients
     )

@@ -71,7 +71,14 @@ def seed_rich_course(store: Store) -> SeededCourse:
         doses.record_dose(
             store, seeded.course_id, start + timedelta(days=offset), "dexamethasone", "taken"
         )
-    doses.record_dose(store, seeded.course_id, start + timedelta(days=5), "lenalidomide", "missed")
+    doses.record_dose(
+        store,
+        seeded.course_id,
+        start + timedelta(days=5),
+        "lenalidomide",
+        "missed",
+        reason="vomited the capsule",
+    )
     second = start + timedelta(days=31)
     starts.start_next_cycle(store, seeded.course_id, second, delay_reason="neutropenia")
     for offset in range(0, 14):

@@ -35,6 +35,7 @@ def _command_modules(command: str | None) -> list:
         schedule,
         sheet_commands,
         status_command,
+        verify_command,
     )
 
     return [
@@ -45,6 +46,7 @@ def _command_modules(command: str | None) -> list:
         report_commands,
         outcomes_command,
         status_command,
+        verify_command,
     ]
 
 

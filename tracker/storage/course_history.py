@@ -24,6 +24,7 @@ from tracker.domain.treatment.history import (
 )
 from tracker.domain.treatment.rems_facts import RemsFacts
 from tracker.storage.database import Store
+from tracker.storage.errors import BadStoredValueError
 from tracker.storage.records import (
     AdverseEvent,
     Course,
@@ -31,8 +32,11 @@ from tracker.storage.records import (
     LabResult,
     LevelChangeRecord,
     ResponseRecord,
+    bad_value_message,
+    stored_day,
 )
 from tracker.storage.rems_reads import active_rems_facts
+from tracker.storage.value_rules import rules_of
 
 _PER_LITRE = "10^9/L"
 
@@ -136,9 +140,23 @@ def _counts_by_patient(store: Store, sql: str) -> dict[int, list[CountResult]]:
     day_of: Callable[[str], date] = cache(date.fromisoformat)
     grouped: dict[int, list[CountResult]] = defaultdict(list)
     make = CountResult._make
-    for patient_id, on, anc, platelets in store.execute(sql):
-        grouped[patient_id].append(make((day_of(on), anc, platelets)))
+    for lab_id, patient_id, on, *stored, anc, platelets in store.execute(sql):
+        try:
+            day = day_of(on)
+        except (ValueError, TypeError):
+            day = stored_day(on, "labs", lab_id, "date")
+        for rule, value in zip(_COUNT_RULES, stored, strict=True):
+            if not rule.accepts(value):
+                raise BadStoredValueError(bad_value_message("labs", lab_id, rule.problem(value)))
+        grouped[patient_id].append(make((day, anc, platelets)))
     return grouped
+
+
+# The stored counts and units the query converts, checked as a LabResult checks them.
+_COUNT_COLUMNS = ("anc", "anc_unit", "platelets", "platelets_unit")
+_COUNT_RULES = tuple(
+    next(rule for rule in rules_of("labs") if rule.column == column) for column in _COUNT_COLUMNS
+)
 
 
 # A count in x10^9/L from either unit, as ``grading.to_per_litre_e9`` converts it (per mm3 is
@@ -155,11 +173,11 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
     active = "SELECT id FROM courses WHERE status = 'active' AND archived = 0"
     patients = "SELECT patient_id FROM courses WHERE status = 'active' AND archived = 0"
     starts: dict[int, list[date]] = defaultdict(list)
-    for row in store.execute(
-        f"SELECT course_id, actual_start FROM cycles WHERE archived = 0 AND course_id IN "
+    for cycle_id, course_id, actual_start in store.execute(
+        f"SELECT id, course_id, actual_start FROM cycles WHERE archived = 0 AND course_id IN "
         f"({active}) ORDER BY course_id, number"
     ):
-        starts[row[0]].append(date.fromisoformat(row[1]))
+        starts[course_id].append(stored_day(actual_start, "cycles", cycle_id, "actual_start"))
     changes = _grouped(
         store,
         f"SELECT * FROM level_changes WHERE archived = 0 AND course_id IN ({active}) "
@@ -183,7 +201,8 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
     )
     counts = _counts_by_patient(
         store,
-        f"SELECT patient_id, date, {_IN_PER_LITRE.format(column='anc')}, "
+        f"SELECT id, patient_id, date, {', '.join(_COUNT_COLUMNS)}, "
+        f"{_IN_PER_LITRE.format(column='anc')}, "
         f"{_IN_PER_LITRE.format(column='platelets')} FROM labs "
         f"WHERE archived = 0 AND patient_id IN ({patients}) "
         "AND (anc IS NOT NULL OR platelets IS NOT NULL) ORDER BY patient_id, date, id",

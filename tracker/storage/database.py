@@ -344,3 +344,29 @@ def _check_version(connection: sqlite3.Connection, path: Path) -> bool:
             "it was left unchanged"
         )
     return applied == known_migration_names()
+
+
+def open_read_only(path: Path | str, *, clock: Callable[[], date] = date.today) -> Store:
+    """A Store on a read-only connection to the intact, up-to-date database at ``path``, for
+    checks that must leave the file exactly as it was (no schema change, no new side files).
+
+    Raises NotADatabaseError for a missing, empty, damaged or foreign file, and for one that
+    an older version wrote (it needs opening once to be brought up to date).
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise NotADatabaseError(f"there is no database file at {path}")
+    if path.stat().st_size == 0:
+        raise NotADatabaseError(f"{path} is an empty file: not a tracker database")
+    if not _check_existing_file(path, integrity=True):
+        raise NotADatabaseError(
+            f"{path} was written by an older version of Rd Cycle Tracker; open it once with "
+            "this version to bring it up to date (its records are kept), then check it"
+        )
+    options = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as error:
+        raise NotADatabaseError(f"cannot read {path}: {error}") from error
+    return Store(connection, path, staff=None, clock=clock)

@@ -280,6 +280,40 @@ def m006_rems(db: Database) -> None:
     upgrade_to_rems(db, date.today())
 
 
+def m007_row_versions(db: Database) -> None:
+    """Each clinical row carries a version, 1 when written, raised by one with every update
+    (a trigger refuses any other), so a save from an outdated form can be refused."""
+    from tracker.storage import guards
+    from tracker.storage.value_rules import CLINICAL_TABLES
+
+    for table in CLINICAL_TABLES:
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    guards.install(db, guards.version_triggers())
+
+
+def m008_audit_chain(db: Database) -> None:
+    """Audit rows carry the reason for a change and a hash chaining each to the one before;
+    the existing rows are chained in id order, what the clinical tables hold now is attested
+    (``attestation``), and triggers refuse any change to or removal of an audit row."""
+    from tracker.storage import guards
+    from tracker.storage.audit_chain import chain_existing_rows
+    from tracker.storage.chain_start import attest_existing_rows
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN reason TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT")
+    chain_existing_rows(db.conn)
+    attest_existing_rows(db.conn)
+    guards.install(db, guards.audit_triggers())
+
+
+def m009_value_rules(db: Database) -> None:
+    """Triggers refuse a value that breaks its column's rule (``value_rules``); rows that
+    already break one are kept as they are, and reported by ``tracker verify``."""
+    from tracker.storage import guards
+
+    guards.install(db, guards.value_triggers())
+
+
 _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_interruptions,
@@ -287,6 +321,9 @@ _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m004_mrn_key,
     m005_vte_risk_factors,
     m006_rems,
+    m007_row_versions,
+    m008_audit_chain,
+    m009_value_rules,
 )
 
 

@@ -124,3 +124,15 @@ def flag(value: Any, label: str) -> int:
     if not isinstance(value, bool | int) or value not in (0, 1):
         raise ValidationError(f"{label} must be yes or no")
     return int(value)
+
+
+REASON_MAX_LENGTH = 500
+
+
+def change_reason(value: Any) -> str:
+    """Why a saved record is being corrected or withdrawn: required, kept in the audit log."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(
+            "give a reason for changing a saved record; it is kept in the audit log"
+        )
+    return required_text(value, "reason for the change", max_length=REASON_MAX_LENGTH)

@@ -42,7 +42,7 @@ def menu_entries(window: MainWindow) -> dict[str, list[tuple[str, str]]]:
 
 def test_menus_and_their_shortcuts(window):
     entries = menu_entries(window)
-    assert list(entries) == ["File", "Patient", "View", "Help"]
+    assert list(entries) == ["File", "Patient", "View", "Tools", "Help"]
     assert [text for text, _ in entries["File"]] == [
         "New database…",
         "Open database…",
@@ -62,6 +62,7 @@ def test_menus_and_their_shortcuts(window):
         ("Patients", "Ctrl+2"),
         ("Cohort report", "Ctrl+3"),
     ]
+    assert entries["Tools"] == [("Verify records…", "")]
     assert [text for text, _ in entries["Help"]] == ["About Rd Cycle Tracker"]
     toolbar_texts = [a.text().replace("&", "") for a in window.toolbar.actions() if a.text()]
     assert toolbar_texts == ["Today", "Patients", "Cohort report", "New patient…", "Find patient"]

@@ -119,7 +119,7 @@ def clinic(store):
     interrupt(store, course, days_ago(1), "ANC 0.4")
     add_patient(store, mrn="T-OFF", name="Evans, No Course")
     archived, _ = on_course(store, "T-ARC", "Fisher, Archived", 4)
-    archive_patient(store, archived)
+    archive_patient(store, archived, reason="entered in error")
     return ids
 
 

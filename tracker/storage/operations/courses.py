@@ -21,6 +21,7 @@ from tracker.storage.operations.settings import start_counts_max_age
 from tracker.storage.queries import courses_of, cycles_of, dose_records_of, labs_of
 from tracker.storage.records import Course
 from tracker.storage.validation import (
+    change_reason,
     choice,
     not_before,
     note_text,
@@ -385,10 +386,12 @@ def update_course(
     store: Store,
     course_id: int,
     *,
+    reason: str | None = None,
     thromboprophylaxis: str | None = None,
     renal_band: str | None = None,
 ) -> None:
-    """Change the thromboprophylaxis or renal band noted on an active course."""
+    """Change the thromboprophylaxis or renal band noted on an active course, saying why."""
+    reason = change_reason(reason)
     course = open_course(store, course_id, "change it")
     changes: dict[str, Any] = {}
     if thromboprophylaxis is not None:
@@ -397,4 +400,4 @@ def update_course(
         )
     if renal_band is not None:
         changes["renal_band"] = optional_text(renal_band, "renal band", max_length=40)
-    update_row(store, "courses", course_id, changes, patient_id=course.patient_id)
+    update_row(store, "courses", course_id, changes, patient_id=course.patient_id, reason=reason)

@@ -11,7 +11,13 @@ from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.patients import creatinine_unit as checked_creatinine_unit
 from tracker.storage.operations.patients import creatinine_value, plausible
-from tracker.storage.validation import not_before, note_text, optional_amount, past_or_today
+from tracker.storage.validation import (
+    change_reason,
+    not_before,
+    note_text,
+    optional_amount,
+    past_or_today,
+)
 
 PER_LITRE = "10^9/L"
 PER_MM3 = "/mm3"
@@ -86,8 +92,10 @@ def record_labs(
         return insert_row(store, "labs", values, patient_id=patient_id)
 
 
-def archive_labs(store: Store, lab_id: int) -> None:
-    """Withdraw a lab result entered in error; it stays in the database for history."""
+def archive_labs(store: Store, lab_id: int, *, reason: str | None = None) -> None:
+    """Withdraw a lab result entered in error, saying why; it stays in the database for
+    history."""
+    reason = change_reason(reason)
     with store.transaction():
         row = current_row(store, "labs", lab_id, "lab result")
-        archive_row(store, "labs", lab_id, patient_id=row["patient_id"])
+        archive_row(store, "labs", lab_id, patient_id=row["patient_id"], reason=reason)

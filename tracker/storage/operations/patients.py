@@ -13,6 +13,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, patient_row
 from tracker.storage.validation import (
+    change_reason,
     choice,
     flag,
     note_text,
@@ -169,22 +170,48 @@ def add_patient(
         return insert_row(store, "patients", {**values, "mrn_key": key}, patient_id=None)
 
 
-def update_patient(store: Store, patient_id: int, **changes: Any) -> None:
-    """Correct any of the patient's details (``EDITABLE_FIELDS``)."""
+def update_patient(
+    store: Store,
+    patient_id: int,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
+    **changes: Any,
+) -> None:
+    """Correct any of the patient's details (``EDITABLE_FIELDS``), saying why. With
+    ``version``, the one the details were read at, a record changed since is refused."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationError(f"a patient has no field {unknown[0]!r} that can be changed")
+    reason = change_reason(reason)
     with store.transaction():
         current = patient_row(store, patient_id)
         values = _clean(store, {**{key: current[key] for key in EDITABLE_FIELDS}, **changes})
         key = _refuse_duplicate_mrn(store, values["mrn"], patient_id)
         update_row(
-            store, "patients", patient_id, {**values, "mrn_key": key}, patient_id=patient_id
+            store,
+            "patients",
+            patient_id,
+            {**values, "mrn_key": key},
+            patient_id=patient_id,
+            reason=reason,
+            expected_version=version,
         )
 
 
-def archive_patient(store: Store, patient_id: int) -> None:
-    """Hide the patient from lists; the record and its history stay in the database."""
+def archive_patient(
+    store: Store, patient_id: int, *, reason: str | None = None, version: int | None = None
+) -> None:
+    """Hide the patient from lists, saying why; the record and its history stay in the
+    database."""
+    reason = change_reason(reason)
     with store.transaction():
         patient_row(store, patient_id)
-        archive_row(store, "patients", patient_id, patient_id=patient_id)
+        archive_row(
+            store,
+            "patients",
+            patient_id,
+            patient_id=patient_id,
+            reason=reason,
+            expected_version=version,
+        )

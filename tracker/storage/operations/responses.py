@@ -10,6 +10,7 @@ from tracker.storage.errors import NotFoundError
 from tracker.storage.operations._common import current_row, iso
 from tracker.storage.queries import get_course
 from tracker.storage.validation import (
+    change_reason,
     choice,
     not_before,
     note_text,
@@ -49,9 +50,13 @@ def record_response(
     return insert_row(store, "responses", values, patient_id=course.patient_id)
 
 
-def archive_response(store: Store, response_id: int) -> None:
-    """Withdraw an assessment entered in error; it stays in the database for history."""
+def archive_response(store: Store, response_id: int, *, reason: str | None = None) -> None:
+    """Withdraw an assessment entered in error, saying why; it stays in the database for
+    history."""
+    reason = change_reason(reason)
     with store.transaction():
         row = current_row(store, "responses", response_id, "response assessment")
         course = get_course(store, row["course_id"])
-        archive_row(store, "responses", response_id, patient_id=course.patient_id)
+        archive_row(
+            store, "responses", response_id, patient_id=course.patient_id, reason=reason
+        )

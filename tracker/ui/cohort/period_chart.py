@@ -64,7 +64,7 @@ class PeriodChart(LazyChart):
         today = store.today() if store is not None else date.today()
         self.from_check = QCheckBox("Courses started f&rom", objectName="periodFromCheck")
         self.from_edit = date_edit(today.replace(month=1, day=1), "fromEdit")
-        self.to_check = QCheckBox("&to", objectName="periodToCheck")
+        self.to_check = QCheckBox("t&o", objectName="periodToCheck")
         self.to_edit = date_edit(today, "toEdit")
         for widget in (self.from_check, self.from_edit, self.to_check, self.to_edit):
             self.controls.addWidget(widget)

@@ -1,7 +1,9 @@
 """The form to add a patient or edit one, with the renal starting dose worked out as you type.
 
 A refused save (duplicate MRN, missing name, a number that is not a number) is shown in a
-dialog and the form stays open with everything typed still in it. The starting dose is the
+dialog and the form stays open with everything typed still in it. Editing a patient asks why
+(kept in the audit log); a save refused because someone else changed the patient meanwhile
+says who and when, and the form shows the details as they are now. The starting dose is the
 domain's renal assessment, shown as the label's starting dose for that renal function; a
 creatinine that does not fit its unit shows the refusal Save would give instead.
 """
@@ -25,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.domain import renal
+from tracker.storage import queries
 from tracker.storage.operations import patients as patient_operations
 from tracker.storage.records import Patient
 from tracker.ui.common.context import AppContext
+from tracker.ui.common.reason_prompt import MISSING_REASON, reason_field, reason_text
 from tracker.ui.forms.lab_fields import PROBLEM_STYLE, creatinine_field
 from tracker.ui.forms.record_dialog import (
     InputProblem,
@@ -39,6 +43,7 @@ from tracker.ui.forms.record_dialog import (
     select_data,
 )
 from tracker.ui.forms.rems_category_fields import RemsCategoryFields
+from tracker.ui.forms.stale_save import reloading_when_stale
 
 DATE_FORMAT_HINT = "YYYY-MM-DD"
 _SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
@@ -130,6 +135,11 @@ class PatientDialog(QDialog):
         form.addRow("", self.dialysis_check)
         form.addRow("&REMS category", self.rems_fields)
         form.addRow("N&otes", self.notes_edit)
+        self.reason_edit = reason_field()
+        if self._patient is not None:
+            form.addRow("&Reason for change", self.reason_edit)
+        else:
+            self.reason_edit.hide()
 
         self.crcl_label = QLabel(objectName="crclLabel")
         self.crcl_label.setWordWrap(True)
@@ -169,8 +179,8 @@ class PatientDialog(QDialog):
     def _fill(self, patient: Patient) -> None:
         self.mrn_edit.setText(patient.mrn)
         self.name_edit.setText(patient.name)
-        if patient.date_of_birth is not None:
-            self.dob_edit.setText(patient.date_of_birth.isoformat())
+        born = patient.date_of_birth
+        self.dob_edit.setText(born.isoformat() if born is not None else "")
         select_data(self.sex_combo, patient.sex)
         self.weight_edit.setText(format_number(patient.weight_kg))
         # As stored: the unit is set with the number, so nothing is converted.
@@ -199,6 +209,7 @@ class PatientDialog(QDialog):
             self.dialysis_check.isChecked(),
             self.rems_fields.raw(),
             self.notes_edit.toPlainText(),
+            reason_text(self.reason_edit),
         )
 
     def has_unsaved_input(self) -> bool:
@@ -292,11 +303,34 @@ class PatientDialog(QDialog):
                 for key, value in values.items()
                 if value != _stored_value(self._patient, key)
             }
-            if changes and not self._context.run(
-                _update_patient, self._patient.id, parent=self, **changes
-            ):
+            if changes and not self._save_changes(changes):
                 return
         self.accept()
+
+    def _save_changes(self, changes: dict[str, Any]) -> bool:
+        reason = reason_text(self.reason_edit)
+        if not reason:
+            self._context.report_error(self, MISSING_REASON)
+            self.reason_edit.setFocus()
+            return False
+        assert self._patient is not None
+        return bool(
+            self._context.run(
+                reloading_when_stale(_update_patient, self._reload),
+                self._patient.id,
+                parent=self,
+                reason=reason,
+                version=self._patient.version,
+                **changes,
+            )
+        )
+
+    def _reload(self, store: Any) -> None:
+        """Show the patient as saved now (after another save got there first)."""
+        assert self._patient is not None
+        self._patient = queries.get_patient(store, self._patient.id)
+        self._fill(self._patient)
+        self._initial = self._raw_input()
 
 
 def _update_patient(store: Any, patient_id: int, **changes: Any) -> bool:

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 # Bookkeeping columns, links between records and the patient (whose history this is) say
 # nothing to a reader of the change list.
-_HIDDEN = {"id", "created_at", "updated_at", "patient_id", "course_id", "cycle_id", "lab_id"}
+_HIDDEN = {
+    "id", "created_at", "updated_at", "version", "patient_id", "course_id", "cycle_id", "lab_id",
+}  # fmt: skip
 TABLE_LABELS = {
     "patients": "Patient",
     "courses": "Course",
@@ -256,6 +258,11 @@ def record_label(entry: AuditEntry) -> str:
     return named or label
 
 
+def why_changed(entry: AuditEntry) -> list[str]:
+    """The reason given for correcting or withdrawing a saved record, as the last line."""
+    return [f"Why: {entry.reason}"] if entry.reason else []
+
+
 def who(entry: AuditEntry) -> str:
     if entry.staff:
         return f"{entry.staff} ({entry.os_user})"
@@ -276,7 +283,10 @@ class AuditTableModel(ReadOnlyTableModel["AuditEntry"]):
         self.beginResetModel()
         self._rows = list(entries)
         self._changes = {
-            entry.id: "\n".join(describe_changes(entry, regimens)) for entry in self._rows
+            entry.id: "\n".join(
+                [*describe_changes(entry, regimens), *why_changed(entry)]
+            )
+            for entry in self._rows
         }
         self.endResetModel()
 

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         actions.show_today.triggered.connect(self.show_today)
         actions.show_patients.triggered.connect(self.show_patients)
         actions.show_cohort.triggered.connect(self.show_cohort)
+        actions.verify_records.triggered.connect(lambda: self.verify_records())
         actions.about.triggered.connect(self.show_about)
         actions.backup.setEnabled(database_actions.backups_available())
 
@@ -138,6 +139,10 @@ class MainWindow(QMainWindow):
             self._database_label.setText(str(store.path))
             self._database_label.setToolTip("The database file in use")
             self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+            # Imported with the first database, not before the window shows.
+            from tracker.ui.shell import verify_dialog
+
+            verify_dialog.check_recent_records(self.context, self, self.statusBar())
         else:
             self._database_label.setText("No database open")
             self.setWindowTitle(APPLICATION)
@@ -145,6 +150,7 @@ class MainWindow(QMainWindow):
             self.commands.new_patient,
             self.commands.find_patient,
             self.commands.preferences,
+            self.commands.verify_records,
         ):
             action.setEnabled(has_store)
         self.commands.print_week_sheets.setEnabled(has_store and sheets_available())
@@ -263,6 +269,16 @@ class MainWindow(QMainWindow):
         if written is not None:
             self.statusBar().showMessage(f"Backup written to {written}", 8000)
         return written
+
+    # --- records --------------------------------------------------------------------------
+
+    def verify_records(self) -> QDialog | None:
+        """Tools > Verify records: the whole check, in a dialog (None without a database)."""
+        if not self.context.has_store:
+            return None
+        from tracker.ui.shell import verify_dialog
+
+        return verify_dialog.open_verify_dialog(self.context, self)
 
     # --- settings -------------------------------------------------------------------------
 

@@ -64,12 +64,14 @@ def clinic(tmp_path: Path) -> Path:
         end_course(store, c3, date(2026, 5, 20), "toxicity")
         record_response(store, c4, date(2026, 6, 1), "PR")
         record_death(store, p4, date(2026, 7, 15))
-        archive_response(store, record_response(store, c5, date(2026, 7, 1), "CR"))
+        archive_response(
+            store, record_response(store, c5, date(2026, 7, 1), "CR"), reason="entered twice"
+        )
         end_course(store, c6, date(2026, 8, 1), "progression")
         gone = add_patient(store, mrn="GONE", name="Archived Patient")
         gone_course = start_course(store, gone, date(2026, 2, 1))
         record_response(store, gone_course, date(2026, 4, 1), "CR")
-        archive_patient(store, gone)
+        archive_patient(store, gone, reason="left the clinic")
     return path
 
 

@@ -35,15 +35,27 @@ def test_the_upgrade_keeps_every_row_and_chains_the_audit_log(tmp_path: Path) ->
     before = _counts(path)
     with open_database(path) as store:
         after = _counts(path)
-        # Each table's rows, and the setting, are attested by one new audit row each.
-        attested = list(store.query("SELECT table_name, staff, reason FROM audit_log WHERE id > 2"))
+        # Each table's rows, and the setting, are attested by one new audit row each (after
+        # the REMS upgrade's row for each patient).
+        added = list(
+            store.query("SELECT table_name, staff, action, reason FROM audit_log WHERE id > 2")
+        )
+        attested = [row for row in added if row["action"] == "attest"]
+        rems = [row for row in added if row["action"] != "attest"]
+        assert {(row["table_name"], row["action"]) for row in rems} == {("patients", "update")}
         assert {row["table_name"] for row in attested} == {
-            "patients", "courses", "cycles", "dose_records", "adverse_events", "settings"
+            "patients",
+            "courses",
+            "cycles",
+            "dose_records",
+            "adverse_events",
+            "settings",
         }
         assert {(row["staff"], row["reason"]) for row in attested} == {
             ("schema upgrade", "what the file held when its audit chain began")
         }
-        assert after == {**before, "audit_log": before["audit_log"] + len(attested)}
+        assert after == {**before, "audit_log": before["audit_log"] + len(added)}
+        assert len(rems) == before["patients"]
         walk = walk_chain(store.connection)
         assert walk.rows == after["audit_log"] and walk.broken == []
         assert [row["hash"] is not None for row in store.query("SELECT hash FROM audit_log")]
@@ -105,8 +117,10 @@ def test_verify_exits_1_naming_the_bad_values_and_0_when_intact(tmp_path: Path) 
     result = run_tracker("verify", "--db", path)
     assert result.returncode == 1, result.stderr
     assert "values: 3 values break their rules (kept, not deleted)" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith(
-        "Not intact. First broken link: patients row 1: date_of_birth '1950-02-31'"
+    assert (
+        result.stdout.strip()
+        .splitlines()[-1]
+        .startswith("Not intact. First broken link: patients row 1: date_of_birth '1950-02-31'")
     )
     fresh = tmp_path / "fresh.sqlite"
     open_database(fresh).close()

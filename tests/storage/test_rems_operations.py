@@ -303,21 +303,29 @@ def test_a_missing_authorization_is_recorded_for_a_started_cycle_once(store, ass
 
 def test_the_category_fits_the_sex_and_carries_its_reason(store, woman, assert_refused):
     assert_refused(
-        lambda: update_patient(store, woman, rems_category="male_adult"),
+        lambda: update_patient(store, woman, rems_category="male_adult", reason="category"),
         "does not fit the sex recorded",
     )
     assert_refused(
-        lambda: update_patient(store, woman, rems_category="female_not_reproductive"),
+        lambda: update_patient(
+            store, woman, rems_category="female_not_reproductive", reason="category"
+        ),
         "needs the reason: natural menopause",
     )
     update_patient(
-        store, woman, rems_category="female_not_reproductive", rems_category_reason="hysterectomy"
+        store,
+        woman,
+        rems_category="female_not_reproductive",
+        rems_category_reason="hysterectomy",
+        reason="hysterectomy on record",
     )
     patient = get_patient(store, woman)
     assert (patient.rems_category, patient.rems_category_reason) == (
         "female_not_reproductive", "hysterectomy",
     )  # fmt: skip
     # A reason is kept only where the category has one.
-    update_patient(store, woman, rems_category="female_reproductive", irregular_cycles=True)
+    update_patient(
+        store, woman, rems_category="female_reproductive", irregular_cycles=True, reason="seen"
+    )
     patient = get_patient(store, woman)
     assert (patient.rems_category_reason, patient.irregular_cycles) == (None, True)

@@ -100,7 +100,7 @@ def test_each_patient_row_gets_an_audit_row_saying_what_the_upgrade_did(upgraded
     rows = list(
         upgraded.db.query(
             "SELECT row_id, staff, action, before_json, after_json FROM audit_log "
-            "WHERE table_name = 'patients' ORDER BY row_id"
+            "WHERE table_name = 'patients' AND action != 'attest' ORDER BY row_id"
         )
     )
     assert [row["row_id"] for row in rows] == [pid for pid, *_ in PATIENTS]

@@ -53,13 +53,21 @@ def category_from_flag(
     return None
 
 
+def _day_or_none(text: Any) -> date | None:
+    # An older file may hold a date that is no day (verify reports it); its age is unknown.
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
 def categories_from_flags(db: Database, today: date) -> None:
     """Set each patient's category from the flag (before the flag's column is dropped)."""
     rows = list(db.query("SELECT * FROM patients ORDER BY id"))
     stamp, user = utc_now(), os_user()
     audit: list[dict[str, Any]] = []
     for row in rows:
-        born = date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
+        born = _day_or_none(row["date_of_birth"])
         category = category_from_flag(row["sex"], born, bool(row["reproductive_potential"]), today)
         if category is not None:
             db.execute("UPDATE patients SET rems_category = ? WHERE id = ?", [category, row["id"]])

@@ -26,6 +26,9 @@ from datetime import date
 from functools import cache
 from typing import Any, Literal
 
+from tracker.domain.rems_rules import CATEGORIES as REMS_CATEGORIES
+from tracker.domain.treatment.rems_facts import FLAG_KINDS, RESULTS, TEST_KINDS
+
 Kind = Literal["date", "choice", "whole", "amount", "flag"]
 
 # The values the operations write (tests/storage/test_value_rules.py holds them to it).
@@ -180,7 +183,8 @@ RULES: tuple[ValueRule, ...] = (
     _amount("patients", "creatinine", zero_allowed=False),
     _choice("patients", "creatinine_unit", CREATININE_UNITS),
     ValueRule("patients", "on_dialysis", "flag"),
-    ValueRule("patients", "reproductive_potential", "flag"),
+    _choice("patients", "rems_category", REMS_CATEGORIES),
+    ValueRule("patients", "irregular_cycles", "flag", required=True),
     *_bookkeeping("patients"),
     *_dates("courses", "start_date", "end_date"),
     _level("courses", "len_start_level"),
@@ -225,6 +229,21 @@ RULES: tuple[ValueRule, ...] = (
     *_dates("responses", "assessed_on", "progression_date"),
     _choice("responses", "response", RESPONSES),
     *_bookkeeping("responses"),
+    *_dates("pregnancy_tests", "date", "cleared_on"),
+    _choice("pregnancy_tests", "kind", TEST_KINDS),
+    _amount("pregnancy_tests", "sensitivity_miu_ml", zero_allowed=False),
+    _choice("pregnancy_tests", "result", RESULTS),
+    *_bookkeeping("pregnancy_tests"),
+    *_dates("contraception", "counselled_on"),
+    ValueRule("contraception", "abstinence", "flag", required=True),
+    *_bookkeeping("contraception"),
+    *_dates("menstrual_reports", "reported_on", "cleared_on"),
+    _choice("menstrual_reports", "kind", FLAG_KINDS),
+    *_bookkeeping("menstrual_reports"),
+    *_dates("prescriptions", "authorized_on"),
+    ValueRule("prescriptions", "capsules", "whole", minimum=1),
+    ValueRule("prescriptions", "days_supply", "whole", minimum=1),
+    *_bookkeeping("prescriptions"),
 )
 
 CLINICAL_TABLES: tuple[str, ...] = tuple(dict.fromkeys(rule.table for rule in RULES))

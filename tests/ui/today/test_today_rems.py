@@ -105,10 +105,11 @@ def test_an_older_course_without_an_authorization_or_a_category(qtbot, window, s
     for patient_id in (tested, untested):
         start_course(store, patient_id, FIXED_TODAY - timedelta(days=3))
     # Found to be tested after all, with cycle 1 begun without an authorization ...
-    update_patient(store, tested, rems_category="female_child")
+    update_patient(store, tested, rems_category="female_child", reason="under 18")
     # ... and a record whose category an older file never had.
     store.db.execute(
-        "UPDATE patients SET rems_category = NULL, rems_category_reason = NULL WHERE id = ?",
+        "UPDATE patients SET rems_category = NULL, rems_category_reason = NULL, "
+        "version = version + 1 WHERE id = ?",
         [untested],
     )
     show_loaded(qtbot, window)

@@ -10,15 +10,18 @@ from tracker.domain.calendar import cycle_starts
 from tracker.domain.errors import DomainError, ScheduleError
 from tracker.domain.prophylaxis import check_risk_factors
 from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, Regimen
-from tracker.domain.treatment.start_check import StartCheck, cycle_start_check, start_check
 from tracker.storage.audit import insert_row, update_row
-from tracker.storage.course_history import count_results, course_history
+from tracker.storage.course_history import course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations import rems
 from tracker.storage.operations._common import iso, open_course, patient_row, regimen_named
-from tracker.storage.operations.settings import start_counts_max_age
-from tracker.storage.queries import courses_of, cycles_of, dose_records_of, labs_of
+from tracker.storage.operations.start_checks import (
+    start_check_for_course,
+    start_check_for_cycle,
+    start_override,
+)
+from tracker.storage.queries import courses_of, cycles_of, dose_records_of
 from tracker.storage.records import Course
 from tracker.storage.validation import (
     change_reason,
@@ -53,38 +56,6 @@ def _risk_factors(factors: Sequence[str]) -> str | None:
     except DomainError as error:
         raise ValidationError(str(error)) from None
     return ",".join(chosen) or None
-
-
-def _override(check: StartCheck, override_reason: str | None, what: str) -> dict[str, Any]:
-    """The override columns of a start; refused when the check found problems and no reason
-    was given. A reason given where none was needed is not kept."""
-    if not check.needs_override:
-        return {"start_override": None, "start_problems": None}
-    reason = optional_text(override_reason, "override reason", max_length=500)
-    if reason is None:
-        raise ValidationError(
-            f"{what} on {check.on.isoformat()} needs a clinician's override reason: "
-            + "; ".join(check.problems)
-        )
-    return {"start_override": reason, "start_problems": "; ".join(check.problems)}
-
-
-def start_check_for_course(store: Store, patient_id: int, start: date) -> StartCheck:
-    """What stands in the way of starting a course on ``start`` (latest counts)."""
-    counts = count_results(labs_of(store, patient_id))
-    return start_check(counts, start, max_age_days=start_counts_max_age(store))
-
-
-def start_check_for_cycle(
-    store: Store, course: Course, start: date, *, resuming: bool = False
-) -> StartCheck:
-    """What stands in the way of starting the course's next cycle on ``start``."""
-    return cycle_start_check(
-        course_history(store, course),
-        start,
-        resuming=resuming,
-        max_age_days=start_counts_max_age(store),
-    )
 
 
 def start_course(
@@ -148,7 +119,7 @@ def start_course(
                     f"course on {course.end_date.isoformat()}"
                 )
         checked = rems.refuse_course_start(store, patient, start, prescription)
-        override = _override(
+        override = start_override(
             start_check_for_course(store, patient_id, start), override_reason, "starting a course"
         )
         course_id = insert_row(
@@ -226,7 +197,7 @@ def start_next_cycle(
     if resume_level is not None and not resuming:
         raise ValidationError("lenalidomide is not interrupted: there is nothing to resume")
     checked = rems.refuse_cycle_start(store, history, number, start, prescription)
-    override = _override(
+    override = start_override(
         start_check_for_cycle(store, course, start, resuming=resuming),
         override_reason,
         f"starting cycle {number}",

@@ -263,7 +263,14 @@ def clear_positive_test(store: Store, test_id: int, cleared_on: date, clearance:
         raise ValidationError(f"the test of {row['date']} is not a positive result still standing")
     changes = _clearing(store, row, "date", cleared_on, clearance)
     with store.transaction():
-        update_row(store, "pregnancy_tests", test_id, changes, patient_id=row["patient_id"])
+        update_row(
+            store,
+            "pregnancy_tests",
+            test_id,
+            changes,
+            patient_id=row["patient_id"],
+            reason=changes["clearance"],
+        )
 
 
 def record_contraception(
@@ -322,4 +329,11 @@ def clear_menstrual_change(store: Store, report_id: int, cleared_on: date, clear
         raise ValidationError(f"the {row['kind']} of {row['reported_on']} is already cleared")
     changes = _clearing(store, row, "reported_on", cleared_on, clearance)
     with store.transaction():
-        update_row(store, "menstrual_reports", report_id, changes, patient_id=row["patient_id"])
+        update_row(
+            store,
+            "menstrual_reports",
+            report_id,
+            changes,
+            patient_id=row["patient_id"],
+            reason=changes["clearance"],
+        )

@@ -17,6 +17,7 @@ from tracker.domain.treatment.rems_start import cycle_capsules
 from tracker.storage.course_history import course_history
 from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import rems as rems_operations
+from tracker.storage.operations import start_checks
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
 from tracker.ui.forms.prescription_box import PrescriptionBox
@@ -163,7 +164,7 @@ class NextCycleDialog(RecordDialog):
 
     def check_start(self) -> None:
         """The engine's start check for the date, with the resume if it is ticked."""
-        check = course_operations.start_check_for_cycle(
+        check = start_checks.start_check_for_cycle(
             self.context.store, self.course, date_of(self.start_edit), resuming=self.resuming()
         )
         self.start_check.show_check(check)

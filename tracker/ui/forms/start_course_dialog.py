@@ -22,6 +22,7 @@ from tracker.domain.regimen import (
 from tracker.domain.treatment.rems_start import cycle_capsules
 from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import rems as rems_operations
+from tracker.storage.operations import start_checks
 from tracker.ui.common.context import AppContext
 from tracker.ui.forms.prescription_box import PrescriptionBox
 from tracker.ui.forms.record_dialog import (
@@ -145,7 +146,7 @@ class StartCourseDialog(RecordDialog):
 
     def check_start(self) -> None:
         """Show the latest counts and what stands in the way of starting on the date."""
-        check = course_operations.start_check_for_course(
+        check = start_checks.start_check_for_course(
             self.context.store, self.patient.id, date_of(self.start_edit)
         )
         self.start_check.show_check(check)

@@ -103,7 +103,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from tracker.storage.backup import restore_database
+    from tracker.storage.restore import restore_database
 
     database = database_path(args)
     source = args.file or args.from_file

@@ -119,3 +119,24 @@ def update_row(
 def archive_row(store: Store, table: str, row_id: int, *, patient_id: int | None) -> None:
     """Soft-delete: the row stays for history with archived = 1."""
     update_row(store, table, row_id, {"archived": 1}, patient_id=patient_id, action=ARCHIVE)
+
+
+ACTIONS_TABLE = "actions"
+
+
+def record_action(store: Store, action: str, detail: dict[str, Any]) -> None:
+    """Record that the data left or replaced the file (an export, a backup, a restore, a
+    printed sheet): one audit_log row of its own, in its own transaction.
+
+    ``detail`` (what was written where) is kept as the row's "after" JSON.
+    """
+    with store.transaction():
+        write_audit(
+            store,
+            table=ACTIONS_TABLE,
+            row_id=None,
+            patient_id=None,
+            action=action,
+            before=None,
+            after=detail,
+        )

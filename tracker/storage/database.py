@@ -15,13 +15,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.storage.errors import (
-    DatabaseBusyError,
-    DatabaseTooNewError,
-    NotADatabaseError,
-    StorageError,
+from tracker.storage.errors import DatabaseBusyError, NotADatabaseError, StorageError
+from tracker.storage.failures import sqlite_write_failure, write_failed
+from tracker.storage.file_checks import (
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS_TABLE,
+    check_existing_file,
+    connect_read_only,
+    refuse_unusable_file,
 )
-from tracker.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
+from tracker.storage.schema import apply_migrations
 
 if TYPE_CHECKING:
     # Imported when a database is opened (see ``open_database``), not with this module.
@@ -31,8 +34,13 @@ APP_DIRECTORY = "rd-cycle-tracker"
 DATABASE_FILE_NAME = "tracker.sqlite"
 # Lets a clinic keep the database on a shared or backed-up drive without a command-line flag.
 DATABASE_PATH_ENVIRONMENT = "RD_TRACKER_DATABASE"
-BUSY_TIMEOUT_MS = 5000
-MIGRATIONS_TABLE = "_sqlite_migrations"
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "MIGRATIONS_TABLE",
+    "Store",
+    "default_database_path",
+    "open_database",
+]
 
 
 def default_database_path() -> Path:
@@ -61,6 +69,7 @@ class Store:
         *,
         staff: str | None,
         clock: Callable[[], date],
+        read_only: bool = False,
     ):
         if isinstance(db, sqlite3.Connection):
             self.connection = db
@@ -69,6 +78,9 @@ class Store:
             self.connection = db.conn
             self._db = db
         self.path = path
+        self.read_only = read_only
+        # A file of an older version opened for reading is upgraded in a copy in memory.
+        self.copied_to_memory = False
         self.staff = staff
         self._clock = clock
         self._changed = False
@@ -106,7 +118,7 @@ class Store:
 
         def check() -> None:
             try:
-                _check_existing_file(self.path, integrity=True)
+                check_existing_file(self.path, integrity=True)
             except StorageError as error:
                 self._integrity_error = error
 
@@ -126,6 +138,17 @@ class Store:
             self._integrity_thread.join()
         if self._integrity_error is not None:
             raise self._integrity_error
+
+    def reader_connection(self) -> sqlite3.Connection | None:
+        """A second connection reading what this one reads, for another thread; None where
+        there can be none (a file upgraded in memory for reading)."""
+        if self.copied_to_memory:
+            return None
+        if self.read_only:
+            return connect_read_only(self.path)
+        connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return connection
 
     @property
     def staff(self) -> str | None:
@@ -154,6 +177,8 @@ class Store:
         """One atomic change; nested calls join the outer transaction (as savepoints)."""
         if self._closed:
             raise StorageError(f"the database {self.path} is closed")
+        if self.read_only:
+            raise StorageError(f"{self.path} is open for reading only; nothing was changed")
         connection = self.connection
         outermost = not connection.in_transaction
         if outermost:
@@ -166,6 +191,9 @@ class Store:
                 try:
                     connection.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as error:
+                    failure = sqlite_write_failure(error, self.path)
+                    if failure is not None:
+                        raise failure from error
                     raise DatabaseBusyError(
                         f"the database {self.path} is busy in another program ({error}); "
                         "try again in a moment"
@@ -173,12 +201,20 @@ class Store:
             try:
                 with self.db.atomic():
                     yield self.db
-            except BaseException:
+                if outermost:
+                    connection.execute("COMMIT")
+            except BaseException as error:
                 if outermost and connection.in_transaction:
                     connection.execute("ROLLBACK")
+                # A full disk or a read-only file is said as such, not as a raw SQLite error.
+                failure = (
+                    sqlite_write_failure(error, self.path)
+                    if outermost and isinstance(error, sqlite3.OperationalError)
+                    else None
+                )
+                if failure is not None:
+                    raise failure from error
                 raise
-            if outermost:
-                connection.execute("COMMIT")
         finally:
             self._depth -= 1
         if self._depth == 0:
@@ -207,27 +243,32 @@ def open_database(
     staff: str | None = None,
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
+    read_only: bool = False,
 ) -> Store:
     """Open (creating or upgrading) the database at ``path``.
 
-    Raises NotADatabaseError or DatabaseTooNewError without writing a byte to the file.
+    Raises NotADatabaseError or DatabaseTooNewError without writing a byte to the file; an
+    existing empty file is refused too (only a path with no file is made a new database).
     With ``check_in_background`` the slow whole-file integrity check of a current-version
     file runs beside the first reads instead of before them (a large file takes a second);
     the first write waits for it, and ``wait_for_integrity`` reports its verdict.
+
+    ``read_only`` opens an existing file for reading only and leaves it byte for byte as it
+    was, with no -wal or -shm file made beside it; see ``_open_for_reading``.
     """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise NotADatabaseError(f"{path} is a folder, not a database file")
-    check_later = False
-    if path.exists() and path.stat().st_size > 0:
-        # A file that still needs a schema change is written at once, so it is checked first.
-        up_to_date = _check_existing_file(path, integrity=not check_in_background)
-        check_later = check_in_background and up_to_date
-        if check_in_background and not up_to_date:
-            _check_existing_file(path, integrity=True)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        up_to_date = False
+    if read_only:
+        return _open_for_reading(
+            path, staff=staff, clock=clock, check_in_background=check_in_background
+        )
+    if not path.exists() and not path.is_symlink():
+        _create(path)
+    refuse_unusable_file(path)
+    # A file that still needs a schema change is written at once, so it is checked first.
+    up_to_date = check_existing_file(path, integrity=not check_in_background)
+    check_later = check_in_background and up_to_date
+    if check_in_background and not up_to_date:
+        check_existing_file(path, integrity=True)
     try:
         connection = sqlite3.connect(path)
         _configure(connection)
@@ -237,8 +278,84 @@ def open_database(
         if not up_to_date:
             apply_migrations(store.db)
     except sqlite3.DatabaseError as error:
-        raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
+        failure = sqlite_write_failure(error, path, left="the file was not changed")
+        raise failure or NotADatabaseError(f"cannot open {path} as a database: {error}") from error
     if check_later:
+        store._check_integrity_in_background()
+    return store
+
+
+def _create(path: Path) -> None:
+    """Make a new, empty tracker database at ``path``, whole or not at all.
+
+    It is built under a temporary name and linked into place, so an interrupted first start
+    leaves no empty or half-made file under the database's name (an empty file is refused).
+    """
+    from tracker.storage.output_files import remove_leftovers, temporary_beside
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise write_failed(error, path) from None
+    remove_leftovers(path.parent)
+    temporary = temporary_beside(path, tag="creating")
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            _configure(connection)
+            apply_migrations(Store(connection, temporary, staff=None, clock=date.today).db)
+        finally:
+            connection.close()
+        _link_into_place(temporary, path)
+    except sqlite3.DatabaseError as error:
+        failure = sqlite_write_failure(error, path, left="no database was made")
+        raise failure or NotADatabaseError(f"cannot make a database at {path}: {error}") from None
+    except OSError as error:
+        raise write_failed(error, path, left="no database was made") from None
+    finally:
+        for leftover in ("", "-wal", "-shm"):
+            Path(f"{temporary}{leftover}").unlink(missing_ok=True)
+
+
+def _link_into_place(temporary: Path, path: Path) -> None:
+    try:
+        # A link never replaces a file another program made there meanwhile.
+        os.link(temporary, path)
+    except FileExistsError:
+        return
+    except OSError:
+        # File systems without hard links (FAT, some network drives).
+        if not path.exists():
+            os.replace(temporary, path)
+
+
+def _open_for_reading(
+    path: Path, *, staff: str | None, clock: Callable[[], date], check_in_background: bool
+) -> Store:
+    """An existing file opened so that nothing can change it (``PRAGMA query_only``).
+
+    A file of an older version cannot be upgraded without writing to it: it is copied into
+    memory and upgraded there, so the reader sees the current schema and the file stays as
+    it was.
+    """
+    refuse_unusable_file(path)
+    up_to_date = check_existing_file(path, integrity=not check_in_background)
+    if check_in_background and not up_to_date:
+        check_existing_file(path, integrity=True)
+    try:
+        connection = connect_read_only(path)
+        if not up_to_date:
+            memory = sqlite3.connect(":memory:")
+            connection.backup(memory)
+            connection.close()
+            connection = memory
+            apply_migrations(Store(connection, path, staff=None, clock=clock).db)
+            connection.execute("PRAGMA query_only = ON")
+    except sqlite3.DatabaseError as error:
+        raise NotADatabaseError(f"cannot read {path} as a database: {error}") from error
+    store = Store(connection, path, staff=staff, clock=clock, read_only=True)
+    store.copied_to_memory = not up_to_date
+    if check_in_background and up_to_date:
         store._check_integrity_in_background()
     return store
 
@@ -249,89 +366,3 @@ def _configure(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
 
-
-def _check_existing_file(path: Path, *, integrity: bool = True) -> bool:
-    """Refuse a damaged, foreign or too-new file, reading it through a read-only connection.
-
-    Returns whether every migration of this version is already applied.
-    """
-    # Without a write-ahead log beside it the file holds every committed change, and
-    # "immutable" reads it without creating -wal/-shm files; with one, read through the log.
-    has_log = Path(f"{path}-wal").exists()
-    options = "mode=ro" if has_log else "mode=ro&immutable=1"
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
-    except sqlite3.Error as error:
-        raise NotADatabaseError(f"cannot read {path}: {error}") from error
-    try:
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if integrity:
-            _check_intact(connection, path)
-        else:
-            _check_readable(connection, path)
-        return _check_version(connection, path)
-    finally:
-        connection.close()
-
-
-def _check_readable(connection: sqlite3.Connection, path: Path) -> None:
-    """The cheap part of the check: the header and schema parse as SQLite."""
-    try:
-        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
-        raise NotADatabaseError(
-            f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
-            "it was left unchanged"
-        ) from error
-
-
-def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
-    try:
-        problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
-    except (sqlite3.DatabaseError, MemoryError) as error:
-        # A damaged length field can make SQLite ask for an absurd allocation.
-        raise NotADatabaseError(
-            f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
-            "it was left unchanged"
-        ) from error
-    if problems != ["ok"]:
-        detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
-        raise NotADatabaseError(
-            f"{path} is damaged and was left unchanged; restore it from a backup "
-            f"(integrity check: {_shorten(detail)})"
-        )
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-def _check_version(connection: sqlite3.Connection, path: Path) -> bool:
-    tables = {
-        row[0]
-        for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    }
-    applied: set[str] = set()
-    if MIGRATIONS_TABLE in tables:
-        applied = {
-            row[0]
-            for row in connection.execute(
-                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        }
-    unknown = applied - known_migration_names()
-    if unknown:
-        raise DatabaseTooNewError(
-            f"{path} was written by a newer version of Rd Cycle Tracker "
-            f"(it has schema change {sorted(unknown)[0]!r}); install the newer version to open "
-            "it. The file was left unchanged."
-        )
-    # A first run cut short leaves only the migrations table; that file is still ours.
-    if tables - {MIGRATIONS_TABLE} and not applied:
-        raise NotADatabaseError(
-            f"{path} is an SQLite database of another program, not Rd Cycle Tracker; "
-            "it was left unchanged"
-        )
-    return applied == known_migration_names()

@@ -33,6 +33,13 @@ def activate(qtbot, widget) -> None:
     qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
 
 
+def close_window(qtbot, window) -> None:
+    """Close the main window; after changes it first backs up off the GUI thread, and closes
+    itself once that is done."""
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+
+
 def cancel_print_dialog_when_shown() -> list[str]:
     """Cancel the next print dialog as soon as it is shown; its title lands in the list."""
     from PySide6.QtCore import QTimer

@@ -80,8 +80,19 @@ class ChartThresholds:
 DEFAULT_THRESHOLDS = ChartThresholds.from_rules()
 
 
-def save_figure(figure: Figure, path: Path | str) -> Path:
-    """Write the figure as PNG, SVG or PDF, chosen by the file's suffix."""
+def save_figure(
+    figure: Figure,
+    path: Path | str,
+    *,
+    overwrite: bool = False,
+    guarded: Iterable[Path] = (),
+) -> Path:
+    """Write the figure as PNG, SVG or PDF, chosen by the file's suffix.
+
+    Written beside ``path``, read back and then renamed into place; an existing file is
+    replaced only with ``overwrite`` (never a database, the ``guarded`` files or anything but
+    a regular file).
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in SAVE_SUFFIXES:
@@ -89,7 +100,12 @@ def save_figure(figure: Figure, path: Path | str) -> Path:
         raise ReportError(f"a chart can be saved as {allowed}, not {suffix or 'no extension'!r}")
     if not target.parent.is_dir():
         raise ReportError(f"the folder {target.parent} does not exist")
-    figure.savefig(target, format=suffix[1:], dpi=PNG_DPI)
+    from tracker.reports.output_checks import check_image
+    from tracker.storage.output_files import written_atomically
+
+    with written_atomically(target, overwrite=overwrite, guarded=guarded, what="chart") as temporary:
+        figure.savefig(temporary, format=suffix[1:], dpi=PNG_DPI)
+        check_image(temporary, suffix[1:], name=target.name)
     return target
 
 

@@ -40,7 +40,7 @@ from tracker.domain.statistics import COHORT_EVENT_TYPES
 from tracker.ui.cohort.cohort_read import CohortRead, read_cohort
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import BackgroundRead, read_in_background
-from tracker.ui.common.store_state import open_store
+from tracker.ui.common.store_state import open_database_files, open_store
 from tracker.ui.forms.record_dialog import date_edit, date_of
 from tracker.ui.widgets.chart_view import LazyChart
 
@@ -358,7 +358,8 @@ class CohortChartView(LazyChart):
             LazyChart.redraw(self)
             self.status_label.setText(_sentence(self.status_label.text()))
         assert self.figure is not None
-        save_figure(self.figure, path)
+        # The save dialog has asked before replacing a file.
+        save_figure(self.figure, path, overwrite=True, guarded=open_database_files(self.context))
 
     def default_file_name(self) -> str:
         return "grade-3-4-events.png"

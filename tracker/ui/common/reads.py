@@ -185,8 +185,8 @@ class _NoSecondConnection(Exception):
     """The worker could not open its own connection to the file."""
 
 
-# Reads in flight by token, kept until their outcome is delivered.
-_RUNNING: dict[int, BackgroundRead] = {}
+# Reads (and jobs) in flight by token, kept until their outcome is delivered.
+_RUNNING: dict[int, BackgroundRead | _BackgroundJob] = {}
 _tokens = itertools.count(1)
 
 
@@ -207,6 +207,43 @@ def read_in_background(
     background = BackgroundRead(context, on_result, parent)
     background.start(query, *args, **kwargs)
     return background
+
+
+class _BackgroundJob:
+    """A job's ``on_done`` waiting for its outcome (see ``work_in_background``)."""
+
+    def __init__(self, on_done: Callable[[Any, BaseException | None], None]) -> None:
+        self._on_done = on_done
+
+    def arrived(self, result: Any, error: BaseException | None) -> None:
+        self._on_done(result, error)
+
+
+def work_in_background(
+    job: Callable[[], Result],
+    on_done: Callable[[Result | None, BaseException | None], None],
+) -> None:
+    """Run ``job()`` on Qt's thread pool and call ``on_done(result, error)`` with its outcome
+    on the GUI thread (``error`` is None when it succeeded).
+
+    The job must touch no Qt object and no connection of the GUI thread: it gets what it
+    needs (a file's path, say) as plain values.
+    """
+    delivery = _the_delivery()
+    token = next(_tokens)
+
+    def work() -> None:
+        try:
+            result = job()
+        except BaseException as error:  # handed to the GUI thread, which decides
+            outcome: tuple[Any, BaseException | None] = (None, error)
+        else:
+            outcome = (result, None)
+        with suppress(RuntimeError):
+            delivery.arrived.emit(token, *outcome)
+
+    _RUNNING[token] = _BackgroundJob(on_done)
+    QThreadPool.globalInstance().start(work)
 
 
 class LatestRead(QObject):

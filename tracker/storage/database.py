@@ -15,7 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.storage.errors import DatabaseBusyError, NotADatabaseError, StorageError
+from tracker.storage.errors import (
+    DatabaseBusyError,
+    NotADatabaseError,
+    StorageError,
+    ValidationError,
+)
 from tracker.storage.failures import sqlite_write_failure, write_failed
 from tracker.storage.file_checks import (
     BUSY_TIMEOUT_MS,
@@ -99,13 +104,16 @@ class Store:
         return self._db
 
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
-        return self.connection.execute(sql, parameters)
+        try:
+            return self.connection.execute(sql, parameters)
+        except (OverflowError, sqlite3.ProgrammingError) as error:
+            raise _unusable_value(error, parameters) from error
 
     def query(
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
     ) -> Iterator[dict[str, Any]]:
         """Each row of ``sql`` as a dict of column name to value."""
-        cursor = self.connection.execute(sql, parameters)
+        cursor = self.execute(sql, parameters)
         names = [column[0] for column in cursor.description or ()]
         for row in cursor:
             yield dict(zip(names, row, strict=True))
@@ -235,6 +243,16 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<Store {self.path}>"
+
+
+def _unusable_value(error: Exception, parameters: Any) -> Exception:
+    """A value no SQLite column can hold (an id beyond 64 bits, a list) is bad input, said as
+    such; any other programming error stays what it is."""
+    if isinstance(error, OverflowError):
+        return ValidationError("a number given is too large to be stored or looked up")
+    if "binding parameter" in str(error) or "not supported" in str(error):
+        return ValidationError(f"a value given cannot be stored or looked up ({error})")
+    return error
 
 
 def open_database(

@@ -20,12 +20,14 @@ from tracker.storage.operations.settings import start_counts_max_age
 from tracker.storage.queries import courses_of, cycles_of, dose_records_of, labs_of
 from tracker.storage.records import Course
 from tracker.storage.validation import (
+    as_date,
     choice,
     not_before,
     note_text,
     optional_choice,
     optional_text,
     past_or_today,
+    text_items,
 )
 
 THROMBOPROPHYLAXIS = ("aspirin", "LMWH", "warfarin", "DOAC", "none")
@@ -51,7 +53,7 @@ def _drug(regimen: Regimen, drug: Any) -> str:
 
 def _risk_factors(factors: Sequence[str]) -> str | None:
     try:
-        chosen = check_risk_factors(factors)
+        chosen = check_risk_factors(text_items(factors, "VTE risk factors"))
     except DomainError as error:
         raise ValidationError(str(error)) from None
     return ",".join(chosen) or None
@@ -74,7 +76,7 @@ def _override(check: StartCheck, override_reason: str | None, what: str) -> dict
 def start_check_for_course(store: Store, patient_id: int, start: date) -> StartCheck:
     """What stands in the way of starting a course on ``start`` (latest counts)."""
     counts = count_results(labs_of(store, patient_id))
-    return start_check(counts, start, max_age_days=start_counts_max_age(store))
+    return start_check(counts, as_date(start, "start"), max_age_days=start_counts_max_age(store))
 
 
 def start_check_for_cycle(
@@ -362,6 +364,7 @@ def _end(store: Store, course: Course, end: date, reason: str, note: str) -> Non
 def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -> None:
     """The patient died on ``died_on``: the date of death on the patient, and the active
     course (if any) ended for reason 'death' that day. Call inside the caller's transaction."""
+    died_on = as_date(died_on, "date of death")
     with store.transaction():
         patient = patient_row(store, patient_id)
         recorded = patient["date_of_death"]

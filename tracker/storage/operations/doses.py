@@ -12,11 +12,13 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, regimen_named
 from tracker.storage.validation import (
+    as_date,
     choice,
     not_before,
     note_text,
     optional_amount,
     past_or_today,
+    text_items,
 )
 
 # An interruption is not a dose record: it is state (``operations.interruptions``).
@@ -104,6 +106,7 @@ def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
     """
     course = open_course(store, course_id, "change dose records")
     drug = choice(drug, tuple(regimen_named(course.regimen_id).drugs), "drug")
+    day = as_date(day, "dose date")
     with store.transaction():
         existing = _recorded_ids(store, course_id, day, drug)
         for record_id in existing:
@@ -115,5 +118,6 @@ def record_doses(
     store: Store, course_id: int, day: date, drugs: Sequence[str], status: str
 ) -> list[int]:
     """Record the same status for several drugs on one day, all or nothing."""
+    drugs = text_items(drugs, "drugs")
     with store.transaction():
         return [record_dose(store, course_id, day, drug, status) for drug in drugs]

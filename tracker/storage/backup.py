@@ -228,11 +228,20 @@ def rotate_backups(
     ``keep``, never the copy just written (the newest that passed its check)."""
     if keep < 1:
         raise StorageError("keep at least one backup")
-    backup_dir = make_backup_dir(backup_dir)
+    folder = Path(backup_dir) if backup_dir is not None else default_backup_dir()
+    made_folder = not folder.exists()
+    backup_dir = make_backup_dir(folder)
     store_path = Path(store_path)
     remove_leftovers(backup_dir)
     written = _stamped_name(store_path.stem, now(), backup_dir)
-    _write_verified_copy(store_path, written, overwrite=False)
+    try:
+        _write_verified_copy(store_path, written, overwrite=False)
+    except StorageError:
+        if made_folder:
+            # A refused backup leaves no trace, not even the folder made for it.
+            with contextlib.suppress(OSError):
+                backup_dir.rmdir()
+        raise
     existing = automatic_backups(store_path, backup_dir)
     for stale in existing[: max(0, len(existing) - keep)]:
         # A clock set back gives the new copy the oldest name; it is kept all the same.

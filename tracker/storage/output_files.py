@@ -51,7 +51,7 @@ def database_files(database: Path | str | None) -> list[Path]:
 def _same_file(first: Path, second: Path) -> bool:
     try:
         return first.resolve() == second.resolve() or first.samefile(second)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link that loops
         return False
 
 

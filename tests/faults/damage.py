@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tracker.storage.database import open_database
 from tracker.storage.errors import StorageError
+from tracker.storage.file_checks import read_only_uri
 
 PAGE_HEADER_BYTES = 100  # the database header on page 1: flips there are a different test
 
@@ -52,7 +53,8 @@ def flip_bit(path: Path, rng: random.Random, pages: list[int] | None = None) -> 
 def integrity_problems(path: Path) -> list[str]:
     """``PRAGMA integrity_check`` of ``path``, read without changing it; [] when intact."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        # Through the -wal when there is one (a checkpoint a full disk cut short keeps it).
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         finally:

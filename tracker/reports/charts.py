@@ -100,12 +100,23 @@ def save_figure(
         raise ReportError(f"a chart can be saved as {allowed}, not {suffix or 'no extension'!r}")
     if not target.parent.is_dir():
         raise ReportError(f"the folder {target.parent} does not exist")
-    from tracker.reports.output_checks import check_image
+    from tracker.reports.output_checks import BrokenOutputError, check_image
+    from tracker.storage.failures import os_error_within
     from tracker.storage.output_files import written_atomically
 
     with written_atomically(target, overwrite=overwrite, guarded=guarded, what="chart") as temporary:
-        figure.savefig(temporary, format=suffix[1:], dpi=PNG_DPI)
-        check_image(temporary, suffix[1:], name=target.name)
+        try:
+            figure.savefig(temporary, format=suffix[1:], dpi=PNG_DPI)
+        except Exception as error:
+            # matplotlib's PDF writer, failing on a full disk, fails again tidying up.
+            cause = os_error_within(error)
+            if cause is None:
+                raise
+            raise cause from None
+        try:
+            check_image(temporary, suffix[1:])
+        except BrokenOutputError as error:
+            raise BrokenOutputError(f"could not write {target}: {error}; nothing was written") from None
     return target
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ _PDF_END = b"%%EOF"
 _PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 _SVG_END = b"</svg>"
 _TAIL_BYTES = 1024
+# Less room than this left after a write that came out cut off: the disk filled up.
+_NEARLY_FULL_BYTES = 1 << 20
 
 
 class BrokenOutputError(ReportError):
@@ -45,25 +48,33 @@ def _tail(path: Path) -> bytes:
         return handle.read()
 
 
-def check_pdf(path: Path, pages: int, *, name: str) -> None:
+def _cut_off(path: Path) -> BrokenOutputError:
+    try:
+        full = shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
+    except OSError:
+        full = False
+    return BrokenOutputError("the disk is full" if full else "the file came out cut off")
+
+
+def check_pdf(path: Path, pages: int) -> None:
     """Refuse a PDF that does not end properly or does not hold exactly ``pages`` pages."""
     from pypdf import PdfReader
 
     if _PDF_END not in _tail(path):
-        raise BrokenOutputError(f"{name} was cut off while being written (is the disk full?)")
+        raise _cut_off(path)
     try:
         with _quiet_pypdf():
             found = len(PdfReader(path, strict=True).pages)
     except Exception as error:  # pypdf raises many kinds for a broken file; any one means broken
-        raise BrokenOutputError(f"{name} could not be read back ({error})") from None
+        raise BrokenOutputError(f"it could not be read back ({error})") from None
     if found != pages:
-        raise BrokenOutputError(f"{name} read back with {found} pages instead of {pages}")
+        raise BrokenOutputError(f"it read back with {found} pages instead of {pages}")
 
 
-def check_image(path: Path, file_format: str, *, name: str) -> None:
+def check_image(path: Path, file_format: str) -> None:
     """Refuse a PNG or SVG that is cut off, and a PDF chart that is not one whole page."""
     if file_format == "pdf":
-        check_pdf(path, 1, name=name)
+        check_pdf(path, 1)
         return
     with path.open("rb") as handle:
         start = handle.read(len(_PNG_START))
@@ -74,4 +85,4 @@ def check_image(path: Path, file_format: str, *, name: str) -> None:
         else tail.endswith(_SVG_END)
     )
     if not whole:
-        raise BrokenOutputError(f"{name} was cut off while being written (is the disk full?)")
+        raise _cut_off(path)

@@ -56,7 +56,7 @@ def write_sheets_pdf(
         render_sheets(writer, sheets, print_date=print_date or date.today())
         del writer  # the file is complete only once the writer is gone
         try:
-            check_pdf(temporary, len(sheets), name=target.name)
+            check_pdf(temporary, len(sheets))
         except BrokenOutputError as error:
             raise SheetRenderError(f"{error}; nothing was written") from None
     return target

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tracker.storage.database import Store, default_database_path
 from tracker.storage.errors import NotADatabaseError, StorageError
-from tracker.storage.failures import sqlite_write_failure, write_failed
+from tracker.storage.failures import os_error_text, sqlite_write_failure, write_failed
 from tracker.storage.file_checks import (
     SQLITE_HEADER,
     check_intact,
@@ -211,7 +211,7 @@ def make_backup_dir(backup_dir: Path | str | None) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StorageError(f"cannot create {folder}: {error.strerror or error}") from None
+        raise StorageError(f"cannot create {folder}: {os_error_text(error)}") from None
     if not folder.is_dir():
         raise StorageError(f"{folder} is not a folder")
     return folder

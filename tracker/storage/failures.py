@@ -27,6 +27,19 @@ class DiskFullError(StorageError):
     """The disk (or the user's quota) is full: the write was undone."""
 
 
+def os_error_within(error: BaseException) -> OSError | None:
+    """The OSError behind ``error``, if one led to it (a library may fail while cleaning up
+    after the disk filled, and raise something else with the OSError as its context)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OSError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def os_error_text(error: OSError) -> str:
     """The reason in a few words: 'the disk is full', 'permission denied', ..."""
     if error.errno in _DISK_FULL:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -107,17 +107,25 @@ def check_target(
 
 
 def temporary_beside(target: Path, *, tag: str = PARTIAL, folder: bool = False) -> Path:
-    """A new, empty temporary file (or folder) in the target's folder, named as a leftover."""
+    """A new, empty temporary file (or folder) in the target's folder, named as a leftover.
+
+    Made with the permissions a new file gets there (the umask applies, as it would to the
+    target written directly), not the owner-only ones of ``tempfile``.
+    """
     stem = target.name[: MAX_NAME_BYTES - _TEMPORARY_OVERHEAD]
-    prefix, suffix = f".{stem}.{os.getpid()}.", f".{tag}"
-    try:
-        if folder:
-            return Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=target.parent))
-        handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
-    except OSError as error:
-        raise write_failed(error, target) from None
-    os.close(handle)
-    return Path(name)
+    for _attempt in range(100):
+        path = target.parent / f".{stem}.{os.getpid()}.{secrets.token_hex(4)}.{tag}"
+        try:
+            if folder:
+                os.mkdir(path, 0o777)
+            else:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise write_failed(error, target) from None
+        return path
+    raise StorageError(f"cannot find a free temporary name beside {target}")
 
 
 def sync_file(path: Path) -> None:

@@ -163,12 +163,27 @@ def test_new_database_is_created_and_an_existing_file_refused(window, context, t
     assert context.store.path == created
 
 
-def test_backup_writes_a_copy_that_opens(window, store, tmp_path):
+def test_backup_writes_a_copy_that_opens(qtbot, window, store, tmp_path):
     add_patient(store, mrn="B-1", name="Backed, Up")
-    written = window.backup_database(tmp_path / "copy.sqlite")
-    assert written == tmp_path / "copy.sqlite"
+    written = tmp_path / "copy.sqlite"
+    assert window.backup_database(written) is True
+    assert window.statusBar().currentMessage() == f"Backing up to {written}…"
+    assert not window.commands.backup.isEnabled()
+    qtbot.waitUntil(lambda: window.commands.backup.isEnabled(), timeout=10_000)
+    assert window.statusBar().currentMessage() == f"Backup written to {written}"
     with open_database(written) as copy:
         assert queries.patient_by_mrn(copy, "B-1").name == "Backed, Up"
+    recorded = store.execute(
+        "SELECT after_json FROM audit_log WHERE table_name = 'actions' AND action = 'backup'"
+    ).fetchall()
+    assert len(recorded) == 1 and str(written) in recorded[0][0]
+
+
+def test_a_refused_backup_is_said_and_nothing_is_written(qtbot, window, tmp_path, messages):
+    assert window.backup_database(tmp_path / "no-such-folder" / "copy.sqlite") is True
+    qtbot.waitUntil(lambda: window.commands.backup.isEnabled(), timeout=10_000)
+    assert messages and messages[0].startswith("The backup was not written: there is no folder")
+    assert not (tmp_path / "no-such-folder").exists()
 
 
 def test_closing_with_unsaved_form_input_asks_first(qtbot, window, answers):

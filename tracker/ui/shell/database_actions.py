@@ -98,20 +98,40 @@ def create_new(
 
 
 def backup_to(
-    context: AppContext, destination: Path | str, *, parent: QWidget | None
-) -> Path | None:
-    """Copy the open database to ``destination`` (replacing a file the user chose to replace)."""
+    context: AppContext,
+    destination: Path | str,
+    *,
+    parent: QWidget | None,
+    on_done: Callable[[Path | None], None],
+) -> bool:
+    """Start copying the open database to ``destination`` off the GUI thread (the database
+    and the copy are checked whole: seconds for a large clinic). ``on_done(written)``
+    follows on the GUI thread, with None after a refusal was shown. False when nothing was
+    started."""
     if storage_backup is None:
         context.report_error(parent, "Backups are not available in this version.")
-        return None
-    return context.run(_backup, Path(destination), parent=parent)
+        return False
+    store = context.store
+    source, target = Path(store.path), Path(destination)
 
+    def done(written: Path | None, error: BaseException | None) -> None:
+        if error is not None or written is None:
+            reason = str(error) if isinstance(error, StorageError) else repr(error)
+            context.report_error(parent, f"The backup was not written: {reason}")
+            on_done(None)
+            return
+        if context.has_store and context.store is store:
+            try:
+                record_backup(store, written)
+            except StorageError as refused:
+                context.report_error(parent, f"The backup was written but not recorded: {refused}")
+        on_done(written)
 
-def _backup(store: Store, destination: Path) -> Path:
     # The save dialog has asked before replacing a file.
-    written = storage_backup.backup_database(store.path, destination, overwrite=True)
-    record_backup(store, written)
-    return written
+    work_in_background(
+        lambda: storage_backup.backup_database(source, target, overwrite=True), done
+    )
+    return True
 
 
 def back_up_in_background(

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -245,17 +246,27 @@ class MainWindow(QMainWindow):
             self.context, path, staff=self.staff_initials, parent=self
         )
 
-    def backup_database(self, destination: Path | str | None = None) -> Path | None:
+    def backup_database(self, destination: Path | str | None = None) -> bool:
+        """File > Back up: True once a backup has started (off the GUI thread)."""
         if not self.context.has_store:
-            return None
+            return False
         if destination is None:
             destination = database_actions.choose_backup_file(self, self.context.store)
             if destination is None:
-                return None
-        written = database_actions.backup_to(self.context, destination, parent=self)
-        if written is not None:
-            self.statusBar().showMessage(f"Backup written to {written}", 8000)
-        return written
+                return False
+
+        def done(written: Path | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.commands.backup.setEnabled(self.context.has_store)
+            if written is not None:
+                self.statusBar().showMessage(f"Backup written to {written}", 8000)
+
+        started = database_actions.backup_to(self.context, destination, parent=self, on_done=done)
+        if started:
+            self.commands.backup.setEnabled(False)
+            self.statusBar().showMessage(f"Backing up to {destination}…")
+        return started
 
     # --- settings -------------------------------------------------------------------------
 

@@ -211,3 +211,17 @@ def test_a_database_changed_after_a_backup_is_copied_with_the_change(database, t
         second = backup_database(database, tmp_path / "second.sqlite")
     assert patient_mrns(first) == ORIGINAL
     assert patient_mrns(second) == [*ORIGINAL, "MRN004"]
+
+
+def test_a_backup_of_an_older_file_copies_it_without_upgrading_it(tmp_path):
+    from tests.storage.test_held_records_upgrade import _older_file
+
+    older = tmp_path / "older.sqlite"
+    _older_file(older)
+    before = digest(older)
+    result = run_tracker("backup", "--db", older, "-o", tmp_path / "copy.sqlite")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("tracker: warning: the backup is done but could not be recorded")
+    assert "older version" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert digest(older) == before
+    assert integrity_problems(tmp_path / "copy.sqlite") == []

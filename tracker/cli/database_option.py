@@ -72,8 +72,13 @@ def record_in_audit_trail(database: Path, action: str, detail: dict[str, Any]) -
     from tracker.storage.audit import record_action
     from tracker.storage.database import open_database
     from tracker.storage.errors import StorageError
+    from tracker.storage.file_checks import check_existing_file
 
     try:
+        if not check_existing_file(database, integrity=False):
+            # Recording would upgrade the file, which the version that wrote it could then
+            # no longer open: a copy or an export must not do that behind the clinic's back.
+            raise StorageError("the database is of an older version; open it in the application")
         with open_database(database) as store:
             record_action(store, action, detail)
     except StorageError as error:

@@ -59,11 +59,9 @@ def default_backup_dir() -> Path:
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path, *, untouched: bool = True) -> Iterator[sqlite3.Connection]:
+def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection to an existing SQLite file, closed afterwards; it creates no
-    file (not even the -wal and -shm of an idle WAL database). ``untouched`` is kept for
-    callers of earlier versions: every read is untouched now."""
-    del untouched
+    file (not even the -wal and -shm of an idle WAL database)."""
     if not path.is_file():
         raise StorageError(f"{path} does not exist")
     try:

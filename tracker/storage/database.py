@@ -107,7 +107,10 @@ class Store:
         try:
             return self.connection.execute(sql, parameters)
         except (OverflowError, sqlite3.ProgrammingError) as error:
-            raise _unusable_value(error, parameters) from error
+            refusal = _unusable_value(error)
+            if refusal is None:
+                raise
+            raise refusal from error
 
     def query(
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
@@ -245,14 +248,14 @@ class Store:
         return f"<Store {self.path}>"
 
 
-def _unusable_value(error: Exception, parameters: Any) -> Exception:
+def _unusable_value(error: Exception) -> ValidationError | None:
     """A value no SQLite column can hold (an id beyond 64 bits, a list) is bad input, said as
-    such; any other programming error stays what it is."""
+    such; None for any other programming error, which stays what it is."""
     if isinstance(error, OverflowError):
         return ValidationError("a number given is too large to be stored or looked up")
     if "binding parameter" in str(error) or "not supported" in str(error):
         return ValidationError(f"a value given cannot be stored or looked up ({error})")
-    return error
+    return None
 
 
 def open_database(

@@ -24,11 +24,14 @@ def read_only_uri(path: Path) -> str:
     """The URI of a read-only connection that creates no file beside ``path``.
 
     With a -wal beside it the database is in use (or was left by a crash with changes still in
-    the log): read through the log, whose -shm is there already. Without one, nothing can be
-    pending, and "immutable" reads the file alone.
+    the log): read through the log, whose -shm is there already. A rollback journal left by a
+    crash must be rolled back before the file can be trusted: SQLite is left to say that it
+    cannot do so read-only. Without either, nothing can be pending, and "immutable" reads the
+    file alone.
     """
-    has_log = Path(f"{path}-wal").exists()
-    return f"{path.resolve().as_uri()}?{'mode=ro' if has_log else 'mode=ro&immutable=1'}"
+    journal = Path(f"{path}-journal")
+    pending = Path(f"{path}-wal").exists() or (journal.exists() and journal.stat().st_size > 0)
+    return f"{path.resolve().as_uri()}?{'mode=ro' if pending else 'mode=ro&immutable=1'}"
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

@@ -63,7 +63,12 @@ def test_sigkill_trials(kind, sources, tmp_path, record_figure):
         Figure(
             f"SIGKILL {kind}",
             f"{len(trials)} faults injected, {survived} survived, {lost} rows lost"
-            + (f" ({during} killed mid-work)" if kind in ("restore", "export") else ""),
+            + (f" ({during} killed mid-work)" if kind in ("restore", "export") else "")
+            + (
+                f" of {sum(trial.acknowledged for trial in trials):,} acknowledged commits"
+                if kind == "write"
+                else ""
+            ),
             "-",
             "-",
             "all survive, 0 rows lost",

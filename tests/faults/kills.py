@@ -47,6 +47,7 @@ class Trial:
     survived: bool
     rows_lost: int
     detail: str
+    acknowledged: int = 0  # changes the child reported committed before it was killed
 
 
 def _child(*arguments: str | Path) -> subprocess.Popen:
@@ -157,6 +158,7 @@ def write_trial(folder: Path, rng: random.Random) -> Trial:
         "write", survived, lost,
         f"{len(reported)} commits reported, {lost} lost, {unaudited} rows without audit, "
         f"integrity {problems or 'ok'}",
+        acknowledged=len(reported),
     )
 
 

@@ -58,7 +58,9 @@ class AppContext(QObject):
         self._store = store
         self.store_replaced.emit()
         self.data_changed.emit()
-        if store is not None and getattr(store, "integrity_pending", False):
+        # Also when the check has already finished: it may have done so before this line
+        # (a small file), and its verdict must still be heard.
+        if store is not None and hasattr(store, "wait_for_integrity"):
             self._integrity_timer.start()
 
     def _integrity_verdict(self) -> None:

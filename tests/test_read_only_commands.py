@@ -7,12 +7,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import assert_cli_refusal, run_tracker
+from tests.helpers import assert_cli_refusal, run_tracker, run_tracker_here
 from tests.reports.sheet_data import build_clinic_database
 from tracker.cli.database_option import open_existing_store
 from tracker.cli.errors import CommandError
@@ -60,13 +63,14 @@ def database(request, clinic_file: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("command", list(READING_COMMANDS))
-def test_reading_commands_leave_the_file_byte_for_byte(database: Path, tmp_path: Path, command):
+def test_reading_commands_leave_the_file_byte_for_byte(
+    qapp, database: Path, tmp_path: Path, command
+):
     out = tmp_path / "out"
     out.mkdir()
     before, mode = _sha(database), _journal_mode_byte(database)
     arguments = [part.format(out=out) for part in READING_COMMANDS[command]]
-    result = run_tracker(command.split()[0], "--db", database, *arguments,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = run_tracker_here(command.split()[0], "--db", database, *arguments)
     assert result.returncode == 0, result.stderr
     assert _sha(database) == before and _journal_mode_byte(database) == mode
     assert sorted(path.name for path in database.parent.iterdir()) == [database.name]
@@ -134,14 +138,15 @@ def test_a_file_changed_while_a_command_read_it_is_not_answered_for(database: Pa
     ],
     ids=lambda command: command[0],
 )
-def test_an_empty_file_is_refused_not_taken_for_a_new_database(tmp_path: Path, command):
+def test_an_empty_file_is_refused_not_taken_for_a_new_database(qapp, tmp_path: Path, command):
     out = tmp_path / "out"
     out.mkdir()
     empty = tmp_path / "truncated.sqlite"
     empty.write_bytes(b"")
     arguments = [part.format(out=out) for part in command[1:]]
-    result = run_tracker(command[0], "--db", empty, *arguments,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    # The smoke test starts Qt's event loop: in a process of its own.
+    run = run_tracker if command[0] == "gui" else run_tracker_here
+    result = run(command[0], "--db", empty, *arguments)
     assert_cli_refusal(result, "empty file: not a tracker database")
     assert empty.read_bytes() == b""
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "truncated.sqlite"]
@@ -155,12 +160,12 @@ def test_demo_on_a_new_path_still_creates_the_database(tmp_path: Path):
 
 
 def test_a_new_database_is_made_whole_or_not_at_all(tmp_path: Path, monkeypatch):
-    from tracker.storage import database as database_module
+    from tracker.storage import file_creation
 
     def refuse(_db):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(database_module, "apply_migrations", refuse)
+    monkeypatch.setattr(file_creation, "apply_migrations", refuse)
     with pytest.raises(StorageError, match="full"):
         open_database(tmp_path / "new.sqlite")
     assert list(tmp_path.iterdir()) == []  # no empty file to be refused ever after
@@ -171,3 +176,35 @@ def test_opening_a_folder_or_a_device_is_refused(tmp_path: Path):
         open_database(tmp_path)
     with pytest.raises(NotADatabaseError, match="not a regular file"):
         open_database("/dev/null", read_only=True)
+
+
+def _stopped_mid_change(path: Path) -> None:
+    """A program writing to a rollback-journal copy of the database, killed mid-transaction:
+    pages of the file half-changed, the journal that undoes them left beside it."""
+    script = (
+        "import os, signal, sqlite3, sys\n"
+        "connection = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "connection.execute('PRAGMA cache_size = 1')\n"
+        "connection.execute('BEGIN')\n"
+        "connection.execute(\"UPDATE patients SET notes = printf('%0500d', id)\")\n"
+        "connection.execute('UPDATE audit_log SET staff = NULL')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=False)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_change_left_unfinished_is_refused_by_readers_and_rolled_back_on_opening(
+    qapp, clinic_file: Path, tmp_path: Path
+):
+    copy = backup_database(clinic_file, tmp_path / "copy.sqlite")
+    _stopped_mid_change(copy)
+    assert Path(f"{copy}-journal").stat().st_size > 0
+    before = _sha(copy)
+    result = run_tracker_here("report", "--db", copy)
+    assert_cli_refusal(result, "unfinished change left by a program that stopped")
+    assert _sha(copy) == before
+    with open_database(copy) as store:  # as the application opens it: SQLite rolls back
+        notes = store.execute("SELECT notes FROM patients").fetchall()
+    assert all(len(note or "") < 500 for (note,) in notes)
+    assert run_tracker_here("report", "--db", copy).returncode == 0

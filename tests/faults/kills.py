@@ -211,6 +211,9 @@ def restore_trial(
     if not database.exists():
         problems.append("the database is gone")
     else:
+        # Opened as the application opens it: a change the kill left half-made in a rollback
+        # journal (restore switches the file out of WAL mode) is rolled back first.
+        open_database(database).close()
         found = integrity_problems(database)
         if found:
             problems.append(f"the database is damaged: {found[0]}")

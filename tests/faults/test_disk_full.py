@@ -13,7 +13,8 @@ import pytest
 
 from tests.faults.damage import folder_digest, integrity_problems
 from tests.faults.mounts import fill_up, make_read_only, small_tmpfs
-from tests.helpers import assert_cli_refusal, run_tracker
+from tests.helpers import assert_cli_refusal
+from tests.helpers import run_tracker_here as run_tracker
 from tracker.storage.backup import automatic_backups, rotate_backups
 from tracker.storage.database import open_database
 from tracker.storage.errors import StorageError
@@ -35,7 +36,7 @@ def _nothing_but(folder: Path, *names: str) -> None:
     assert sorted(path.name for path in folder.iterdir()) == sorted(names)
 
 
-def test_a_sheet_onto_a_full_disk_is_refused_and_leaves_no_file(clinic, full_disk):
+def test_a_sheet_onto_a_full_disk_is_refused_and_leaves_no_file(qapp, clinic, full_disk):
     fill_up(full_disk, leave_bytes=12_000)
     result = run_tracker(
         "sheets", "--db", clinic.path, "--week-of", clinic.week.isoformat(),
@@ -46,7 +47,7 @@ def test_a_sheet_onto_a_full_disk_is_refused_and_leaves_no_file(clinic, full_dis
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
-def test_a_chart_onto_a_full_disk_is_refused_and_leaves_no_file(clinic, full_disk, suffix):
+def test_a_chart_onto_a_full_disk_is_refused_and_leaves_no_file(qapp, clinic, full_disk, suffix):
     fill_up(full_disk, leave_bytes=8_000)
     result = run_tracker("chart", "--db", clinic.path, "-o", full_disk / f"chart{suffix}")
     assert_cli_refusal(result, "the disk is full")
@@ -155,7 +156,7 @@ def test_export_from_a_read_only_folder_exports_and_says_it_could_not_record(
     ids=lambda command: command[0] + (" " + command[1] if len(command) > 1 else ""),
 )
 def test_commands_in_a_read_only_folder_answer_without_a_traceback(
-    read_only_folder, clinic, command
+    qapp, read_only_folder, clinic, command
 ):
     before = folder_digest(read_only_folder)
     arguments = [part.format(ro=read_only_folder, mrn=clinic.mrn) for part in command]

@@ -12,7 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 from pypdf import PdfReader
 
-from tests.helpers import assert_cli_refusal, run_tracker
+from tests.helpers import assert_cli_refusal
+from tests.helpers import run_tracker_here as run_tracker
 from tests.reports.sheet_data import TODAY
 from tracker.reports import charts, output_checks, sheet_export
 from tracker.reports.errors import ReportError
@@ -26,12 +27,11 @@ WEEK = "2027-07-02"
 
 def sheet_command(database: Path, output: Path, *extra: str):
     return run_tracker(
-        "sheet", "--db", database, "--mrn", "A1001", "--cycle", "5", "-o", output, *extra,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        "sheet", "--db", database, "--mrn", "A1001", "--cycle", "5", "-o", output, *extra
     )
 
 
-def test_a_sheet_replaces_a_file_only_with_force(clinic_database, tmp_path):
+def test_a_sheet_replaces_a_file_only_with_force(qapp, clinic_database, tmp_path):
     output = tmp_path / "sheet.pdf"
     output.write_bytes(b"%PDF an earlier sheet")
     assert_cli_refusal(sheet_command(clinic_database, output), "already exists (use --force")
@@ -42,7 +42,7 @@ def test_a_sheet_replaces_a_file_only_with_force(clinic_database, tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["sheet.pdf"]
 
 
-def test_a_chart_replaces_a_file_only_with_force(clinic_database, tmp_path):
+def test_a_chart_replaces_a_file_only_with_force(qapp, clinic_database, tmp_path):
     output = tmp_path / "chart.svg"
     output.write_text("<svg>an earlier chart</svg>")
     assert_cli_refusal(run_tracker("chart", "--db", clinic_database, "-o", output), "--force")
@@ -52,7 +52,7 @@ def test_a_chart_replaces_a_file_only_with_force(clinic_database, tmp_path):
     assert output.read_text().rstrip().endswith("</svg>") and "earlier" not in output.read_text()
 
 
-def test_a_chart_is_never_written_over_the_database_it_reads(clinic_database, tmp_path):
+def test_a_chart_is_never_written_over_the_database_it_reads(qapp, clinic_database, tmp_path):
     """``tracker chart --db db.png -o db.png`` once replaced the database with a picture."""
     database = tmp_path / "db.png"
     shutil.copyfile(clinic_database, database)
@@ -65,14 +65,14 @@ def test_a_chart_is_never_written_over_the_database_it_reads(clinic_database, tm
 
 
 @pytest.mark.parametrize("name", ["copy.pdf", "copy.png"])
-def test_no_output_is_written_over_any_database(clinic_database, tmp_path, name):
+def test_no_output_is_written_over_any_database(qapp, clinic_database, tmp_path, name):
     other = tmp_path / name
     shutil.copyfile(clinic_database, other)
     command = (
         ("sheet", "--mrn", "A1001", "--cycle", "5") if name.endswith(".pdf") else ("chart",)
     )
     result = run_tracker(command[0], "--db", clinic_database, *command[1:], "-o", other,
-                         "--force", env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                         "--force")
     assert_cli_refusal(result, "is a database")
     assert other.read_bytes() == Path(clinic_database).read_bytes()
 

@@ -17,7 +17,8 @@ import pytest
 
 from tests.damaged_files import write_damaged_database
 from tests.faults.damage import flip_bit, integrity_problems, used_pages
-from tests.helpers import assert_cli_refusal, run_tracker
+from tests.helpers import assert_cli_refusal
+from tests.helpers import run_tracker_here as run_tracker
 from tests.storage_extras.helpers import FIXED_TODAY, add_plain_patient, patient_mrns
 from tracker.storage import backup as backup_module
 from tracker.storage.backup import automatic_backups, backup_database, rotate_backups

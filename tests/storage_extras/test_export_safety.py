@@ -7,10 +7,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import assert_cli_refusal, run_tracker
+from tests.helpers import assert_cli_refusal
+from tests.helpers import run_tracker_here as run_tracker
 from tests.storage_extras.helpers import add_plain_patient
 from tracker.storage import export as export_module
 from tracker.storage.csv_cells import original_text, spreadsheet_safe
@@ -64,6 +65,7 @@ def test_numbers_and_empty_values_are_left_alone(value):
     assert spreadsheet_safe(value) is value
 
 
+@settings(deadline=None)
 @given(st.text())
 def test_any_text_reads_back_exactly(text):
     cell = spreadsheet_safe(text)

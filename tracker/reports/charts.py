@@ -106,7 +106,10 @@ def save_figure(
 
     with written_atomically(target, overwrite=overwrite, guarded=guarded, what="chart") as temporary:
         try:
-            figure.savefig(temporary, format=suffix[1:], dpi=PNG_DPI)
+            # Written through a file this function closes: matplotlib's PDF writer, failing
+            # on a full disk, would leave its own file open.
+            with temporary.open("wb") as handle:
+                figure.savefig(handle, format=suffix[1:], dpi=PNG_DPI)
         except Exception as error:
             # matplotlib's PDF writer, failing on a full disk, fails again tidying up.
             cause = os_error_within(error)

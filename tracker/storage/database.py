@@ -21,14 +21,16 @@ from tracker.storage.errors import (
     StorageError,
     ValidationError,
 )
-from tracker.storage.failures import sqlite_write_failure, write_failed
+from tracker.storage.failures import sqlite_write_failure
 from tracker.storage.file_checks import (
     BUSY_TIMEOUT_MS,
     MIGRATIONS_TABLE,
     check_existing_file,
     connect_read_only,
+    has_unfinished_change,
     refuse_unusable_file,
 )
+from tracker.storage.file_creation import complete_recovery, create_database_file
 from tracker.storage.schema import apply_migrations
 
 if TYPE_CHECKING:
@@ -283,8 +285,10 @@ def open_database(
             path, staff=staff, clock=clock, check_in_background=check_in_background
         )
     if not path.exists() and not path.is_symlink():
-        _create(path)
+        create_database_file(path, _configure)
     refuse_unusable_file(path)
+    if has_unfinished_change(path):
+        complete_recovery(path)
     # A file that still needs a schema change is written at once, so it is checked first.
     up_to_date = check_existing_file(path, integrity=not check_in_background)
     check_later = check_in_background and up_to_date
@@ -304,50 +308,6 @@ def open_database(
     if check_later:
         store._check_integrity_in_background()
     return store
-
-
-def _create(path: Path) -> None:
-    """Make a new, empty tracker database at ``path``, whole or not at all.
-
-    It is built under a temporary name and linked into place, so an interrupted first start
-    leaves no empty or half-made file under the database's name (an empty file is refused).
-    """
-    from tracker.storage.output_files import remove_leftovers, temporary_beside
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise write_failed(error, path) from None
-    remove_leftovers(path.parent)
-    temporary = temporary_beside(path, tag="creating")
-    try:
-        connection = sqlite3.connect(temporary)
-        try:
-            _configure(connection)
-            apply_migrations(Store(connection, temporary, staff=None, clock=date.today).db)
-        finally:
-            connection.close()
-        _link_into_place(temporary, path)
-    except sqlite3.DatabaseError as error:
-        failure = sqlite_write_failure(error, path, left="no database was made")
-        raise failure or NotADatabaseError(f"cannot make a database at {path}: {error}") from None
-    except OSError as error:
-        raise write_failed(error, path, left="no database was made") from None
-    finally:
-        for leftover in ("", "-wal", "-shm"):
-            Path(f"{temporary}{leftover}").unlink(missing_ok=True)
-
-
-def _link_into_place(temporary: Path, path: Path) -> None:
-    try:
-        # A link never replaces a file another program made there meanwhile.
-        os.link(temporary, path)
-    except FileExistsError:
-        return
-    except OSError:
-        # File systems without hard links (FAT, some network drives).
-        if not path.exists():
-            os.replace(temporary, path)
 
 
 def _open_for_reading(

@@ -29,8 +29,7 @@ def read_only_uri(path: Path) -> str:
     cannot do so read-only. Without either, nothing can be pending, and "immutable" reads the
     file alone.
     """
-    journal = Path(f"{path}-journal")
-    pending = Path(f"{path}-wal").exists() or (journal.exists() and journal.stat().st_size > 0)
+    pending = Path(f"{path}-wal").exists() or has_unfinished_change(path)
     return f"{path.resolve().as_uri()}?{'mode=ro' if pending else 'mode=ro&immutable=1'}"
 
 
@@ -58,6 +57,13 @@ def refuse_unusable_file(path: Path) -> None:
         raise NotADatabaseError(f"{path}: {EMPTY_FILE_MESSAGE}; it was left unchanged")
 
 
+def has_unfinished_change(path: Path) -> bool:
+    """A rollback journal left beside the file by a program that stopped mid-change (SQLite
+    rolls it back the next time the file is opened for writing)."""
+    journal = Path(f"{path}-journal")
+    return journal.is_file() and journal.stat().st_size > 0
+
+
 def check_existing_file(path: Path, *, integrity: bool = True) -> bool:
     """Refuse a damaged, foreign or too-new file, reading it through a read-only connection.
 
@@ -73,6 +79,14 @@ def check_existing_file(path: Path, *, integrity: bool = True) -> bool:
         else:
             _check_readable(connection, path)
         return check_version(connection, path)
+    except NotADatabaseError:
+        if has_unfinished_change(path):
+            raise NotADatabaseError(
+                f"{path} has an unfinished change left by a program that stopped (its "
+                "-journal file); open it in the application once, which completes the "
+                "recovery, then try again. The file was left unchanged."
+            ) from None
+        raise
     finally:
         connection.close()
 

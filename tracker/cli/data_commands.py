@@ -16,6 +16,7 @@ from tracker.cli.database_option import (
     add_database_option,
     database_path,
     existing_database_path,
+    record_in_audit_trail,
 )
 from tracker.cli.errors import CommandError
 
@@ -98,12 +99,15 @@ def run_backup(args: argparse.Namespace) -> int:
         written = _storage_call(
             lambda: backup_database(database, args.output, overwrite=args.force)
         )
-    print(f"backed up {database} to {written}")
+    print(f"backed up {database} to {written} (checked: intact)")
+    record_in_audit_trail(
+        database, "backup", {"file": str(written.resolve()), "bytes": written.stat().st_size}
+    )
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from tracker.storage.backup import restore_database
+    from tracker.storage.restore import restore_database
 
     database = database_path(args)
     source = args.file or args.from_file
@@ -111,6 +115,14 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"restored {database} from {source}")
     if safety is not None:
         print(f"the database it replaced is kept as {safety}")
+    record_in_audit_trail(
+        database,
+        "restore",
+        {
+            "from": str(Path(source).resolve()),
+            "replaced_database_kept_as": None if safety is None else str(safety.resolve()),
+        },
+    )
     return 0
 
 
@@ -119,7 +131,13 @@ def run_export(args: argparse.Namespace) -> int:
 
     database = existing_database_path(args)
     written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
-    print(f"wrote {len(written)} CSV files to {args.output}")
+    rows = sum(written.rows.values())
+    print(f"wrote {len(written)} CSV files ({rows} rows, each file checked) to {args.output}")
+    record_in_audit_trail(
+        database,
+        "export",
+        {"folder": str(Path(args.output).resolve()), "files": len(written), "rows": rows},
+    )
     return 0
 
 

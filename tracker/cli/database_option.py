@@ -1,12 +1,13 @@
-"""The ``--db`` option every database command shares."""
+"""The ``--db`` option every database command shares, and opening the file for a command."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.cli.errors import CommandError
 
@@ -32,16 +33,57 @@ def existing_database_path(args: argparse.Namespace) -> Path:
     return path
 
 
+def _fingerprint(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
 @contextmanager
 def open_existing_store(args: argparse.Namespace) -> Iterator[Store]:
-    """Open the --db file; refusals from storage or the clinical rules become CommandErrors."""
+    """Open the --db file for reading only; it is left byte for byte as it was, with no
+    -wal or -shm file made beside it. Refusals from storage or the clinical rules become
+    CommandErrors."""
     from tracker.domain.errors import DomainError
     from tracker.storage.database import open_database
     from tracker.storage.errors import StorageError
 
     path = existing_database_path(args)
+    # Without a write-ahead log beside it the file is read without locks ("immutable"): a
+    # program that wrote to it meanwhile would make the answer unreliable, so that is checked.
+    unlocked = not Path(f"{path}-wal").exists()
+    before = _fingerprint(path)
     try:
-        with open_database(path) as store:
+        with open_database(path, read_only=True) as store:
             yield store
     except (StorageError, DomainError) as error:
         raise CommandError(str(error)) from error
+    if unlocked and _fingerprint(path) != before:
+        raise CommandError(
+            f"{path} was changed by another program while it was read; run the command again"
+        )
+
+
+def record_in_audit_trail(database: Path, action: str, detail: dict[str, Any]) -> None:
+    """Record an export, backup or restore in the database's audit trail.
+
+    What was asked is done by then; a database that cannot take the record (read-only, in
+    use too long) is said in a warning, and the command still succeeds.
+    """
+    from tracker.storage.audit import record_action
+    from tracker.storage.database import open_database
+    from tracker.storage.errors import StorageError
+    from tracker.storage.file_checks import check_existing_file
+
+    try:
+        if not check_existing_file(database, integrity=False):
+            # Recording would upgrade the file, which the version that wrote it could then
+            # no longer open: a copy or an export must not do that behind the clinic's back.
+            raise StorageError("the database is of an older version; open it in the application")
+        with open_database(database) as store:
+            record_action(store, action, detail)
+    except StorageError as error:
+        print(
+            f"tracker: warning: the {action} is done but could not be recorded in the "
+            f"database's audit trail: {' '.join(str(error).split())}",
+            file=sys.stderr,
+        )

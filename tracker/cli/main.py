@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -82,6 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (``head``, a closed pager) stopped early; that is not a failure.
         sys.stderr.close()
         return 0
+    except OSError as error:
+        # A file the command met that the system refused: said plainly, never a traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        return report_error(f"{where}{error.strerror or error}")
+    except sqlite3.DatabaseError as error:
+        return report_error(f"the database could not be read or written ({error})")
 
 
 if __name__ == "__main__":

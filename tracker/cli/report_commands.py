@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from tracker.cli.arguments import iso_date
-from tracker.cli.database_option import add_database_option, open_existing_store
+from tracker.cli.database_option import add_database_option, database_path, open_existing_store
 from tracker.cli.errors import CommandError
 
 CHART_SUFFIXES = (".png", ".svg", ".pdf")
@@ -32,6 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         default="cohort",
         help="grade 3-4 rates (cohort, the default) or response and time to progression",
     )
+    chart.add_argument("--force", action="store_true", help="replace an existing chart file")
     chart.set_defaults(handler=run_chart)
 
 
@@ -88,17 +89,25 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_chart(args: argparse.Namespace) -> int:
+    from tracker.cli.output_option import checked_output
+
     output: Path = args.output
     if output.suffix.lower() not in CHART_SUFFIXES:
         raise CommandError(f"the chart file must end in .png, .svg or .pdf: {output}")
-    if not output.parent.is_dir():
-        raise CommandError(f"there is no folder {output.parent} to write {output.name} in")
+    checked_output(args, what="chart")
     figure = _outcomes_figure(args) if args.kind == "outcomes" else _cohort_figure(args)
 
     from tracker.reports.charts import save_figure
+    from tracker.reports.errors import ReportError
+    from tracker.storage.errors import StorageError
+    from tracker.storage.output_files import database_files
 
     try:
-        save_figure(figure, output)
+        save_figure(
+            figure, output, overwrite=args.force, guarded=database_files(database_path(args))
+        )
+    except (StorageError, ReportError) as error:
+        raise CommandError(str(error)) from error
     except OSError as error:
         raise CommandError(f"could not write {output}: {error}") from error
     print(f"wrote {output}")

@@ -80,8 +80,19 @@ class ChartThresholds:
 DEFAULT_THRESHOLDS = ChartThresholds.from_rules()
 
 
-def save_figure(figure: Figure, path: Path | str) -> Path:
-    """Write the figure as PNG, SVG or PDF, chosen by the file's suffix."""
+def save_figure(
+    figure: Figure,
+    path: Path | str,
+    *,
+    overwrite: bool = False,
+    guarded: Iterable[Path] = (),
+) -> Path:
+    """Write the figure as PNG, SVG or PDF, chosen by the file's suffix.
+
+    Written beside ``path``, read back and then renamed into place; an existing file is
+    replaced only with ``overwrite`` (never a database, the ``guarded`` files or anything but
+    a regular file).
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in SAVE_SUFFIXES:
@@ -89,7 +100,26 @@ def save_figure(figure: Figure, path: Path | str) -> Path:
         raise ReportError(f"a chart can be saved as {allowed}, not {suffix or 'no extension'!r}")
     if not target.parent.is_dir():
         raise ReportError(f"the folder {target.parent} does not exist")
-    figure.savefig(target, format=suffix[1:], dpi=PNG_DPI)
+    from tracker.reports.output_checks import BrokenOutputError, check_image
+    from tracker.storage.failures import os_error_within
+    from tracker.storage.output_files import written_atomically
+
+    with written_atomically(target, overwrite=overwrite, guarded=guarded, what="chart") as temporary:
+        try:
+            # Written through a file this function closes: matplotlib's PDF writer, failing
+            # on a full disk, would leave its own file open.
+            with temporary.open("wb") as handle:
+                figure.savefig(handle, format=suffix[1:], dpi=PNG_DPI)
+        except Exception as error:
+            # matplotlib's PDF writer, failing on a full disk, fails again tidying up.
+            cause = os_error_within(error)
+            if cause is None:
+                raise
+            raise cause from None
+        try:
+            check_image(temporary, suffix[1:])
+        except BrokenOutputError as error:
+            raise BrokenOutputError(f"could not write {target}: {error}; nothing was written") from None
     return target
 
 

@@ -240,3 +240,24 @@ def local_time(stamp: str) -> str:
     except ValueError:
         return stamp
     return moment.astimezone().strftime("%Y-%m-%d at %H:%M")
+
+
+ACTIONS_TABLE = "actions"
+
+
+def record_action(store: Store, action: str, detail: dict[str, Any]) -> None:
+    """Record that the data left or replaced the file (an export, a backup, a restore, a
+    printed sheet): one audit_log row of its own, in its own transaction.
+
+    ``detail`` (what was written where) is kept as the row's "after" JSON.
+    """
+    with store.transaction():
+        write_audit(
+            store,
+            table=ACTIONS_TABLE,
+            row_id=None,
+            patient_id=None,
+            action=action,
+            before=None,
+            after=detail,
+        )

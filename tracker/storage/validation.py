@@ -82,6 +82,13 @@ def note_text(value: Any, label: str = "note") -> str:
     return optional_text(value, label) or ""
 
 
+def text_items(values: Any, label: str) -> list[str]:
+    """A list or tuple of strings (never one string, which would be read letter by letter)."""
+    if not isinstance(values, list | tuple) or not all(isinstance(item, str) for item in values):
+        raise ValidationError(f"{label} must be a list of names, not {values!r:.60}")
+    return list(values)
+
+
 def choice(value: Any, allowed: Collection[str], label: str) -> str:
     if value not in allowed:
         options = ", ".join(f'"{option}"' for option in allowed)

@@ -24,6 +24,7 @@ from tracker.storage.operations.start_checks import (
 from tracker.storage.queries import courses_of, cycles_of, dose_records_of
 from tracker.storage.records import Course
 from tracker.storage.validation import (
+    as_date,
     change_reason,
     choice,
     not_before,
@@ -31,6 +32,7 @@ from tracker.storage.validation import (
     optional_choice,
     optional_text,
     past_or_today,
+    text_items,
 )
 
 THROMBOPROPHYLAXIS = ("aspirin", "LMWH", "warfarin", "DOAC", "none")
@@ -52,7 +54,7 @@ def checked_level(regimen: Regimen, drug: str, level: Any) -> int:
 
 def _risk_factors(factors: Sequence[str]) -> str | None:
     try:
-        chosen = check_risk_factors(factors)
+        chosen = check_risk_factors(text_items(factors, "VTE risk factors"))
     except DomainError as error:
         raise ValidationError(str(error)) from None
     return ",".join(chosen) or None
@@ -338,6 +340,7 @@ def _end(store: Store, course: Course, end: date, reason: str, note: str) -> Non
 def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -> None:
     """The patient died on ``died_on``: the date of death on the patient, and the active
     course (if any) ended for reason 'death' that day. Call inside the caller's transaction."""
+    died_on = as_date(died_on, "date of death")
     with store.transaction():
         patient = patient_row(store, patient_id)
         recorded = patient["date_of_death"]

@@ -12,6 +12,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, regimen_named
 from tracker.storage.validation import (
+    as_date,
     change_reason,
     choice,
     not_before,
@@ -19,6 +20,7 @@ from tracker.storage.validation import (
     optional_amount,
     optional_text,
     past_or_today,
+    text_items,
 )
 
 # An interruption is not a dose record: it is state (``operations.interruptions``).
@@ -139,6 +141,7 @@ def clear_dose(
     """
     course = open_course(store, course_id, "change dose records")
     drug = choice(drug, tuple(regimen_named(course.regimen_id).drugs), "drug")
+    day = as_date(day, "dose date")
     with store.transaction():
         existing = _recorded_ids(store, course_id, day, drug)
         if existing:
@@ -161,6 +164,7 @@ def record_doses(
 ) -> list[int]:
     """Record the same status for several drugs on one day, all or nothing; ``reason`` is
     needed where that changes a record already saved."""
+    drugs = text_items(drugs, "drugs")
     with store.transaction():
         return [
             record_dose(store, course_id, day, drug, status, reason=reason) for drug in drugs

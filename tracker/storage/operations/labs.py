@@ -36,7 +36,7 @@ _COUNT_UNIT_SPELLINGS = {
     "cells/mm3": PER_MM3,
 }
 def count_unit(value: Any, label: str) -> str:
-    unit = _COUNT_UNIT_SPELLINGS.get(value, value)
+    unit = _COUNT_UNIT_SPELLINGS.get(value, value) if isinstance(value, str) else value
     if unit not in COUNT_UNITS:
         raise ValidationError(f'{label} unit {value!r} is not "{PER_LITRE}" or "{PER_MM3}"')
     return unit

@@ -46,7 +46,7 @@ EDITABLE_FIELDS = (
 
 
 def creatinine_unit(value: Any, label: str = "creatinine unit") -> str:
-    unit = _CREATININE_UNIT_SPELLINGS.get(value, value)
+    unit = _CREATININE_UNIT_SPELLINGS.get(value, value) if isinstance(value, str) else value
     if unit not in CREATININE_UNITS:
         raise ValidationError(f'{label} {value!r} is not "mg/dL" or "umol/L"')
     return unit

@@ -13,7 +13,7 @@ from tracker.storage.errors import ValidationError
 from tracker.storage.operations.settings import start_counts_max_age
 from tracker.storage.queries import labs_of
 from tracker.storage.records import Course
-from tracker.storage.validation import optional_text
+from tracker.storage.validation import as_date, optional_text
 
 
 def start_override(check: StartCheck, override_reason: str | None, what: str) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def start_override(check: StartCheck, override_reason: str | None, what: str) ->
 def start_check_for_course(store: Store, patient_id: int, start: date) -> StartCheck:
     """What stands in the way of starting a course on ``start`` (latest counts)."""
     counts = count_results(labs_of(store, patient_id))
-    return start_check(counts, start, max_age_days=start_counts_max_age(store))
+    return start_check(counts, as_date(start, "start"), max_age_days=start_counts_max_age(store))
 
 
 def start_check_for_cycle(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import BackgroundRead, read_in_background
-from tracker.ui.common.store_state import open_store
+from tracker.ui.common.store_state import open_database_files, open_store
 from tracker.ui.forms.record_dialog import date_edit, date_of
 from tracker.ui.widgets.chart_view import LazyChart
 
@@ -196,4 +196,5 @@ class PeriodChart(LazyChart):
             LazyChart.redraw(self)
             self.status_label.setText(sentence(self.status_label.text()))
         assert self.figure is not None
-        save_figure(self.figure, path)
+        # The save dialog has asked before replacing a file.
+        save_figure(self.figure, path, overwrite=True, guarded=open_database_files(self.context))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -28,14 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import __version__
-from tracker.storage.errors import StorageError
 from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.settings import APPLICATION, AppSettings
-from tracker.ui.common.store_state import open_store
 from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
 from tracker.ui.shell import database_actions
 from tracker.ui.shell.actions import MainActions
+from tracker.ui.shell.closing_backup import ClosingBackup
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.context = context
         self.settings = settings
-        self._automatic_backup_dir = automatic_backup_dir
+        self.closing_backup = ClosingBackup(self, automatic_backup_dir)
         self.staff_initials: str | None = None
         self._staff_asked = False
         # Replaced by tests to answer questions without modal dialogs.
@@ -258,17 +258,27 @@ class MainWindow(QMainWindow):
             self.context, path, staff=self.staff_initials, parent=self
         )
 
-    def backup_database(self, destination: Path | str | None = None) -> Path | None:
+    def backup_database(self, destination: Path | str | None = None) -> bool:
+        """File > Back up: True once a backup has started (off the GUI thread)."""
         if not self.context.has_store:
-            return None
+            return False
         if destination is None:
             destination = database_actions.choose_backup_file(self, self.context.store)
             if destination is None:
-                return None
-        written = database_actions.backup_to(self.context, destination, parent=self)
-        if written is not None:
-            self.statusBar().showMessage(f"Backup written to {written}", 8000)
-        return written
+                return False
+
+        def done(written: Path | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.commands.backup.setEnabled(self.context.has_store)
+            if written is not None:
+                self.statusBar().showMessage(f"Backup written to {written}", 8000)
+
+        started = database_actions.backup_to(self.context, destination, parent=self, on_done=done)
+        if started:
+            self.commands.backup.setEnabled(False)
+            self.statusBar().showMessage(f"Backing up to {destination}…")
+        return started
 
     # --- records --------------------------------------------------------------------------
 
@@ -373,6 +383,9 @@ class MainWindow(QMainWindow):
         ]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.closing_backup.running:
+            event.ignore()
+            return
         unsaved = self.dialogs_with_unsaved_input()
         if unsaved:
             titles = ", ".join(dialog.windowTitle() for dialog in unsaved)
@@ -387,16 +400,8 @@ class MainWindow(QMainWindow):
                 dialog.reject()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self._backup_on_close()
+        if self.closing_backup.start():
+            # The window closes once the backup is done.
+            event.ignore()
+            return
         event.accept()
-
-    def _backup_on_close(self) -> None:
-        store = open_store(self.context)
-        if store is not None and store.changed:
-            try:
-                written = database_actions.automatic_backup(store, self._automatic_backup_dir)
-            except StorageError as error:
-                self.context.report_error(self, f"The automatic backup failed: {error}")
-            else:
-                if written is not None:
-                    self.statusBar().showMessage(f"Backup written to {written}")

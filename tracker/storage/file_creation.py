@@ -1,0 +1,78 @@
+"""Making a new database file whole, and finishing a stopped program's recovery.
+
+A new database is built under a temporary name and linked into place, so an interrupted
+first start leaves no empty or half-made file under the database's name (an empty file is
+refused, never taken for a new database).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from tracker.storage.errors import NotADatabaseError
+from tracker.storage.failures import sqlite_write_failure, write_failed
+from tracker.storage.file_checks import BUSY_TIMEOUT_MS
+from tracker.storage.schema import apply_migrations
+
+
+def create_database_file(path: Path, configure: Callable[[sqlite3.Connection], None]) -> None:
+    """Make a new tracker database at ``path`` (which must not exist), whole or not at all;
+    ``configure`` sets the PRAGMAs every connection of the application has."""
+    from sqlite_utils import Database
+
+    from tracker.storage.output_files import remove_leftovers, temporary_beside
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise write_failed(error, path) from None
+    remove_leftovers(path.parent)
+    temporary = temporary_beside(path, tag="creating")
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            configure(connection)
+            apply_migrations(Database(connection, execute_plugins=False))
+        finally:
+            connection.close()
+        _link_into_place(temporary, path)
+    except sqlite3.DatabaseError as error:
+        failure = sqlite_write_failure(error, path, left="no database was made")
+        raise failure or NotADatabaseError(f"cannot make a database at {path}: {error}") from None
+    except OSError as error:
+        raise write_failed(error, path, left="no database was made") from None
+    finally:
+        for leftover in ("", "-wal", "-shm"):
+            Path(f"{temporary}{leftover}").unlink(missing_ok=True)
+
+
+def _link_into_place(temporary: Path, path: Path) -> None:
+    try:
+        # A link never replaces a file another program made there meanwhile.
+        os.link(temporary, path)
+    except FileExistsError:
+        return
+    except OSError:
+        # File systems without hard links (FAT, some network drives).
+        if not path.exists():
+            os.replace(temporary, path)
+
+
+def complete_recovery(path: Path) -> None:
+    """Let SQLite roll back the change a stopped program left in a rollback journal, as any
+    connection that may write does on its first read; the file then holds its last committed
+    state, and the checks that follow see that."""
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        failure = sqlite_write_failure(error, path, left="the file was not changed")
+        raise failure or NotADatabaseError(
+            f"{path} has an unfinished change that could not be rolled back ({error})"
+        ) from None

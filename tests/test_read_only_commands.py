@@ -171,11 +171,18 @@ def test_a_new_database_is_made_whole_or_not_at_all(tmp_path: Path, monkeypatch)
     assert list(tmp_path.iterdir()) == []  # no empty file to be refused ever after
 
 
+def device(folder: Path) -> Path:
+    """A named pipe, standing for a device (the real /dev/null is never a test's target)."""
+    pipe = folder / "device"
+    os.mkfifo(pipe)
+    return pipe
+
+
 def test_opening_a_folder_or_a_device_is_refused(tmp_path: Path):
     with pytest.raises(NotADatabaseError, match="is a folder"):
         open_database(tmp_path)
     with pytest.raises(NotADatabaseError, match="not a regular file"):
-        open_database("/dev/null", read_only=True)
+        open_database(device(tmp_path), read_only=True)
 
 
 def _stopped_mid_change(path: Path) -> None:
@@ -186,8 +193,9 @@ def _stopped_mid_change(path: Path) -> None:
         "connection = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
         "connection.execute('PRAGMA cache_size = 1')\n"
         "connection.execute('BEGIN')\n"
-        "connection.execute(\"UPDATE patients SET notes = printf('%0500d', id)\")\n"
-        "connection.execute('UPDATE audit_log SET staff = NULL')\n"
+        "connection.execute(\"UPDATE patients SET notes = printf('%0500d', id), "
+        "version = version + 1\")\n"
+        "connection.execute('UPDATE courses SET version = version + 1')\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     subprocess.run([sys.executable, "-c", script, str(path)], check=False)

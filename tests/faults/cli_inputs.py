@@ -45,7 +45,8 @@ BAD_DATABASES = (
     "foreign.sqlite",
     "newer.sqlite",
     "folder",
-    "/dev/null",
+    # A named pipe stands for a device: no test ever aims a write at the real /dev/null.
+    "device",
     "loop.sqlite",
     f"{LONG_NAME}.sqlite",
 )
@@ -57,6 +58,7 @@ def make_inputs(folder: Path, good_database: Path) -> None:
     clinic = folder / "clinic.sqlite"
     shutil.copyfile(good_database, clinic)
     (folder / "empty.sqlite").write_bytes(b"")
+    os.mkfifo(folder / "device")
     (folder / "text.sqlite").write_text("patients: none\n")
     for name in ("truncated.sqlite", "damaged.sqlite", "newer.sqlite", "backup.sqlite"):
         shutil.copyfile(good_database, folder / name)
@@ -163,7 +165,7 @@ def _cases_for(folder: Path, mrn: str, week: date) -> Iterator[Case]:
             ("onto its -shm", f"{db}-shm", True),
             ("onto another database", f"{d}/backup.sqlite", True),
             ("over a file without --force", existing, False),
-            ("onto /dev/null", "/dev/null", True),
+            ("onto a device", f"{d}/device", True),
             ("into a folder", f"{d}/folder", True),
             ("into a missing folder", f"{d}/missing/x{suffix}", False),
             ("with a 300-character name", f"{d}/{LONG_NAME}{suffix}", False),
@@ -178,7 +180,7 @@ def _cases_for(folder: Path, mrn: str, week: date) -> Iterator[Case]:
         ("onto the database", db, True),
         ("onto its -wal", f"{db}-wal", True),
         ("over a file without --force", f"{d}/backup.sqlite", False),
-        ("onto /dev/null", "/dev/null", True),
+        ("onto a device", f"{d}/device", True),
         ("into a folder", f"{d}/folder", True),
         ("into a missing folder", f"{d}/missing/b.sqlite", False),
         ("with a 300-character name", f"{d}/{LONG_NAME}.sqlite", False),

@@ -1,8 +1,8 @@
 """Files as a hostile or unlucky clinic has them: bit flips, truncation, foreign databases.
 
 ``verify_database`` is where the whole-file check of a damaged copy is asked for; it runs
-``PRAGMA integrity_check`` and the tracker's own opening checks, and is the one place a
-fuller verification (the audit chain's) plugs in.
+``PRAGMA integrity_check``, the tracker's own opening checks and ``tracker verify``'s check
+of the audit chain, the records against it and the stored values.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from tracker.storage.database import open_database
 from tracker.storage.errors import StorageError
 from tracker.storage.file_checks import read_only_uri
+from tracker.storage.verify import verify_store
 
 PAGE_HEADER_BYTES = 100  # the database header on page 1: flips there are a different test
 
@@ -68,8 +69,8 @@ def verify_database(path: Path) -> list[str]:
     """Every problem found with the file: [] when it is intact.
 
     The file is checked with ``PRAGMA integrity_check`` and opened for reading as the tracker
-    opens it (a damaged page met there is a problem too). When ``tracker verify`` exists it
-    belongs here as well, so each bit flip is also checked against the audit chain.
+    opens it (a damaged page met there is a problem too), then verified as ``tracker verify``
+    does, so a flip that only changed a stored value is found by the audit chain.
     """
     problems = integrity_problems(path)
     try:
@@ -78,6 +79,9 @@ def verify_database(path: Path) -> list[str]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             ).fetchall():
                 store.execute(f'SELECT * FROM "{table}"').fetchall()
+            report = verify_store(store)
+            if not report.intact:
+                problems.extend(report.lines())
     except (StorageError, sqlite3.DatabaseError) as error:
         problems.append(str(error))
     return problems

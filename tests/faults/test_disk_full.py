@@ -95,7 +95,7 @@ def _fill_with_patients(store) -> int:
 
 
 def test_writes_on_a_full_disk_are_refused_clearly_and_nothing_committed_is_lost(tmp_path):
-    with small_tmpfs(tmp_path / "db", 512) as folder:
+    with small_tmpfs(tmp_path / "db", 1024) as folder:
         database = folder / "clinic.sqlite"
         with open_database(database) as store:
             added = _fill_with_patients(store)
@@ -111,7 +111,7 @@ def test_writes_on_a_full_disk_are_refused_clearly_and_nothing_committed_is_lost
 
 def test_the_application_says_the_disk_is_full_instead_of_something_went_wrong(tmp_path):
     messages: list[str] = []
-    with small_tmpfs(tmp_path / "db", 512) as folder, open_database(folder / "c.sqlite") as store:
+    with small_tmpfs(tmp_path / "db", 1024) as folder, open_database(folder / "c.sqlite") as store:
         context = AppContext(store)
         context.report_error = lambda _parent, message: messages.append(message)
         for number in range(100_000):

@@ -33,8 +33,8 @@ def _audit_rows(store) -> int:
     [
         lambda store: queries.get_patient(store, HUGE),
         lambda store: queries.get_course(store, -HUGE),
-        lambda store: patients.update_patient(store, HUGE, name="X"),
-        lambda store: patients.archive_patient(store, HUGE),
+        lambda store: patients.update_patient(store, HUGE, name="X", reason="typo"),
+        lambda store: patients.archive_patient(store, HUGE, reason="duplicate"),
         lambda store: doses.record_dose(store, HUGE, TODAY, "lenalidomide", "taken"),
     ],
     ids=["get_patient", "get_course", "update_patient", "archive_patient", "record_dose"],
@@ -50,9 +50,9 @@ def test_clear_dose_takes_a_date_written_as_text(store, course):
     _patient, course_id = course
     day = TODAY - timedelta(days=1)
     doses.record_dose(store, course_id, day, "lenalidomide", "taken")
-    assert doses.clear_dose(store, course_id, day.isoformat(), "lenalidomide") is True
+    assert doses.clear_dose(store, course_id, day.isoformat(), "lenalidomide", reason="wrong day") is True
     with pytest.raises(ValidationError, match="dose date 'Tuesday' is not a date"):
-        doses.clear_dose(store, course_id, "Tuesday", "lenalidomide")
+        doses.clear_dose(store, course_id, "Tuesday", "lenalidomide", reason="wrong day")
 
 
 def test_other_dates_written_as_text_are_read_or_refused_clearly(store, course):

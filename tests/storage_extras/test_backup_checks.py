@@ -148,14 +148,16 @@ def test_leftovers_of_an_interrupted_restore_are_removed_by_the_next(database, t
     assert sorted(path.name for path in database.parent.iterdir()) == [database.name]
 
 
-@pytest.mark.parametrize("target", ["/dev/null", "{db}-wal", "{db}", "{backups}/{stem}"])
+@pytest.mark.parametrize("target", ["{device}", "{db}-wal", "{db}", "{backups}/{stem}"])
 def test_backup_replaces_only_regular_files_that_are_not_the_database_or_its_copies(
     database, tmp_path, target
 ):
     backups = tmp_path / "backups"
     kept = rotate_backups(database, backups)
     Path(f"{database}-wal").write_bytes(b"")  # as an open database has one
-    destination = target.format(db=database, backups=backups, stem=kept.name)
+    device = tmp_path / "device"  # a named pipe: the real /dev/null is never a target
+    os.mkfifo(device)
+    destination = target.format(db=database, backups=backups, stem=kept.name, device=device)
     before = {path: digest(path) for path in (database, kept)}
     result = run_tracker("backup", "--db", database, "-o", destination, "--force")
     assert_cli_refusal(result)
@@ -167,7 +169,7 @@ def test_an_older_backup_is_replaced_only_with_force_and_then_by_a_checked_copy(
 ):
     target = backup_database(database, tmp_path / "copy.sqlite")
     with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE patients SET name = 'Changed' WHERE mrn = 'MRN001'")
+        connection.execute("UPDATE patients SET name = 'Changed', version = version + 1 WHERE mrn = 'MRN001'")
     assert_cli_refusal(run_tracker("backup", "--db", database, "-o", target), "--force")
     result = run_tracker("backup", "--db", database, "-o", target, "--force")
     assert result.returncode == 0 and "checked: intact" in result.stdout

@@ -35,7 +35,12 @@ def create_database_file(path: Path, configure: Callable[[sqlite3.Connection], N
         connection = sqlite3.connect(temporary)
         try:
             configure(connection)
+            # Built with a rollback journal, then switched to WAL: a WAL's last checkpoint
+            # happens in close(), which cannot report a full disk, and the file would be
+            # linked into place without the pages still in its log.
+            connection.execute("PRAGMA journal_mode = DELETE")
             apply_migrations(Database(connection, execute_plugins=False))
+            connection.execute("PRAGMA journal_mode = WAL")
         finally:
             connection.close()
         _link_into_place(temporary, path)

@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from tracker import __version__
 from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.settings import APPLICATION, AppSettings
@@ -346,14 +344,9 @@ class MainWindow(QMainWindow):
     # --- help -----------------------------------------------------------------------------
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APPLICATION}",
-            f"<b>{APPLICATION}</b> {__version__}<br><br>"
-            "Cycles, doses and toxicity of lenalidomide plus dexamethasone (Rd) for multiple "
-            "myeloma, following the MM-010 regimen (Dimopoulos et al., NEJM 2007;357:2123-32)."
-            "<br><br>Dose advice is decision support for a clinician, never an automatic change.",
-        )
+        from tracker.ui.shell.about import show_about
+
+        show_about(self)
 
     # --- closing --------------------------------------------------------------------------
 

@@ -76,6 +76,7 @@ def seed(store: Store) -> Seeded:
     patient_id = add_patient(
         store, mrn="FUZZ-1", name="Fuzz, Test", date_of_birth=date(1950, 1, 1), sex="F",
         weight_kg=70.0, creatinine=0.9, creatinine_unit="mg/dL",
+        rems_category="female_not_reproductive", rems_category_reason="natural_menopause",
     )
     start = TODAY - timedelta(days=10)
     course_id = starts.start_course(store, patient_id, start, thromboprophylaxis="aspirin")

@@ -121,10 +121,11 @@ def recorded_differently(
 ) -> list[str]:
     """The drugs of ``drugs`` recorded on ``day`` with another status than ``status``: what
     recording ``status`` would correct, and so needs a reason for."""
+    drugs = text_items(drugs, "drugs")
     rows = store.query(
         "SELECT drug FROM dose_records WHERE course_id = ? AND date = ? AND archived = 0 "
         "AND status != ?",
-        [course_id, iso(day), status],
+        [course_id, iso(as_date(day, "dose date")), status],
     )
     differing = {row["drug"] for row in rows}
     return [drug for drug in drugs if drug in differing]

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.domain.errors import DomainError
 from tracker.domain.exact_tests import binomial_p_value, clopper_pearson
 from tracker.domain.outcomes import (
     COMPLETE_RESPONSES,
@@ -26,6 +25,7 @@ from tracker.domain.outcomes import (
     overall_survival,
     time_to_progression,
 )
+from tracker.domain.periods import check_period, period_text
 from tracker.domain.references import ReferenceArm
 from tracker.domain.survival import SurvivalCurve, kaplan_meier, months
 
@@ -114,26 +114,14 @@ class OutcomeStatistics:
     @property
     def period_text(self) -> str:
         """'courses started 2025-01-01 to 2025-06-30', or 'all courses' with no limits."""
-        start, end = self.period_from, self.period_to
-        if start and end:
-            return f"courses started {start.isoformat()} to {end.isoformat()}"
-        if start:
-            return f"courses started from {start.isoformat()}"
-        if end:
-            return f"courses started up to {end.isoformat()}"
-        return "all courses"
+        return period_text(self.period_from, self.period_to)
 
 
 def check_request(
     period_from: date | None, period_to: date | None, confidence: float = 0.95
 ) -> None:
     """Refuse a period that ends before it starts, or an impossible confidence level."""
-    if period_from and period_to and period_from > period_to:
-        raise DomainError(
-            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
-        )
-    if not 0 < confidence < 1:
-        raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
+    check_period(period_from, period_to, confidence)
 
 
 def outcome_statistics(

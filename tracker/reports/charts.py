@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.domain.grading import (
     CTCAE_VERSION,
@@ -104,7 +104,9 @@ def save_figure(
     from tracker.storage.failures import os_error_within
     from tracker.storage.output_files import written_atomically
 
-    with written_atomically(target, overwrite=overwrite, guarded=guarded, what="chart") as temporary:
+    with written_atomically(
+        target, overwrite=overwrite, guarded=guarded, what="chart"
+    ) as temporary:
         try:
             # Written through a file this function closes: matplotlib's PDF writer, failing
             # on a full disk, would leave its own file open.
@@ -119,7 +121,9 @@ def save_figure(
         try:
             check_image(temporary, suffix[1:])
         except BrokenOutputError as error:
-            raise BrokenOutputError(f"could not write {target}: {error}; nothing was written") from None
+            raise BrokenOutputError(
+                f"could not write {target}: {error}; nothing was written"
+            ) from None
     return target
 
 
@@ -302,20 +306,20 @@ def _tick_label(stats: CohortStatistics, event_type: str) -> str:
     return f"{label}\n{p_value} vs {stats.reference_label or 'reference'}"
 
 
-def cohort_chart(
-    figure: Figure, stats: CohortStatistics, references: Sequence[ReferenceArm] = ()
-) -> None:
-    """Grouped bars per event type: the clinic's rate with its exact interval and n/N,
-    beside each reference arm's published rate."""
-    axes = figure.subplots()
-    groups = len(references) + 1
-    width = 0.8 / groups
-    positions = list(range(len(COHORT_EVENT_TYPES)))
-    rates = [stats.rate(event_type) for event_type in COHORT_EVENT_TYPES]
+def clinic_bars(
+    axes: Axes, rates: Sequence[Any], with_interval: Sequence[bool], width: float, percent: int
+) -> list[float]:
+    """The clinic's bar in each group (the first of its ``width``) with its exact interval,
+    and the rate and n/N above it; returns each bar's top, interval included."""
+    positions = range(len(rates))
     heights = [100 * (rate.rate or 0.0) for rate in rates]
-    below = [100 * (rate.rate - rate.ci_low) if rate.ci else 0.0 for rate in rates]
-    above = [100 * (rate.ci_high - rate.rate) if rate.ci else 0.0 for rate in rates]
-    percent = round(100 * stats.confidence)
+    below = [
+        100 * (r.rate - r.ci_low) if ok else 0.0 for r, ok in zip(rates, with_interval, strict=True)
+    ]
+    above = [
+        100 * (r.ci_high - r.rate) if ok else 0.0
+        for r, ok in zip(rates, with_interval, strict=True)
+    ]
     clinic_x = [x - 0.4 + width / 2 for x in positions]
     axes.bar(
         clinic_x,
@@ -329,29 +333,52 @@ def cohort_chart(
     )
     tops = [height + up for height, up in zip(heights, above, strict=True)]
     for x, top, rate in zip(clinic_x, tops, rates, strict=True):
-        if rate.rate is None:
-            continue
-        axes.annotate(
-            f"{100 * rate.rate:.1f}%\n{rate.fraction_text}",
-            (x, top),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
-        )
+        if rate.rate is not None:
+            axes.annotate(
+                f"{100 * rate.rate:.1f}%\n{rate.fraction_text}",
+                (x, top),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+    return tops
+
+
+def reference_bars(
+    axes: Axes, heights: Sequence[float], width: float, index: int, label: str
+) -> None:
+    """The ``index``-th reference arm's published figures, one bar per group beside the
+    clinic's, labelled with their values."""
+    bars = axes.bar(
+        [x - 0.4 + width * (index + 1.5) for x in range(len(heights))],
+        heights,
+        width,
+        color=REFERENCE_COLOURS[index % len(REFERENCE_COLOURS)],
+        hatch=REFERENCE_HATCHES[index % len(REFERENCE_HATCHES)],
+        edgecolor="#333333",
+        linewidth=0.5,
+        label=label,
+    )
+    axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+
+
+def cohort_chart(
+    figure: Figure, stats: CohortStatistics, references: Sequence[ReferenceArm] = ()
+) -> None:
+    """Grouped bars per event type: the clinic's rate with its exact interval and n/N,
+    beside each reference arm's published rate."""
+    axes = figure.subplots()
+    groups = len(references) + 1
+    width = 0.8 / groups
+    positions = list(range(len(COHORT_EVENT_TYPES)))
+    rates = [stats.rate(event_type) for event_type in COHORT_EVENT_TYPES]
+    tops = clinic_bars(
+        axes, rates, [bool(rate.ci) for rate in rates], width, round(100 * stats.confidence)
+    )
     for index, arm in enumerate(references, start=1):
         arm_heights = [arm.percent.get(event_type, 0.0) for event_type in COHORT_EVENT_TYPES]
-        bars = axes.bar(
-            [x - 0.4 + width * (index + 0.5) for x in positions],
-            arm_heights,
-            width,
-            color=REFERENCE_COLOURS[(index - 1) % len(REFERENCE_COLOURS)],
-            hatch=REFERENCE_HATCHES[(index - 1) % len(REFERENCE_HATCHES)],
-            edgecolor="#333333",
-            linewidth=0.5,
-            label=_reference_label(arm),
-        )
-        axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+        reference_bars(axes, arm_heights, width, index - 1, _reference_label(arm))
         tops.extend(arm_heights)
     axes.set_xticks(positions, [_tick_label(stats, kind) for kind in COHORT_EVENT_TYPES])
     axes.set_ylabel("Patients with a grade 3-4 event (%)")

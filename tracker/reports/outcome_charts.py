@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from tracker.domain.outcome_statistics import OutcomeStatistics, ResponseRate, TimeToEvent
 from tracker.domain.references import ReferenceArm
 from tracker.domain.survival import DAYS_PER_MONTH
-from tracker.reports.charts import CLINIC_COLOUR, REFERENCE_COLOURS, REFERENCE_HATCHES
+from tracker.reports.charts import (
+    CLINIC_COLOUR,
+    REFERENCE_COLOURS,
+    clinic_bars,
+    reference_bars,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -89,54 +94,28 @@ def _group_label(title: str, rate: ResponseRate, trial_arm: ReferenceArm | None)
     return f"{title}\n{p_value} vs {trial_arm.short_label}"
 
 
-def response_chart(
-    axes: Axes, statistics: OutcomeStatistics, arms: list[ReferenceArm]
-) -> None:
+def response_chart(axes: Axes, statistics: OutcomeStatistics, arms: list[ReferenceArm]) -> None:
     """The clinic's overall and complete response with exact intervals, beside each arm."""
     rates = [getattr(statistics, measure) for _, measure in GROUPS]
     width = 0.8 / (len(arms) + 1)
     positions = list(range(len(GROUPS)))
-    heights = [100 * (rate.rate or 0.0) for rate in rates]
-    below = [100 * (rate.rate - rate.ci_low) if rate.courses else 0.0 for rate in rates]
-    above = [100 * (rate.ci_high - rate.rate) if rate.courses else 0.0 for rate in rates]
-    clinic_x = [x - 0.4 + width / 2 for x in positions]
-    percent = round(100 * statistics.confidence)
-    axes.bar(
-        clinic_x,
-        heights,
+    clinic_bars(
+        axes,
+        rates,
+        [bool(rate.courses) for rate in rates],
         width,
-        yerr=[below, above],
-        capsize=4,
-        color=CLINIC_COLOUR,
-        error_kw={"ecolor": "#333333", "elinewidth": 1},
-        label=f"Clinic ({percent}% exact CI)",
+        round(100 * statistics.confidence),
     )
-    for x, height, up, rate in zip(clinic_x, heights, above, rates, strict=True):
-        if rate.rate is not None:
-            axes.annotate(
-                f"{height:.1f}%\n{rate.fraction_text}",
-                (x, height + up),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-            )
     for index, arm in enumerate(arms):
-        bars = axes.bar(
-            [x - 0.4 + width * (index + 1.5) for x in positions],
-            [_published_percent(arm, measure) for _, measure in GROUPS],
-            width,
-            color=REFERENCE_COLOURS[index % len(REFERENCE_COLOURS)],
-            hatch=REFERENCE_HATCHES[index % len(REFERENCE_HATCHES)],
-            edgecolor="#333333",
-            linewidth=0.5,
-            label=_arm_label(arm),
-        )
-        axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+        heights = [_published_percent(arm, measure) for _, measure in GROUPS]
+        reference_bars(axes, heights, width, index, _arm_label(arm))
     trial_arm = arms[0] if arms else None
     axes.set_xticks(
         positions,
-        [_group_label(title, rate, trial_arm) for (title, _), rate in zip(GROUPS, rates, strict=True)],
+        [
+            _group_label(title, rate, trial_arm)
+            for (title, _), rate in zip(GROUPS, rates, strict=True)
+        ],
         fontsize=8,
     )
     axes.set_ylabel("Courses (%)")

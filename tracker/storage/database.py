@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.storage.errors import (
-    DatabaseBusyError,
     NotADatabaseError,
     StorageError,
     ValidationError,
@@ -80,8 +79,15 @@ class Store:
         staff: str | None,
         clock: Callable[[], date],
         read_only: bool = False,
+        engine: Any = None,
     ):
-        if isinstance(db, sqlite3.Connection):
+        if engine is None:
+            from tracker.storage.engines.sqlite import SqliteEngine
+
+            engine = SqliteEngine()
+        # What differs between the embedded file and a server database (``engines``).
+        self.engine = engine
+        if isinstance(db, sqlite3.Connection) or engine.name != "sqlite":
             self.connection = db
             self._db: Database | None = None
         else:
@@ -101,17 +107,27 @@ class Store:
 
     @property
     def db(self) -> Database:
-        """The sqlite-utils handle on the same connection."""
+        """The sqlite-utils handle on the same connection (on a server database, a handle
+        that reads by SQL: ``engines.postgres.ServerHandle``)."""
         if self._db is None:
+            if self.engine.name != "sqlite":
+                from tracker.storage.engines.postgres import ServerHandle
+
+                return ServerHandle(self)  # type: ignore[return-value]
             from sqlite_utils import Database
 
             self._db = Database(self.connection, execute_plugins=False)
         return self._db
 
-    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+    @property
+    def is_server(self) -> bool:
+        """True for a server database shared by several workstations."""
+        return self.engine.name != "sqlite"
+
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         try:
             return self.connection.execute(sql, parameters)
-        except (OverflowError, sqlite3.ProgrammingError) as error:
+        except (OverflowError, *self.engine.binding_errors) as error:
             refusal = _unusable_value(error)
             if refusal is None:
                 raise
@@ -196,38 +212,23 @@ class Store:
         if self.read_only:
             raise StorageError(f"{self.path} is open for reading only; nothing was changed")
         connection = self.connection
+        engine = self.engine
         outermost = not connection.in_transaction
         if outermost:
             self.wait_for_integrity()
         self._depth += 1
         try:
             if outermost:
-                # IMMEDIATE takes the write lock up front, so a second writer waits out the
-                # busy timeout instead of failing when its read turns into a write.
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as error:
-                    failure = sqlite_write_failure(error, self.path)
-                    if failure is not None:
-                        raise failure from error
-                    raise DatabaseBusyError(
-                        f"the database {self.path} is busy in another program ({error}); "
-                        "try again in a moment"
-                    ) from error
+                engine.begin(self)
             try:
-                with self.db.atomic():
+                with engine.nested(self):
                     yield self.db
                 if outermost:
-                    connection.execute("COMMIT")
+                    engine.commit(self)
             except BaseException as error:
-                if outermost and connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                # A full disk or a read-only file is said as such, not as a raw SQLite error.
-                failure = (
-                    sqlite_write_failure(error, self.path)
-                    if outermost and isinstance(error, sqlite3.OperationalError)
-                    else None
-                )
+                if outermost:
+                    engine.rollback(self)
+                failure = engine.write_failure(error, self) if outermost else None
                 if failure is not None:
                     raise failure from error
                 raise
@@ -241,6 +242,8 @@ class Store:
             self._integrity_thread.join()
         if not self._closed:
             self.connection.close()
+            if hasattr(self.engine, "close"):
+                self.engine.close()
             self._closed = True
 
     def __enter__(self) -> Store:

@@ -32,3 +32,11 @@ class StaleRecordError(ValidationError):
 class BadStoredValueError(StorageError):
     """A row holds a value no rule allows (written outside the program, or by an older
     version); the message names the table, the row and the value."""
+
+
+class ConflictError(ValidationError):
+    """Another workstation saved a clashing change at the same moment; nothing was saved."""
+
+
+class ServerUnreachableError(StorageError):
+    """The server database cannot be reached (or refused the connection)."""

@@ -1,0 +1,92 @@
+"""The embedded file's engine: SQLite through the standard library, sqlite-utils for schema
+work and nested transactions. Statements are written in SQLite's dialect, so nothing is
+translated here."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from tracker.storage.errors import DatabaseBusyError, StorageError
+from tracker.storage.failures import sqlite_write_failure
+
+if TYPE_CHECKING:
+    from tracker.storage.database import Store
+
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+class SqliteEngine:
+    """What the embedded file does its own way (see ``engines.postgres`` for the server)."""
+
+    name = "sqlite"
+    migrations_table = MIGRATIONS_TABLE
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+    binding_errors: tuple[type[Exception], ...] = (sqlite3.ProgrammingError,)
+
+    def version(self, store: Store) -> str:
+        return "SQLite " + sqlite3.sqlite_version
+
+    def begin(self, store: Store) -> None:
+        # IMMEDIATE takes the write lock up front, so a second writer waits out the busy
+        # timeout instead of failing when its read turns into a write.
+        try:
+            store.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            failure = sqlite_write_failure(error, store.path)
+            if failure is not None:
+                raise failure from error
+            raise DatabaseBusyError(
+                f"the database {store.path} is busy in another program ({error}); "
+                "try again in a moment"
+            ) from error
+
+    @contextmanager
+    def nested(self, store: Store) -> Iterator[None]:
+        """A part of the transaction that can fail alone (a savepoint)."""
+        with store.db.atomic():
+            yield
+
+    def commit(self, store: Store) -> None:
+        store.connection.execute("COMMIT")
+
+    def rollback(self, store: Store) -> None:
+        if store.connection.in_transaction:
+            store.connection.execute("ROLLBACK")
+
+    def write_failure(self, error: BaseException, store: Store) -> StorageError | None:
+        """A full disk or a read-only file, said as such rather than as a raw SQLite error."""
+        if isinstance(error, sqlite3.OperationalError):
+            return sqlite_write_failure(error, store.path)
+        return None
+
+    def insert_returning_id(self, store: Store, table: str, row: Mapping[str, Any]) -> int:
+        columns = ", ".join(f"[{column}]" for column in row)
+        holes = ", ".join("?" for _ in row)
+        cursor = store.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({holes})", list(row.values()))
+        return int(cursor.lastrowid or 0)
+
+    def upsert(self, store: Store, table: str, row: Mapping[str, Any], key: str) -> None:
+        columns = ", ".join(f"[{column}]" for column in row)
+        holes = ", ".join("?" for _ in row)
+        updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in row if column != key)
+        store.execute(
+            f"INSERT INTO [{table}] ({columns}) VALUES ({holes}) "
+            f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}",
+            list(row.values()),
+        )
+
+    def table_names(self, store: Store) -> list[str]:
+        return [
+            row[0]
+            for row in store.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            )
+        ]
+
+    def changes_since(self, store: Store) -> bool:
+        """Other programs' changes are seen by reading again; the file sends no notice."""
+        return False

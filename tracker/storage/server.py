@@ -51,7 +51,7 @@ def migrate_server(store: Store) -> bool:
     from tracker.storage.engines.postgres_schema import migrate
 
     connection = store.connection
-    connection.execute("BEGIN")
+    connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
     try:
         connection.execute("SELECT pg_advisory_xact_lock(?)", [_SCHEMA_LOCK])
         changed = migrate(lambda sql, parameters=(): connection.execute(sql, parameters))

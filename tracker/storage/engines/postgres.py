@@ -143,8 +143,18 @@ def _checked(parameters: Sequence[Any] | Mapping[str, Any] | None) -> Any:
     return parameters
 
 
+def _copied(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
 class PostgresConnection:
     """A psycopg connection that takes SQLite-dialect statements, as ``sqlite3`` does."""
+
+    engine_name = "postgres"
 
     def __init__(self, raw: psycopg.Connection[Any]):
         self.raw = raw
@@ -204,6 +214,38 @@ class ServerHandle:
 
     def table_names(self) -> list[str]:
         return self._store.engine.table_names(self._store)
+
+    def __getitem__(self, table: str) -> ServerTable:
+        return ServerTable(self._store, table)
+
+
+class ServerTable:
+    """One table of a server database: its rows, its count, and rows added in bulk."""
+
+    def __init__(self, store: Store, name: str):
+        self._store, self.name = store, name
+
+    @property
+    def count(self) -> int:
+        return int(self._store.execute(f"SELECT COUNT(*) FROM [{self.name}]").fetchone()[0])
+
+    @property
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return self.rows_where()
+
+    def rows_where(
+        self, where: str | None = None, parameters: Sequence[Any] = (), *, order_by: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        sql = f"SELECT * FROM [{self.name}]"
+        if where:
+            sql += f" WHERE {where}"
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        return self._store.query(sql, parameters)
+
+    def insert_all(self, rows: Any, batch_size: int = 1000) -> ServerTable:
+        self._store.engine.insert_many(self._store, self.name, list(rows))
+        return self
 
 
 class PostgresEngine:
@@ -302,6 +344,24 @@ class PostgresEngine:
             f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}",
             list(row.values()),
         )
+
+    def insert_many(self, store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Add rows as they are (ids included) by COPY, the server's bulk path; an id column
+        then continues from the highest id. Returns how many were added."""
+        if not rows:
+            return 0
+        columns = list(rows[0])
+        names = ", ".join(f'"{column}"' for column in columns)
+        with store.connection.raw.cursor() as cursor:
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row([_copied(row.get(column)) for column in columns])
+            if "id" in columns:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f'GREATEST((SELECT MAX(id) FROM "{table}"), 1))'
+                )
+        return len(rows)
 
     def table_names(self, store: Store) -> list[str]:
         from tracker.storage.engines.postgres_schema import MIGRATIONS_TABLE, table_names

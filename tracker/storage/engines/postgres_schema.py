@@ -14,6 +14,7 @@ two differ, as every statement is: the connection translates them (``postgres_sq
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from tracker.storage.audit_chain import AUDIT_TABLE
+from tracker.storage.engines.postgres_sql import to_postgres
 from tracker.storage.errors import DatabaseTooNewError
 from tracker.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
 from tracker.storage.value_rules import CLINICAL_TABLES, rules_of
@@ -114,6 +116,10 @@ COMPATIBILITY_FUNCTIONS = (
             ("text", "text"),
         )
     ),
+    # SQLite rounds a float to places; PostgreSQL only a numeric.
+    "CREATE OR REPLACE FUNCTION round(value double precision, places integer) "
+    "RETURNS double precision LANGUAGE sql IMMUTABLE "
+    "AS $$ SELECT round(value::numeric, places)::double precision $$",
     # SQLite's date(x, '+N days'): the day N days after x, or NULL when x is no real day
     # written YYYY-MM-DD.
     """CREATE OR REPLACE FUNCTION date(value text, modifier text) RETURNS text
@@ -191,6 +197,42 @@ def guard_statements() -> list[str]:
                 *_trigger(name, f"BEFORE {event.upper()}", table, name),
             ]
     return statements
+
+
+def expected_server_guards() -> dict[str, str]:
+    """Trigger name -> the body of the function it runs, as ``guard_statements`` writes them."""
+    guards: dict[str, str] = {}
+    functions: dict[str, str] = {}
+    for sql in guard_statements():
+        function = re.match(r"CREATE OR REPLACE FUNCTION (\w+)\(\)", sql)
+        if function:
+            functions[function.group(1)] = sql.split("$$", 2)[1]
+        trigger = re.match(r"CREATE TRIGGER (\w+) .* EXECUTE FUNCTION (\w+)\(\)", sql)
+        if trigger:
+            guards[trigger.group(1)] = functions[trigger.group(2)]
+    return guards
+
+
+def missing_server_guards(connection: Any) -> list[str]:
+    """A sentence for each guard trigger of a server database missing or not as written."""
+    present = {
+        name: body
+        for name, body in connection.execute(
+            "SELECT t.tgname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal"
+        )
+    }
+    problems = []
+    for name, body in expected_server_guards().items():
+        if name not in present:
+            problems.append(f"the trigger {name} is missing: it was dropped outside the program")
+        elif _normal(to_postgres(body).replace("%%", "%")) != _normal(present[name]):
+            problems.append(f"the trigger {name} was replaced outside the program")
+    return problems
+
+
+def _normal(sql: str) -> str:
+    return " ".join(sql.split())
 
 
 def table_statements(table: Table) -> list[str]:

@@ -12,7 +12,11 @@ What changes, outside string literals and quoted names:
   ``lower(x)``, ``IFNULL`` becomes ``COALESCE``;
 - ``MAX(a, b, ...)`` and ``MIN(a, b, ...)`` with more than one argument (SQLite's scalar
   forms) become ``GREATEST`` and ``LEAST``; with one they stay aggregates;
-- ``9e999`` (SQLite's infinity) becomes ``'Infinity'::float8``.
+- ``9e999`` (SQLite's infinity) becomes ``'Infinity'::float8``; ``LIMIT -1`` (no limit)
+  becomes ``LIMIT ALL``.
+
+``PRAGMA table_info(t)`` is answered from ``information_schema`` in SQLite's columns; a bare
+``BEGIN`` (a read of one snapshot, as SQLite's deferred transaction) is REPEATABLE READ.
 
 ``typeof(x)`` and ``date(x, '+N days')`` stay as written: the server database has functions
 of those names that answer as SQLite's do (``postgres_schema``).
@@ -34,12 +38,30 @@ _LIKE = re.compile(r"(?<!I)\bLIKE\b", re.IGNORECASE)
 _NOCASE = re.compile(r"((?:\"[^\"]+\"|[\w.]+))\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _IFNULL = re.compile(r"\bIFNULL\s*\(", re.IGNORECASE)
 _INFINITY = re.compile(r"(?<![\w.])9e999\b", re.IGNORECASE)
+_NO_LIMIT = re.compile(r"\bLIMIT\s+-1\b", re.IGNORECASE)
 _MAX_MIN = re.compile(r"\b(MAX|MIN)\s*\(", re.IGNORECASE)
+
+
+_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\(\[?(\w+)\]?\)\s*$", re.IGNORECASE)
+# SQLite's table_info columns: cid, name, type, notnull, dflt_value, pk.
+_COLUMNS_OF = (
+    "SELECT c.ordinal_position - 1, c.column_name, upper(c.data_type), "
+    "(c.is_nullable = 'NO')::int, regexp_replace(c.column_default, '::[a-z ]+$', ''), "
+    "(c.column_name = 'id' AND c.is_identity = 'YES')::int "
+    "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+    "AND c.table_name = '{}' ORDER BY c.ordinal_position"
+)
 
 
 @lru_cache(maxsize=4096)
 def to_postgres(sql: str) -> str:
     """``sql`` (SQLite's dialect, ``?`` or ``:name`` placeholders) for psycopg."""
+    table_info = _TABLE_INFO.match(sql)
+    if table_info:
+        return _COLUMNS_OF.format(table_info.group(1)).replace("%", "%%")
+    if sql.strip().upper() == "BEGIN":
+        # SQLite's deferred transaction reads one snapshot throughout.
+        return "BEGIN ISOLATION LEVEL REPEATABLE READ"
     literals: list[str] = []
     # psycopg reads every % (in literals too) as the start of a placeholder.
     sql = sql.replace("%", "%%")
@@ -59,6 +81,7 @@ def to_postgres(sql: str) -> str:
     text = _NOCASE.sub(lambda match: f"lower({match.group(1)})", text)
     text = _IFNULL.sub("COALESCE(", text)
     text = _INFINITY.sub("'Infinity'::float8", text)
+    text = _NO_LIMIT.sub("LIMIT ALL", text)
     text = _scalar_extremes(text)
     return _HOLE_PATTERN.sub(lambda match: literals[int(match.group(1))], text)
 

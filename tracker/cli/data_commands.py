@@ -16,6 +16,7 @@ from tracker.cli.database_option import (
     add_database_option,
     database_path,
     existing_database_path,
+    is_server,
     record_in_audit_trail,
 )
 from tracker.cli.errors import CommandError
@@ -93,6 +94,8 @@ def run_backup(args: argparse.Namespace) -> int:
     from tracker.storage.backup import backup_database, rotate_backups
 
     database = existing_database_path(args)
+    if is_server(args):
+        return _back_up_server(args)
     if args.rotate:
         written = _storage_call(lambda: rotate_backups(database, args.backup_dir, args.keep))
     else:
@@ -106,9 +109,36 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _back_up_server(args: argparse.Namespace) -> int:
+    """A server database backed up is a copy into a new file (``tracker copy`` restores it)."""
+    from tracker.storage.copy import copy_database
+
+    if args.rotate:
+        raise CommandError("a server database is backed up with -o FILE (a new file)")
+    if args.force and args.output.exists():
+        args.output.unlink()
+    summary = _storage_call(lambda: copy_database(args.db, args.output))
+    print(
+        f"backed up {summary.source} to {args.output} (checked: {summary.total:,} rows and "
+        "the audit trail match)"
+    )
+    record_in_audit_trail(
+        args.db, "backup", {"file": str(args.output.resolve()), "bytes": args.output.stat().st_size}
+    )
+    return 0
+
+
+def _server_refusal(args: argparse.Namespace, command: str, instead: str) -> None:
+    if is_server(args):
+        raise CommandError(f"{command} works on a database file; for a server database, {instead}")
+
+
 def run_restore(args: argparse.Namespace) -> int:
     from tracker.storage.restore import restore_database
 
+    _server_refusal(
+        args, "restore", "copy the backup into an empty one: tracker copy --from FILE --to SERVER"
+    )
     database = database_path(args)
     source = args.file or args.from_file
     safety = _storage_call(lambda: restore_database(source, database, safety_dir=args.backup_dir))
@@ -129,6 +159,7 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from tracker.storage.export import export_csv
 
+    _server_refusal(args, "export", "copy it to a file first (tracker copy) and export that")
     database = existing_database_path(args)
     written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
     rows = sum(written.rows.values())
@@ -145,6 +176,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from tracker.storage.database import open_database
     from tracker.storage.demo import MAX_PATIENTS, fill_demo_database
 
+    _server_refusal(args, "demo", "write the demo to a file and copy it (tracker copy)")
     if args.patients > MAX_PATIENTS:
         raise CommandError(f"--patients must be at most {MAX_PATIENTS}")
     database = database_path(args)

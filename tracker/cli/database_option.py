@@ -1,4 +1,7 @@
-"""The ``--db`` option every database command shares, and opening the file for a command."""
+"""The ``--db`` option every database command shares, and opening the database for a command.
+
+``--db`` takes a file path or a server address (``postgresql://user@host:port/dbname``).
+"""
 
 from __future__ import annotations
 
@@ -15,19 +18,40 @@ if TYPE_CHECKING:
     from tracker.storage.database import Store
 
 
+def database_target(text: str) -> Path | str:
+    """A ``--db`` value: a server address as given, anything else a file path."""
+    from tracker.storage.engines import is_server_address
+
+    return text if is_server_address(text) else Path(text)
+
+
 def add_database_option(parser: argparse.ArgumentParser, text: str = "database file") -> None:
-    parser.add_argument("--db", type=Path, help=f"{text} (default: the application's database)")
+    parser.add_argument(
+        "--db",
+        type=database_target,
+        help=f"{text}, or a server database postgresql://user@host:port/dbname "
+        "(default: the application's database)",
+    )
+
+
+def is_server(args: argparse.Namespace) -> bool:
+    return isinstance(getattr(args, "db", None), str)
 
 
 def database_path(args: argparse.Namespace) -> Path:
+    """The --db file (or server address, as given)."""
     from tracker.storage.database import default_database_path
 
+    if is_server(args):
+        return args.db
     return (args.db or default_database_path()).expanduser()
 
 
 def existing_database_path(args: argparse.Namespace) -> Path:
     """The --db file; a missing one is an error, never silently created."""
     path = database_path(args)
+    if is_server(args):
+        return path
     if not path.is_file():
         raise CommandError(f"there is no database file at {path}")
     return path
@@ -47,6 +71,15 @@ def open_existing_store(args: argparse.Namespace) -> Iterator[Store]:
     from tracker.storage.database import open_database
     from tracker.storage.errors import StorageError
 
+    if is_server(args):
+        from tracker.storage.server import open_server
+
+        try:
+            with open_server(args.db, read_only=True) as store:
+                yield store
+        except (StorageError, DomainError) as error:
+            raise CommandError(str(error)) from error
+        return
     path = existing_database_path(args)
     # Without a write-ahead log beside it the file is read without locks ("immutable"): a
     # program that wrote to it meanwhile would make the answer unreliable, so that is checked.
@@ -63,7 +96,7 @@ def open_existing_store(args: argparse.Namespace) -> Iterator[Store]:
         )
 
 
-def record_in_audit_trail(database: Path, action: str, detail: dict[str, Any]) -> None:
+def record_in_audit_trail(database: Path | str, action: str, detail: dict[str, Any]) -> None:
     """Record an export, backup or restore in the database's audit trail.
 
     What was asked is done by then; a database that cannot take the record (read-only, in
@@ -71,10 +104,17 @@ def record_in_audit_trail(database: Path, action: str, detail: dict[str, Any]) -
     """
     from tracker.storage.audit import record_action
     from tracker.storage.database import open_database
+    from tracker.storage.engines import is_server_address
     from tracker.storage.errors import StorageError
     from tracker.storage.file_checks import check_existing_file
 
     try:
+        if is_server_address(database):
+            from tracker.storage.server import open_server
+
+            with open_server(str(database)) as store:
+                record_action(store, action, detail)
+            return
         if not check_existing_file(database, integrity=False):
             # Recording would upgrade the file, which the version that wrote it could then
             # no longer open: a copy or an export must not do that behind the clinic's back.

@@ -26,8 +26,16 @@ def run_verify(args: argparse.Namespace) -> int:
     from tracker.storage.errors import StorageError
     from tracker.storage.verify import verify_store
 
+    from tracker.storage.engines import is_server_address
+    from tracker.storage.server import open_server
+
+    target = database_path(args)
     try:
-        with open_read_only(database_path(args)) as store:
+        with (
+            open_server(target, read_only=True)
+            if is_server_address(target)
+            else open_read_only(target)
+        ) as store:
             report = verify_store(store)
     except StorageError as error:
         raise CommandError(str(error)) from error

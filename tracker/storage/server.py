@@ -40,6 +40,9 @@ def open_server(
     )
     try:
         migrate_server(store)
+        if read_only:
+            # Refused by the server too, not only by Store.transaction.
+            connection.execute("SET default_transaction_read_only = on")
     except BaseException:
         store.close()
         raise

@@ -5,7 +5,7 @@ translated here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,19 @@ class SqliteEngine:
             f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}",
             list(row.values()),
         )
+
+    def insert_many(self, store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Add rows as they are (ids included); returns how many were added."""
+        if not rows:
+            return 0
+        columns = list(rows[0])
+        names = ", ".join(f"[{column}]" for column in columns)
+        holes = ", ".join("?" for _ in columns)
+        store.connection.executemany(
+            f"INSERT INTO [{table}] ({names}) VALUES ({holes})",
+            [[row.get(column) for column in columns] for row in rows],
+        )
+        return len(rows)
 
     def table_names(self, store: Store) -> list[str]:
         return [

@@ -50,7 +50,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     file_only = "db_path" in metafunc.fixturenames or metafunc.definition.get_closest_marker(
         "file_only"
     )
-    metafunc.parametrize("engine", ["sqlite"] if file_only else list(ENGINES))
+    # Module scope, so a module's own database (made once for its tests) can be on either.
+    metafunc.parametrize("engine", ["sqlite"] if file_only else list(ENGINES), scope="module")
 
 
 @pytest.fixture
@@ -59,3 +60,15 @@ def db_target(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> st
     if engine == "sqlite":
         return tmp_path / "clinic.sqlite"
     return request.getfixturevalue("server_database")
+
+
+def module_database(
+    engine: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str | Path:
+    """A database for a module-scoped fixture: a file, or a fresh server database."""
+    if engine == "sqlite":
+        return tmp_path_factory.mktemp("clinic") / "clinic.sqlite"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.new_database()
+    request.addfinalizer(lambda: server.drop(url))
+    return url

@@ -1,0 +1,132 @@
+"""``tracker copy`` and ``tracker backup`` between the embedded file and a server database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import assert_cli_refusal, run_tracker
+from tests.postgres_server import PostgresServer
+from tests.storage_extras.demo_cohort import make_demo
+from tracker.storage.audit_chain import walk_chain
+from tracker.storage.copy import copy_database, table_digest
+from tracker.storage.database import open_read_only
+from tracker.storage.engines.postgres_schema import table_names
+from tracker.storage.errors import StorageError
+from tracker.storage.operations.patients import add_patient
+from tracker.storage.server import open_server
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite", patients=25)
+
+
+def _digests(store) -> dict[str, tuple[int, str]]:
+    return {table: table_digest(store, table) for table in table_names()}
+
+
+def test_a_file_copied_to_a_server_and_back_is_the_same_row_for_row(
+    demo: Path, server_database: str, tmp_path: Path
+) -> None:
+    there = run_tracker("copy", "--from", demo, "--to", server_database)
+    assert there.returncode == 0, there.stderr
+    assert "checked: every table's rows and content match" in there.stdout
+    back = tmp_path / "back.sqlite"
+    result = run_tracker("copy", "--from", server_database, "--to", back)
+    assert result.returncode == 0, result.stderr
+    with open_read_only(demo) as original, open_server(server_database) as server:
+        with open_read_only(back) as returned:
+            expected = _digests(original)
+            assert expected["dose_records"][0] > 1000
+            assert _digests(server) == expected
+            assert _digests(returned) == expected
+            head = walk_chain(original.connection).head
+            assert walk_chain(server.connection).head == head
+            assert walk_chain(returned.connection).head == head
+    for target in (server_database, back):
+        verified = run_tracker("verify", "--db", target)
+        assert verified.returncode == 0, verified.stdout
+        assert "All intact" in verified.stdout
+
+
+def test_ids_continue_after_the_copied_rows_on_the_server(
+    demo: Path, server_database: str
+) -> None:
+    copy_database(demo, server_database)
+    with open_server(server_database, staff="JD") as server:
+        highest = server.execute("SELECT MAX(id) FROM patients").fetchone()[0]
+        added = add_patient(server, mrn="NEW-1", name="After The Copy")
+        assert added == highest + 1
+        assert walk_chain(server.connection).broken_count == 0
+
+
+def test_a_copy_into_a_database_holding_records_is_refused_and_changes_nothing(
+    demo: Path, server_database: str, tmp_path: Path
+) -> None:
+    with open_server(server_database, staff="JD") as server:
+        add_patient(server, mrn="KEEP-1", name="Already Here")
+        before = _digests(server)
+    result = run_tracker("copy", "--from", demo, "--to", server_database)
+    assert_cli_refusal(result, "already holds records")
+    with open_server(server_database) as server:
+        assert _digests(server) == before
+    existing = tmp_path / "existing.sqlite"
+    existing.write_bytes(b"")
+    assert_cli_refusal(run_tracker("copy", "--from", demo, "--to", existing), "exists")
+    assert existing.read_bytes() == b""
+
+
+def test_a_server_backup_is_a_file_that_copy_restores(
+    demo: Path, server_database: str, postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    copy_database(demo, server_database)
+    backup = tmp_path / "server-backup.sqlite"
+    result = run_tracker("backup", "--db", server_database, "-o", backup)
+    assert result.returncode == 0, result.stderr
+    restored = postgres_server.new_database()
+    try:
+        assert run_tracker("copy", "--from", backup, "--to", restored).returncode == 0
+        with open_server(restored) as again, open_read_only(demo) as original:
+            assert _digests(again) == _digests(original)
+            # The backup itself is in the server's audit trail, not in the file it wrote.
+            assert again.execute(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'backup'"
+            ).fetchone()[0] == 0
+        with open_server(server_database) as server:
+            assert server.execute(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'backup'"
+            ).fetchone()[0] == 1
+    finally:
+        postgres_server.drop(restored)
+
+
+def test_a_copy_to_the_same_database_is_refused(server_database: str) -> None:
+    with pytest.raises(StorageError, match="the same database"):
+        copy_database(server_database, server_database)
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (("restore", "backup.sqlite"), "tracker copy --from FILE --to SERVER"),
+        (("export", "-o", "out"), "copy it to a file first"),
+        (("demo",), "write the demo to a file"),
+        (("backup", "--rotate"), "-o FILE"),
+    ],
+)
+def test_file_commands_on_a_server_say_what_to_do_instead(
+    server_database: str, command: tuple[str, ...], message: str
+) -> None:
+    result = run_tracker(command[0], "--db", server_database, *command[1:])
+    assert_cli_refusal(result, message)
+
+
+def test_an_unreachable_server_is_one_line(postgres_server: PostgresServer) -> None:
+    from tests.postgres_server import free_port
+
+    result = run_tracker(
+        "status", "--db", f"postgresql://tracker@127.0.0.1:{free_port()}/none", "--mrn", "X"
+    )
+    assert_cli_refusal(result, "cannot reach the server database")

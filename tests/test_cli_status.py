@@ -11,11 +11,11 @@ import pytest
 from tests.conftest import module_database
 from tests.helpers import assert_cli_refusal, run_tracker
 from tests.rems_seed import add_woman, negative_test, start_tested_course
-from tracker.storage.server import open_store
 from tracker.storage.operations.courses import start_course
 from tracker.storage.operations.interruptions import interrupt
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient
+from tracker.storage.server import open_store
 
 START = date(2027, 3, 1)
 

@@ -36,15 +36,18 @@ def test_a_file_copied_to_a_server_and_back_is_the_same_row_for_row(
     back = tmp_path / "back.sqlite"
     result = run_tracker("copy", "--from", server_database, "--to", back)
     assert result.returncode == 0, result.stderr
-    with open_read_only(demo) as original, open_server(server_database) as server:
-        with open_read_only(back) as returned:
-            expected = _digests(original)
-            assert expected["dose_records"][0] > 1000
-            assert _digests(server) == expected
-            assert _digests(returned) == expected
-            head = walk_chain(original.connection).head
-            assert walk_chain(server.connection).head == head
-            assert walk_chain(returned.connection).head == head
+    with (
+        open_read_only(demo) as original,
+        open_server(server_database) as server,
+        open_read_only(back) as returned,
+    ):
+        expected = _digests(original)
+        assert expected["dose_records"][0] > 1000
+        assert _digests(server) == expected
+        assert _digests(returned) == expected
+        head = walk_chain(original.connection).head
+        assert walk_chain(server.connection).head == head
+        assert walk_chain(returned.connection).head == head
     for target in (server_database, back):
         verified = run_tracker("verify", "--db", target)
         assert verified.returncode == 0, verified.stdout

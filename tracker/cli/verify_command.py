@@ -23,11 +23,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     from tracker.storage.database import open_read_only
-    from tracker.storage.errors import StorageError
-    from tracker.storage.verify import verify_store
-
     from tracker.storage.engines import is_server_address
+    from tracker.storage.errors import StorageError
     from tracker.storage.server import open_server
+    from tracker.storage.verify import verify_store
 
     target = database_path(args)
     try:

@@ -9,9 +9,28 @@ change notifications other workstations listen for.
 
 from __future__ import annotations
 
+from tracker.storage.errors import ConflictError
+
 SERVER_SCHEMES = ("postgresql://", "postgres://")
 
 
 def is_server_address(target: object) -> bool:
     """True for a ``postgresql://`` address (a server database), False for a file path."""
     return isinstance(target, str) and target.lower().startswith(SERVER_SCHEMES)
+
+
+# What names a unique index in a refusal to the program that lost a race (the operations check
+# first, so only a change saved elsewhere between the check and the write meets the index).
+CLASHES = {
+    "mrn": "a patient with this MRN was saved on another workstation at the same moment",
+    "cycles": "this cycle was started on another workstation at the same moment",
+}
+
+
+def clash_refusal(constraint: str) -> ConflictError:
+    lowered = constraint.lower()
+    clash = next((text for key, text in CLASHES.items() if key in lowered), None)
+    return ConflictError(
+        (clash or f"the same record was saved on another workstation ({constraint})")
+        + "; nothing was saved here. The view is read again: look, then try again"
+    )

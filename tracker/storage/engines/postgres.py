@@ -29,6 +29,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from tracker.storage.audit_chain import AUDIT_TABLE
+from tracker.storage.engines import clash_refusal
 from tracker.storage.engines.postgres_sql import to_postgres
 from tracker.storage.errors import (
     ConflictError,
@@ -46,11 +47,6 @@ CONNECT_TIMEOUT_S = 5
 LOCK_TIMEOUT_MS = 15_000
 _LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 _INT64 = 2**63
-# What names a unique index in a refusal to the workstation that lost a race.
-_CLASHES = {
-    "mrn": "a patient with this MRN was saved on another workstation at the same moment",
-    "cycles": "this cycle was started on another workstation at the same moment",
-}
 
 
 @dataclass(frozen=True)
@@ -304,12 +300,7 @@ class PostgresEngine:
         """The refusal a user is shown for an error the server gave a write; None for one that
         stays what it is (a broken rule of a trigger, a bug)."""
         if isinstance(error, pg_errors.UniqueViolation):
-            constraint = (error.diag.constraint_name or "").lower()
-            clash = next((text for key, text in _CLASHES.items() if key in constraint), None)
-            return ConflictError(
-                (clash or f"the same record was saved on another workstation ({constraint})")
-                + "; nothing was saved here. The view is read again: look, then try again"
-            )
+            return clash_refusal(error.diag.constraint_name or "")
         if isinstance(error, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
             return ConflictError(
                 "another workstation changed these records at the same moment; nothing was "

@@ -39,6 +39,7 @@ _NOCASE = re.compile(r"((?:\"[^\"]+\"|[\w.]+))\s+COLLATE\s+NOCASE", re.IGNORECAS
 _IFNULL = re.compile(r"\bIFNULL\s*\(", re.IGNORECASE)
 _INFINITY = re.compile(r"(?<![\w.])9e999\b", re.IGNORECASE)
 _NO_LIMIT = re.compile(r"\bLIMIT\s+-1\b", re.IGNORECASE)
+_HOLE_IS_NULL = re.compile(r"(%\(\w+\)s|%s)(\s+IS\s+(?:NOT\s+)?NULL\b)", re.IGNORECASE)
 _MAX_MIN = re.compile(r"\b(MAX|MIN)\s*\(", re.IGNORECASE)
 
 
@@ -74,6 +75,7 @@ def to_postgres(sql: str) -> str:
     text = _BRACKETED.sub(lambda match: f'"{match.group(1)}"', text)
     text = text.replace("?", "%s")
     text = _NAMED.sub(lambda match: f"%({match.group(1)})s", text)
+    text = _HOLE_IS_NULL.sub(lambda match: f"CAST({match.group(1)} AS text){match.group(2)}", text)
     text = _IS.sub(
         lambda match: "IS DISTINCT FROM " if match.group(1) else "IS NOT DISTINCT FROM ", text
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from tracker.storage.engines import clash_refusal
 from tracker.storage.errors import DatabaseBusyError, StorageError
 from tracker.storage.failures import sqlite_write_failure
 
@@ -57,7 +58,10 @@ class SqliteEngine:
             store.connection.execute("ROLLBACK")
 
     def write_failure(self, error: BaseException, store: Store) -> StorageError | None:
-        """A full disk or a read-only file, said as such rather than as a raw SQLite error."""
+        """A full disk or a read-only file, said as such rather than as a raw SQLite error;
+        a unique index that refused a row another program saved first, as a clash."""
+        if isinstance(error, sqlite3.IntegrityError) and "UNIQUE constraint" in str(error):
+            return clash_refusal(str(error))
         if isinstance(error, sqlite3.OperationalError):
             return sqlite_write_failure(error, store.path)
         return None

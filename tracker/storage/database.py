@@ -97,6 +97,8 @@ class Store:
         self.read_only = read_only
         # A file of an older version opened for reading is upgraded in a copy in memory.
         self.copied_to_memory = False
+        # Set on a server's downtime copy opened in its place (``downtime.DowntimeCopy``).
+        self.downtime: Any = None
         self.staff = staff
         self._clock = clock
         self._changed = False
@@ -174,6 +176,8 @@ class Store:
     def reader_connection(self) -> sqlite3.Connection | None:
         """A second connection reading what this one reads, for another thread; None where
         there can be none (a file upgraded in memory for reading)."""
+        if self.is_server:
+            return self.engine.reader_connection()
         if self.copied_to_memory:
             return None
         if self.read_only:
@@ -181,6 +185,10 @@ class Store:
         connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return connection
+
+    def data_version(self) -> int | None:
+        """A number that moves when another connection commits a change (None if unknown)."""
+        return self.engine.data_version(self)
 
     @property
     def staff(self) -> str | None:

@@ -159,7 +159,14 @@ class PostgresConnection:
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] | None = ()
     ) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
-        cursor.execute(to_postgres(sql), _checked(parameters))
+        try:
+            cursor.execute(to_postgres(sql), _checked(parameters))
+        except psycopg.OperationalError as error:
+            if not self.raw.closed and not self.raw.broken:
+                raise
+            raise ServerUnreachableError(
+                f"the server database cannot be reached ({_first_line(error)})"
+            ) from error
         return cursor
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> psycopg.Cursor[Any]:
@@ -254,6 +261,7 @@ class PostgresEngine:
     def __init__(self, address: ServerAddress):
         self.address = address
         self._listener: psycopg.Connection[Any] | None = None
+        self._announced = 0
 
     @property
     def migrations_table(self) -> str:
@@ -366,20 +374,32 @@ class PostgresEngine:
         }
         return [name for name in [MIGRATIONS_TABLE, *table_names()] if name in present]
 
-    def changes_since(self, store: Store) -> bool:
-        """True once another workstation has committed a change since the last call."""
+    def data_version(self, store: Store) -> int | None:
+        """How many changes other workstations have announced (``CHANGES_CHANNEL``) since the
+        database was opened; listening starts with the first call."""
         if self._listener is None:
-            self._listener = connect(self.address).raw
-            self._listener.execute(f"LISTEN {CHANGES_CHANNEL}")
-            return False
+            try:
+                self._listener = connect(self.address).raw
+                self._listener.execute(f"LISTEN {CHANGES_CHANNEL}")
+            except (StorageError, psycopg.Error):
+                self._listener = None
+                return None
+            return self._announced
         own = store.connection.raw.info.backend_pid
         try:
-            notices = list(self._listener.notifies(timeout=0))
+            notices = list(self._listener.notifies(timeout=0, stop_after=1000))
         except psycopg.Error:
-            self._listener.close()
-            self._listener = None
-            return False
-        return any(notice.pid != own for notice in notices)
+            self.close()
+            return None
+        self._announced += sum(1 for notice in notices if notice.pid != own)
+        return self._announced
+
+    def reader(self) -> PostgresEngine:
+        """An engine for a second store on another thread (its own listener, if any)."""
+        return PostgresEngine(self.address)
+
+    def reader_connection(self) -> PostgresConnection:
+        return connect(self.address)
 
     def close(self) -> None:
         if self._listener is not None:

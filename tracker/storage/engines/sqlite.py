@@ -104,6 +104,13 @@ class SqliteEngine:
             )
         ]
 
-    def changes_since(self, store: Store) -> bool:
-        """Other programs' changes are seen by reading again; the file sends no notice."""
-        return False
+    def data_version(self, store: Store) -> int | None:
+        """SQLite's own count, which moves only when another connection commits."""
+        try:
+            return store.connection.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            # A damaged or vanished file: the reads report it; there is nothing to watch.
+            return None
+
+    def reader(self) -> SqliteEngine:
+        return self

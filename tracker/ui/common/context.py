@@ -3,13 +3,12 @@
 Views never write to the store themselves: they call ``context.run(operation, ...)``, which
 shows a refused change in a dialog and tells every view to refresh after a successful one.
 Changes committed by another program or window are noticed by polling SQLite's
-``PRAGMA data_version``, which moves only when another connection commits, and announced the
-same way.
+``PRAGMA data_version``, which moves only when another connection commits (on a server, the
+notices other workstations' commits send), and announced the same way.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,7 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.domain.errors import DomainError
-from tracker.storage.errors import StorageError
+from tracker.storage.errors import ConflictError, StorageError
 
 Result = TypeVar("Result")
 INTEGRITY_POLL_MS = 50
@@ -86,14 +85,10 @@ class AppContext(QObject):
     def _read_data_version(self) -> int | None:
         if not self.has_store:
             return None
-        connection = getattr(self._store, "connection", None)
-        if connection is None:
+        if getattr(self._store, "connection", None) is None:
             return None
-        try:
-            return connection.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:
-            # A damaged or vanished file: the reads report it; there is nothing to watch.
-            return None
+        # SQLite's PRAGMA data_version, or the server's notices (``storage.engines``).
+        return self._store.data_version()
 
     def check_outside_writes(self) -> bool:
         """Announce a change another connection committed since the last look; True if so."""
@@ -166,6 +161,9 @@ class AppContext(QObject):
             result = operation(self.store, *args, **kwargs)
         except (StorageError, DomainError) as error:
             self.report_error(parent, str(error))
+            if isinstance(error, ConflictError):
+                # Another workstation's change came first: show it.
+                self.data_changed.emit()
             return None
         self.data_changed.emit()
         return result

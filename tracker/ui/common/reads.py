@@ -138,7 +138,7 @@ class BackgroundRead:
             # No cyclic collection happens on this thread (``_GuiThreadCollector``).
             try:
                 store = read_only_store(source)
-            except sqlite3.Error as error:
+            except (sqlite3.Error, StorageError) as error:
                 deliver(None, _NoSecondConnection(error))
                 return
             try:
@@ -299,7 +299,14 @@ def read_only_store(source: Store) -> Store:
     connection = source.reader_connection()
     if connection is None:
         raise sqlite3.OperationalError("the database is read from a copy in memory")
-    return Store(connection, source.path, staff=None, clock=source.today, read_only=True)
+    return Store(
+        connection,
+        source.path,
+        staff=None,
+        clock=source.today,
+        read_only=True,
+        engine=source.engine.reader(),
+    )
 
 
 class _GuiThreadCollector(QObject):

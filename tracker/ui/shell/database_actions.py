@@ -1,4 +1,4 @@
-"""File menu work: open another database, create one, back one up.
+"""File menu work: open another database (a file or a server), create one, back one up.
 
 A file that cannot be opened is reported in a dialog and the database already open stays
 open; nothing here ever swaps the store before the new one has opened cleanly.
@@ -13,9 +13,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from tracker.storage.copy import copy_database
 from tracker.storage.database import Store, open_database
-from tracker.storage.errors import StorageError
+from tracker.storage.downtime import latest_downtime_copy, open_downtime_copy
+from tracker.storage.engines import is_server_address
+from tracker.storage.errors import ServerUnreachableError, StorageError
 from tracker.storage.operations.actions import record_backup
+from tracker.storage.server import open_server
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import work_in_background
 
@@ -46,6 +50,8 @@ def try_open(
     the screens fill while the whole-file check runs, and AppContext reports its verdict.
     ``read_only`` opens an existing file without changing a byte of it (the smoke test).
     """
+    if is_server_address(path):
+        return try_server(str(path), staff=staff, clock=clock, read_only=read_only)
     try:
         store = open_database(
             path,
@@ -61,10 +67,41 @@ def try_open(
         return None, f"Cannot open {path}: {error}"
 
 
+def try_server(
+    address: str,
+    *,
+    staff: str | None,
+    clock: Callable[[], date] = date.today,
+    read_only: bool = False,
+) -> tuple[Store | None, str | None]:
+    """The server database at ``address``; when it cannot be reached, this workstation's
+    latest downtime copy of it, read-only (``store.downtime`` says how old)."""
+    try:
+        return open_server(address, staff=staff, clock=clock, read_only=read_only), None
+    except ServerUnreachableError as error:
+        copy = latest_downtime_copy(address)
+        if copy is None:
+            return None, f"{error}. This workstation has no downtime copy of it yet."
+        try:
+            return open_downtime_copy(copy, staff=staff, clock=clock), None
+        except StorageError as refused:
+            return None, f"{error}; its downtime copy cannot be read either ({refused})"
+    except StorageError as error:
+        return None, str(error)
+
+
 def open_existing(
     context: AppContext, path: Path | str, *, staff: str | None, parent: QWidget | None
 ) -> bool:
-    """Switch to the database at ``path``; on failure say why and keep the current one."""
+    """Switch to the database at ``path`` (a file or a server address); on failure say why
+    and keep the current one."""
+    if is_server_address(path):
+        store, message = try_server(str(path), staff=staff)
+        if store is None:
+            context.report_error(parent, f"{message}\n\nThe database already open stays open.")
+            return False
+        context.replace_store(store)
+        return True
     path = Path(path)
     if not path.is_file():
         context.report_error(parent, f"{path} does not exist or is not a file.")
@@ -127,6 +164,18 @@ def backup_to(
                 context.report_error(parent, f"The backup was written but not recorded: {refused}")
         on_done(written)
 
+    if store.is_server:
+        # A server database is backed up as a copy into a new file (``tracker copy``
+        # restores it); the save dialog has asked before replacing one.
+        address = store.engine.address.url
+
+        def copy_from_server() -> Path:
+            target.unlink(missing_ok=True)
+            copy_database(address, target)
+            return target
+
+        work_in_background(copy_from_server, done)
+        return True
     # The save dialog has asked before replacing a file.
     work_in_background(
         lambda: storage_backup.backup_database(source, target, overwrite=True), done
@@ -179,7 +228,12 @@ def choose_new_database(parent: QWidget | None, start: Path | None) -> Path | No
 
 
 def choose_backup_file(parent: QWidget | None, store: Store) -> Path | None:
-    suggested = store.path.with_name(f"{store.path.stem}-backup-{date.today().isoformat()}.sqlite")
+    if store.is_server:
+        suggested = Path.home() / f"tracker-server-backup-{date.today().isoformat()}.sqlite"
+    else:
+        suggested = store.path.with_name(
+            f"{store.path.stem}-backup-{date.today().isoformat()}.sqlite"
+        )
     chosen, _ = QFileDialog.getSaveFileName(
         parent, "Back up database", str(suggested), DATABASE_FILTER
     )

@@ -1,0 +1,146 @@
+"""Server mode in the window: connecting, other workstations' changes on screen within two
+seconds, and the downtime copy opened read-only with its age when the server is gone."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.postgres_server import PostgresServer
+from tests.ui.conftest import FIXED_TODAY
+from tracker.storage.downtime import latest_downtime_copy
+from tracker.storage.errors import StorageError
+from tracker.storage.operations.patients import add_patient
+from tracker.storage.server import open_server
+from tracker.ui.app import startup_database
+from tracker.ui.common.context import AppContext
+from tracker.ui.common.settings import AppSettings
+from tracker.ui.shell.server_connection import ConnectDialog
+
+
+@pytest.fixture
+def server_window(qtbot, tmp_path: Path, server_database: str, messages: list[str]):
+    from tracker.ui.shell.main_window import MainWindow
+
+    context = AppContext()
+    context.report_error = lambda parent, message: messages.append(message)
+    settings = AppSettings.in_file(tmp_path / "settings.ini")
+    window = MainWindow(context, settings, automatic_backup_dir=tmp_path / "backups")
+    qtbot.addWidget(window)
+    window.server_mode.ask_address = lambda: server_database
+    yield window
+    if context.has_store:
+        context.replace_store(None)
+
+
+def _look(window, path: Path) -> None:
+    window.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    window.grab().save(str(path))
+
+
+def test_connect_to_server_opens_it_and_remembers_it(
+    qtbot, server_window, server_database: str, tmp_path: Path
+) -> None:
+    assert server_window.server_mode.action in server_window.menuBar().actions()[0].menu().actions()
+    server_window.server_mode.action.trigger()
+    store = server_window.context.store
+    assert store.is_server and store.path == server_database
+    database = server_database.rsplit("/", 1)[1]
+    assert server_window.windowTitle().startswith(f"{database} on 127.0.0.1")
+    assert startup_database(None, server_window.settings) == (server_database, None)
+    # A workstation new to the server makes its downtime copy at once.
+    qtbot.waitUntil(lambda: latest_downtime_copy(server_database) is not None, timeout=10_000)
+    _look(server_window, tmp_path / "server-window.png")
+
+
+def test_another_workstations_change_is_on_screen_within_two_seconds(
+    qtbot, server_window, server_database: str
+) -> None:
+    server_window.server_mode.connect_to_server()
+    view = server_window.patients_view
+    server_window.show()
+    server_window.show_patients()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)
+    with open_server(server_database, staff="NS", clock=lambda: FIXED_TODAY) as nurse_station:
+        add_patient(nurse_station, mrn="W2-1", name="From The Nurse Station")
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)
+    assert time.monotonic() - started < 2.0
+
+
+def test_an_unreachable_server_opens_the_downtime_copy_read_only_with_its_age(
+    qtbot, server_window, postgres_server: PostgresServer, tmp_path: Path, messages: list[str]
+) -> None:
+    address = postgres_server.new_database()
+    with open_server(address, staff="JD", clock=lambda: FIXED_TODAY) as store:
+        add_patient(store, mrn="DT-1", name="Printed In Downtime")
+    server_window.server_mode.connect_to_server(address)
+    qtbot.waitUntil(lambda: latest_downtime_copy(address) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not server_window.server_mode.refreshing, timeout=10_000)
+    server_window.context.replace_store(None)
+    postgres_server.drop(address)  # the server no longer answers for it
+
+    assert server_window.server_mode.connect_to_server(address)
+    store = server_window.context.store
+    assert store.downtime is not None and store.read_only and not store.is_server
+    banner = server_window.server_mode.banner_label.text()
+    assert "cannot be reached" in banner and "minute" in banner and "read-only" in banner
+    assert not server_window.server_mode.banner.isHidden()
+    assert [row["mrn"] for row in store.query("SELECT mrn FROM patients")] == ["DT-1"]
+    with pytest.raises(StorageError, match="reading only"):
+        add_patient(store, mrn="DT-2", name="Waits For The Server")
+    # The address stays the one remembered, not the copy.
+    assert server_window.settings.last_database() == address
+    assert messages == []
+    _look(server_window, tmp_path / "downtime-window.png")
+
+
+def test_no_server_and_no_downtime_copy_is_said_and_the_open_database_stays(
+    server_window, messages: list[str]
+) -> None:
+    from tests.postgres_server import free_port
+
+    assert not server_window.server_mode.connect_to_server(
+        f"postgresql://tracker@127.0.0.1:{free_port()}/nowhere"
+    )
+    assert "cannot reach the server database" in messages[0]
+    assert "no downtime copy" in messages[0]
+
+
+def test_the_connect_dialog_builds_the_address(qtbot, tmp_path: Path) -> None:
+    dialog = ConnectDialog(None, "postgresql://pharmacy@db.clinic.example:5433/tracker")
+    qtbot.addWidget(dialog)
+    assert (dialog.host.text(), dialog.port.value(), dialog.database.text()) == (
+        "db.clinic.example",
+        5433,
+        "tracker",
+    )
+    assert dialog.user.text() == "pharmacy"
+    dialog.password.setText("p@ss word")
+    assert dialog.address() == "postgresql://pharmacy:p%40ss%20word@db.clinic.example:5433/tracker"
+    dialog.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    dialog.grab().save(str(tmp_path / "connect-dialog.png"))
+
+
+def test_a_conflict_refreshes_the_screens(qtbot, context: AppContext, messages: list[str]) -> None:
+    from tracker.storage.errors import ConflictError
+
+    def loses(store) -> None:
+        raise ConflictError("this cycle was started on another workstation at the same moment")
+
+    with qtbot.waitSignal(context.data_changed, timeout=1000):
+        assert context.run(loses) is None
+    assert "another workstation" in messages[0]
+
+
+def test_days_are_sent_as_text(server_database: str) -> None:
+    with open_server(server_database, staff="JD", clock=lambda: date(2027, 1, 2)) as store:
+        assert store.execute("SELECT ?", [date(2027, 1, 2)]).fetchone()[0] == "2027-01-02"

@@ -94,6 +94,7 @@ def writer(store: Store, index: int, start_at: float, days: int) -> dict[str, An
         "SELECT id FROM courses WHERE patient_id = ?", [first.id]
     ).fetchone()[0]
     time.sleep(max(0.0, start_at - time.time()))
+    done["started"] = time.time()
     # The races: everyone at once.
     for name, action in (
         (
@@ -150,6 +151,7 @@ def writer(store: Store, index: int, start_at: float, days: int) -> dict[str, An
                     ),
                 )
             )
+    done["finished"] = time.time()
     return done
 
 

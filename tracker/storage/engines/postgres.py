@@ -274,9 +274,12 @@ class PostgresEngine:
 
     def begin(self, store: Store) -> None:
         try:
-            store.connection.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
             # Before any read: the snapshot this transaction reads is taken after the lock.
-            store.connection.execute(f"LOCK TABLE {AUDIT_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            # One round trip for both (no parameters: the simple protocol takes two).
+            store.connection.raw.execute(
+                "BEGIN ISOLATION LEVEL SERIALIZABLE; "
+                f"LOCK TABLE {AUDIT_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+            )
         except psycopg.Error as error:
             self.rollback(store)
             raise self.write_failure(error, store) or StorageError(str(error)) from error
@@ -294,8 +297,8 @@ class PostgresEngine:
         store.connection.execute(f"RELEASE SAVEPOINT {name}")
 
     def commit(self, store: Store) -> None:
-        store.connection.execute(f"NOTIFY {CHANGES_CHANNEL}")
-        store.connection.execute("COMMIT")
+        # The notice goes out with the commit, and only if it succeeds.
+        store.connection.raw.execute(f"NOTIFY {CHANGES_CHANNEL}; COMMIT")
 
     def rollback(self, store: Store) -> None:
         connection = store.connection

@@ -110,10 +110,10 @@ class Store:
     @property
     def db(self) -> Database:
         """The sqlite-utils handle on the same connection (on a server database, a handle
-        that reads by SQL: ``engines.postgres.ServerHandle``)."""
+        that reads by SQL: ``engines.postgres_handle.ServerHandle``)."""
         if self._db is None:
             if self.engine.name != "sqlite":
-                from tracker.storage.engines.postgres import ServerHandle
+                from tracker.storage.engines.postgres_handle import ServerHandle
 
                 return ServerHandle(self)  # type: ignore[return-value]
             from sqlite_utils import Database

@@ -133,3 +133,10 @@ def test_an_unreachable_server_is_one_line(postgres_server: PostgresServer) -> N
         "status", "--db", f"postgresql://tracker@127.0.0.1:{free_port()}/none", "--mrn", "X"
     )
     assert_cli_refusal(result, "cannot reach the server database")
+
+
+def test_the_application_starts_on_a_server_database(demo: Path, server_database: str) -> None:
+    copy_database(demo, server_database)
+    result = run_tracker("gui", "--db", server_database, "--smoke-test")
+    assert result.returncode == 0, result.stderr
+    assert f"opened {server_database}" in result.stdout

@@ -168,7 +168,8 @@ class ServerMode(QObject):
             self.banner.show()
         else:
             self.banner.hide()
-        if store is not None and store.is_server and downtime is None:
+        # A session opened only to read (the smoke test) leaves this workstation's files alone.
+        if store is not None and store.is_server and downtime is None and not store.read_only:
             self.refresh_timer.start(self.window.settings.downtime_minutes() * 60_000)
             # A first copy at once, so a workstation new to the server has one.
             QTimer.singleShot(0, self.refresh_downtime_copy)

@@ -118,13 +118,3 @@ def test_today_on_the_server_against_the_file(
             met=ratio <= TODAY_GOAL_RATIO,
         )
     )
-    record_figure(
-        Figure(
-            name="tracker copy, file to server",
-            measured=f"{copy_seconds:.1f} s for {copied.stdout.split(': ')[1].split(' in')[0]}",
-            baseline="-",
-            ratio="-",
-            goal="-",
-            met=True,
-        )
-    )

@@ -12,7 +12,7 @@ import pytest
 
 from tests.starts import start_course, start_next_cycle
 from tracker.storage.database import Store
-from tracker.storage.errors import ValidationError
+from tracker.storage.errors import ConflictError, ValidationError
 from tracker.storage.operations.patients import add_patient
 from tracker.storage.server import open_store
 
@@ -87,3 +87,56 @@ def test_of_two_at_the_same_moment_one_wins_and_the_other_is_told(
     finally:
         for store in (first, watcher):
             store.close()
+
+
+def test_a_change_that_loses_a_serialization_race_is_made_again(server_database: str) -> None:
+    """Another client (one that does not take the audit trail's lock first) changes a row
+    this change has read: the server refuses this change at its write, which is then made
+    again from the new state and succeeds."""
+    import psycopg
+
+    from tracker.storage.conflicts import retrying
+    from tracker.storage.operations.patients import update_patient
+
+    with open_store(server_database, staff="A", clock=lambda: TODAY) as store:
+        patient = add_patient(store, mrn="S-1", name="Read Then Changed", sex="M", rems_category="male_adult")
+        attempts: list[int] = []
+
+        def reweigh(store: Store, weight: float) -> None:
+            attempts.append(len(attempts) + 1)
+            with store.transaction():
+                store.execute("SELECT * FROM patients WHERE id = ?", [patient]).fetchall()
+                if len(attempts) == 1:
+                    with psycopg.connect(server_database, autocommit=True) as other:
+                        other.execute(
+                            "UPDATE patients SET notes = 'other client', version = version + 1 "
+                            "WHERE id = %s",
+                            [patient],
+                        )
+                update_patient(store, patient, reason="weighed", weight_kg=weight)
+
+        retrying(reweigh, store, 72.5)
+        assert attempts == [1, 2]
+        row = next(store.query("SELECT * FROM patients WHERE id = ?", [patient]))
+        assert (row["weight_kg"], row["notes"], row["version"]) == (72.5, "other client", 3)
+
+
+def test_a_conflict_inside_a_callers_transaction_is_not_made_again_in_part(
+    server_database: str,
+) -> None:
+    from tracker.storage.conflicts import retrying
+
+    calls: list[int] = []
+
+    def loses(store: Store) -> None:
+        calls.append(1)
+        raise ConflictError("another workstation changed these records at the same moment")
+
+    with open_store(server_database, clock=lambda: TODAY) as store:
+        with pytest.raises(ConflictError):
+            retrying(loses, store)
+        assert len(calls) == 4
+        calls.clear()
+        with pytest.raises(ConflictError), store.transaction():
+            retrying(loses, store)
+        assert len(calls) == 1

@@ -35,7 +35,14 @@ class BadStoredValueError(StorageError):
 
 
 class ConflictError(ValidationError):
-    """Another workstation saved a clashing change at the same moment; nothing was saved."""
+    """Another workstation saved a clashing change at the same moment; nothing was saved.
+
+    ``retryable``: the change may simply be made again (``conflicts.retrying``), its checks
+    reading what the other workstation saved."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class ServerUnreachableError(StorageError):

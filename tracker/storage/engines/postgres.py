@@ -9,8 +9,10 @@ change is a link of one audit chain, so writers take turns on it, as the embedde
 ``BEGIN IMMEDIATE`` makes them; taking the lock before the first read gives each writer a view
 that includes the change before it, so checks that read before they write (overlapping
 cycles, a duplicate MRN, a cycle start) hold with several workstations at once. A clash that
-gets through anyway (a unique index, or PostgreSQL's serializability check) is refused with
-ConflictError. Each commit notifies ``CHANGES_CHANNEL``: other workstations read again.
+gets through anyway (a unique index met after checks that read before the transaction, or
+PostgreSQL's serializability check against a client that takes no lock) is refused with
+ConflictError, and the screens make the change again (``conflicts.retrying``). Each commit
+notifies ``CHANGES_CHANNEL``: other workstations read again.
 """
 
 from __future__ import annotations

@@ -157,8 +157,11 @@ class AppContext(QObject):
         **kwargs: Any,
     ) -> Result | None:
         """Call a storage operation; on a refused change show why and return None."""
+        from tracker.storage.conflicts import retrying
+
         try:
-            result = operation(self.store, *args, **kwargs)
+            # A change that lost a race to another workstation is made once more.
+            result = retrying(operation, self.store, *args, **kwargs)
         except (StorageError, DomainError) as error:
             self.report_error(parent, str(error))
             if isinstance(error, ConflictError):

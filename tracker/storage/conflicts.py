@@ -1,9 +1,10 @@
 """Making a change again when it lost a race to another workstation.
 
 A change that clashed with one saved elsewhere at the same moment (PostgreSQL's
-serializability check, a deadlock, or a unique index met after checks that read the records
-before the other change was committed) was rolled back whole. Made again, it reads what the
-other workstation saved: it succeeds, or its own checks refuse it in their usual words.
+serializability check, or a deadlock) was rolled back whole. Made again, it reads what the
+other workstation saved: it succeeds, or its own checks refuse it in their usual words. A
+record another workstation created first (a unique index: the same cycle, the same MRN) is
+not made again: the user is told, and the screens show the other's.
 """
 
 from __future__ import annotations

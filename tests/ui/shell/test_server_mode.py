@@ -144,3 +144,44 @@ def test_a_conflict_refreshes_the_screens(qtbot, context: AppContext, messages: 
 def test_days_are_sent_as_text(server_database: str) -> None:
     with open_server(server_database, staff="JD", clock=lambda: date(2027, 1, 2)) as store:
         assert store.execute("SELECT ?", [date(2027, 1, 2)]).fetchone()[0] == "2027-01-02"
+
+
+def test_the_workstation_that_loses_a_cycle_start_is_told_and_its_screens_refresh(
+    qtbot, server_database: str, messages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both workstations read cycle 1 as the last; the first saves cycle 2; the second's
+    save meets the unique index: a message, nothing saved, and a refresh."""
+    from tests.starts import start_course, start_next_cycle
+    from tracker.storage.operations.courses import start_next_cycle as start_next
+
+    with open_server(server_database, staff="A", clock=lambda: FIXED_TODAY) as first:
+        patient = add_patient(first, mrn="CY-1", name="Shared", sex="M", rems_category="male_adult")
+        course = start_course(first, patient, date(2026, 2, 2))
+    losing = AppContext(open_server(server_database, staff="B", clock=lambda: FIXED_TODAY))
+    losing.report_error = lambda parent, message: messages.append(message)
+    try:
+        from tracker.storage import queries
+
+        real_cycles_of = queries.cycles_of
+
+        def cycles_then_the_other_wins(store, course_id):
+            read = real_cycles_of(store, course_id)
+            if not messages and store.staff == "B":
+                with open_server(server_database, staff="A", clock=lambda: FIXED_TODAY) as other:
+                    start_next_cycle(other, course, FIXED_TODAY)
+            return read
+
+        # The other workstation saves cycle 2 just after this one has read the cycles.
+        monkeypatch.setattr(
+            "tracker.storage.operations.courses.cycles_of", cycles_then_the_other_wins
+        )
+        with qtbot.waitSignal(losing.data_changed, timeout=2000):
+            assert losing.run(start_next, course, FIXED_TODAY, override_reason="x") is None
+        assert messages == [
+            "this cycle was started on another workstation at the same moment; nothing was "
+            "saved here. The view is read again: look, then try again"
+        ]
+        numbers = [row[0] for row in losing.store.execute("SELECT number FROM cycles ORDER BY number")]
+        assert numbers == [1, 2]
+    finally:
+        losing.replace_store(None)

@@ -30,7 +30,9 @@ CLASHES = {
 def clash_refusal(constraint: str) -> ConflictError:
     lowered = constraint.lower()
     clash = next((text for key, text in CLASHES.items() if key in lowered), None)
+    # Not made again by itself: the user asked for this record, and it now exists.
     return ConflictError(
         (clash or f"the same record was saved on another workstation ({constraint})")
-        + "; nothing was saved here. The view is read again: look, then try again"
+        + "; nothing was saved here. The view is read again: look, then try again",
+        retryable=False,
     )

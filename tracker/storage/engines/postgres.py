@@ -11,7 +11,8 @@ that includes the change before it, so checks that read before they write (overl
 cycles, a duplicate MRN, a cycle start) hold with several workstations at once. A clash that
 gets through anyway (a unique index met after checks that read before the transaction, or
 PostgreSQL's serializability check against a client that takes no lock) is refused with
-ConflictError, and the screens make the change again (``conflicts.retrying``). Each commit
+ConflictError; the screens make a change that lost a serializability check again
+(``conflicts.retrying``) and show the other's record after a unique clash. Each commit
 notifies ``CHANGES_CHANNEL``: other workstations read again.
 """
 

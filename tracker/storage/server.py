@@ -26,13 +26,18 @@ def open_server(
 
     Raises ServerUnreachableError when the server cannot be reached or refuses the account.
     """
-    from tracker.storage.engines.postgres import PostgresEngine, ServerAddress, connect
+    from tracker.storage.engines.postgres import (
+        PostgresEngine,
+        ServerAddress,
+        ServerLocation,
+        connect,
+    )
 
     server = ServerAddress(address)
     connection = connect(server)
     store = Store(
         connection,
-        server.display,  # type: ignore[arg-type]
+        ServerLocation(server.display),  # type: ignore[arg-type]
         staff=staff,
         clock=clock,
         read_only=read_only,

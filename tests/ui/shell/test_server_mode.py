@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.postgres_server import PostgresServer
 from tests.ui.conftest import FIXED_TODAY
@@ -185,3 +185,20 @@ def test_the_workstation_that_loses_a_cycle_start_is_told_and_its_screens_refres
         assert numbers == [1, 2]
     finally:
         losing.replace_store(None)
+
+
+def test_verify_and_settings_name_the_server_database(
+    qtbot, server_window, server_database: str, messages: list[str]
+) -> None:
+    server_window.server_mode.connect_to_server()
+    add_patient(server_window.context.store, mrn="V-1", name="Checked On The Server")
+    dialog = server_window.verify_records()
+    qtbot.waitUntil(lambda: dialog.finished_checking, timeout=10_000)
+    assert "intact" in dialog.headline.text().lower(), dialog.headline.text()
+    preferences = server_window.show_preferences()
+    database = server_database.rsplit("/", 1)[1]
+    assert any(
+        f"{database} on 127.0.0.1 sees the same" in label.text()
+        for label in preferences.findChildren(QLabel)
+    )
+    assert messages == []

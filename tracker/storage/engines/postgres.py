@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -82,6 +83,21 @@ class ServerAddress:
 
     def __str__(self) -> str:
         return self.display
+
+
+class ServerLocation(str):
+    """A server database's address (without its password) where a Store keeps its path:
+    ``name`` says which database on which server, as a file's name says which file."""
+
+    @property
+    def name(self) -> str:
+        parts = urlsplit(str(self))
+        database = parts.path.lstrip("/") or "the default database"
+        return f"{database} on {parts.hostname or 'this computer'}"
+
+    @property
+    def stem(self) -> str:
+        return self.name
 
 
 def is_local_host(host: str) -> bool:

@@ -208,14 +208,21 @@ def record_automatic_backup(context: AppContext, written: Path) -> None:
         context.report_error(None, f"The backup was written but not recorded: {error}")
 
 
-def choose_database_to_open(parent: QWidget | None, start: Path | None) -> Path | None:
+def _folder_start(start: Path | str | None) -> Path | None:
+    """Where a file dialog opens: beside the database in use, unless that is a server."""
+    return None if start is None or is_server_address(str(start)) else Path(start)
+
+
+def choose_database_to_open(parent: QWidget | None, start: Path | str | None) -> Path | None:
+    start = _folder_start(start)
     chosen, _ = QFileDialog.getOpenFileName(
         parent, "Open database", str(start.parent if start else Path.home()), DATABASE_FILTER
     )
     return Path(chosen) if chosen else None
 
 
-def choose_new_database(parent: QWidget | None, start: Path | None) -> Path | None:
+def choose_new_database(parent: QWidget | None, start: Path | str | None) -> Path | None:
+    start = _folder_start(start)
     folder = start.parent if start else Path.home()
     chosen, _ = QFileDialog.getSaveFileName(
         parent,

@@ -47,13 +47,13 @@ def show_database(window: MainWindow, store: Store, label: QLabel) -> None:
         return
     window.settings.set_last_database(store.path)
     label.setText(str(store.path))
-    if store.is_server:
-        parts = urlsplit(str(store.path))
-        label.setToolTip("The server database in use, shared with other workstations")
-        window.setWindowTitle(f"{parts.path.lstrip('/')} on {parts.hostname} — {APPLICATION}")
-    else:
-        label.setToolTip("The database file in use")
-        window.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+    label.setToolTip(
+        "The server database in use, shared with other workstations"
+        if store.is_server
+        else "The database file in use"
+    )
+    # A server database's ``name`` is "<database> on <server>".
+    window.setWindowTitle(f"{store.path.name} — {APPLICATION}")
 
 
 class ConnectDialog(QDialog):

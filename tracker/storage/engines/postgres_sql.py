@@ -46,9 +46,10 @@ _MAX_MIN = re.compile(r"\b(MAX|MIN)\s*\(", re.IGNORECASE)
 _TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\(\[?(\w+)\]?\)\s*$", re.IGNORECASE)
 # SQLite's table_info columns: cid, name, type, notnull, dflt_value, pk.
 _COLUMNS_OF = (
-    "SELECT c.ordinal_position - 1, c.column_name, upper(c.data_type), "
-    "(c.is_nullable = 'NO')::int, regexp_replace(c.column_default, '::[a-z ]+$', ''), "
-    "(c.column_name = 'id' AND c.is_identity = 'YES')::int "
+    "SELECT c.ordinal_position - 1 AS cid, c.column_name AS name, upper(c.data_type) AS type, "
+    "(c.is_nullable = 'NO')::int AS \"notnull\", "
+    "regexp_replace(c.column_default, '::[a-z ]+$', '') AS dflt_value, "
+    "(c.column_name = 'id' AND c.is_identity = 'YES')::int AS pk "
     "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
     "AND c.table_name = '{}' ORDER BY c.ordinal_position"
 )

@@ -140,3 +140,15 @@ def test_the_application_starts_on_a_server_database(demo: Path, server_database
     result = run_tracker("gui", "--db", server_database, "--smoke-test")
     assert result.returncode == 0, result.stderr
     assert f"opened {server_database}" in result.stdout
+
+
+def test_a_copy_that_fails_leaves_no_new_file(server_database: str, tmp_path: Path) -> None:
+    with open_server(server_database, staff="JD") as server:
+        add_patient(server, mrn="KEEP-1", name="On The Server")
+        # A row no file can take: its value breaks the rule the file's triggers keep.
+        server.execute("ALTER TABLE patients DISABLE TRIGGER USER")
+        server.execute("UPDATE patients SET sex = 'X', version = version + 1")
+    target = tmp_path / "copy.sqlite"
+    with pytest.raises(StorageError, match=r"refused a row of patients .*patients\.sex"):
+        copy_database(server_database, target)
+    assert sorted(tmp_path.iterdir()) == []

@@ -24,7 +24,7 @@ from tracker.storage.engines import is_server_address
 from tracker.storage.errors import StorageError
 
 _BATCH = 5_000
-# Copied in this order: each table after the ones its rows refer to.
+# Tables without an id, and the column they are read in order of.
 _KEYLESS = {"settings": "key"}
 Progress = Callable[[str, int], None]
 
@@ -52,6 +52,22 @@ def copy_database(
     """
     if str(source) == str(target):
         raise StorageError("the source and the target are the same database")
+    new_file = None if is_server_address(target) else Path(target)
+    if new_file is not None and (new_file.exists() or new_file.is_symlink()):
+        raise StorageError(
+            f"{target} exists; a copy is written to a new file only (nothing was changed)"
+        )
+    try:
+        return _copy(source, target, progress)
+    except BaseException:
+        # A new file that did not receive a whole, checked copy is not left looking like one.
+        if new_file is not None:
+            for side in ("", "-wal", "-shm", "-journal"):
+                Path(f"{new_file}{side}").unlink(missing_ok=True)
+        raise
+
+
+def _copy(source: str | Path, target: str | Path, progress: Progress | None) -> CopySummary:
     started = time.perf_counter()
     with _open_source(source) as reader, _open_target(target) as writer:
         _refuse_filled(writer)
@@ -61,13 +77,24 @@ def copy_database(
             for table in tables:
                 summary.rows[table] = 0
                 for batch in _batches(reader, table):
-                    writer.engine.insert_many(writer, table, batch)
+                    try:
+                        writer.engine.insert_many(writer, table, batch)
+                    except writer.engine.errors as error:
+                        # A row the target's rules refuse (a value an older file kept).
+                        raise StorageError(
+                            f"{writer.path} refused a row of {table} ({_first_line(error)}); "
+                            "nothing was copied"
+                        ) from error
                     summary.rows[table] += len(batch)
                     if progress is not None:
                         progress(table, summary.rows[table])
             _check_copy(reader, writer, tables, summary)
         summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _open_source(source: str | Path) -> Store:
@@ -81,10 +108,6 @@ def _open_source(source: str | Path) -> Store:
 def _open_target(target: str | Path) -> Store:
     from tracker.storage.server import open_store
 
-    if not is_server_address(target) and Path(target).exists():
-        raise StorageError(
-            f"{target} exists; a copy is written to a new file only (nothing was changed)"
-        )
     return open_store(target)
 
 

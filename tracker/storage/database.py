@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     # Imported when a database is opened (see ``open_database``), not with this module.
     from sqlite_utils import Database
 
+    from tracker.storage.engines import Engine
+
 APP_DIRECTORY = "rd-cycle-tracker"
 DATABASE_FILE_NAME = "tracker.sqlite"
 # Lets a clinic name the database file without a command-line flag (a local file: a database
@@ -79,14 +81,14 @@ class Store:
         staff: str | None,
         clock: Callable[[], date],
         read_only: bool = False,
-        engine: Any = None,
+        engine: Engine | None = None,
     ):
         if engine is None:
             from tracker.storage.engines.sqlite import SqliteEngine
 
             engine = SqliteEngine()
         # What differs between the embedded file and a server database (``engines``).
-        self.engine = engine
+        self.engine: Engine = engine
         if isinstance(db, sqlite3.Connection) or engine.name != "sqlite":
             self.connection = db
             self._db: Database | None = None
@@ -110,12 +112,10 @@ class Store:
     @property
     def db(self) -> Database:
         """The sqlite-utils handle on the same connection (on a server database, a handle
-        that reads by SQL: ``engines.postgres_handle.ServerHandle``)."""
+        that reads by SQL: ``engines.postgres_handle``)."""
         if self._db is None:
-            if self.engine.name != "sqlite":
-                from tracker.storage.engines.postgres_handle import ServerHandle
-
-                return ServerHandle(self)  # type: ignore[return-value]
+            if self.is_server:
+                return self.engine.handle(self)  # type: ignore[attr-defined]
             from sqlite_utils import Database
 
             self._db = Database(self.connection, execute_plugins=False)

@@ -9,9 +9,38 @@ change notifications other workstations listen for.
 
 from __future__ import annotations
 
-from tracker.storage.errors import ConflictError
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tracker.storage.errors import ConflictError, StorageError
+
+if TYPE_CHECKING:
+    from tracker.storage.database import Store
 
 SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+class Engine(Protocol):
+    """What a Store asks of its engine (``engines.sqlite.SqliteEngine``,
+    ``engines.postgres.PostgresEngine``)."""
+
+    name: str
+    errors: tuple[type[Exception], ...]
+    binding_errors: tuple[type[Exception], ...]
+
+    def version(self, store: Store) -> str: ...
+    def begin(self, store: Store) -> None: ...
+    def nested(self, store: Store) -> AbstractContextManager[None]: ...
+    def commit(self, store: Store) -> None: ...
+    def rollback(self, store: Store) -> None: ...
+    def write_failure(self, error: BaseException, store: Store) -> StorageError | None: ...
+    def insert_returning_id(self, store: Store, table: str, row: Mapping[str, Any]) -> int: ...
+    def insert_many(self, store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> int: ...
+    def upsert(self, store: Store, table: str, row: Mapping[str, Any], key: str) -> None: ...
+    def table_names(self, store: Store) -> list[str]: ...
+    def data_version(self, store: Store) -> int | None: ...
+    def reader(self) -> Engine: ...
 
 
 def is_server_address(target: object) -> bool:

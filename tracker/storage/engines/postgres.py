@@ -366,6 +366,12 @@ class PostgresEngine:
         self._announced += sum(1 for notice in notices if notice.pid != own)
         return self._announced
 
+    def handle(self, store: Store) -> Any:
+        """What ``Store.db`` gives on a server (sqlite-utils' Database on a file)."""
+        from tracker.storage.engines.postgres_handle import ServerHandle
+
+        return ServerHandle(store)
+
     def reader(self) -> PostgresEngine:
         """An engine for a second store on another thread (its own listener, if any)."""
         return PostgresEngine(self.address)

@@ -202,3 +202,17 @@ def test_verify_and_settings_name_the_server_database(
         for label in preferences.findChildren(QLabel)
     )
     assert messages == []
+
+
+def test_the_downtime_copy_is_refreshed_as_often_as_the_setting_says(
+    qtbot, server_window, server_database: str
+) -> None:
+    assert server_window.settings.downtime_minutes() == 15
+    server_window.settings.set_downtime_minutes(5)
+    server_window.server_mode.connect_to_server()
+    timer = server_window.server_mode.refresh_timer
+    assert timer.isActive() and timer.interval() == 5 * 60_000
+    qtbot.waitUntil(lambda: not server_window.server_mode.refreshing, timeout=10_000)
+    assert server_window.server_mode.last_refresh_error is None
+    server_window.context.replace_store(None)
+    assert not timer.isActive()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.storage.engines import is_server_address
-from tracker.storage.engines.postgres import ServerAddress
+from tracker.storage.engines.addresses import ServerAddress
 from tracker.storage.engines.postgres_sql import to_postgres
 
 

@@ -40,3 +40,30 @@ def test_only_other_connections_commits_move_the_data_version(
         # Reading does not move it.
         list(other.query("SELECT * FROM patients"))
         assert _settled(mine) == moved
+
+
+def test_background_reads_reuse_their_connections_and_the_pool_closes_with_the_store(
+    server_database: str,
+) -> None:
+    import psycopg
+
+    from tracker.storage.database import Store
+
+    with open_store(server_database) as store:
+        pids = []
+        for _ in range(3):
+            reader = Store(
+                store.reader_connection(), store.path, staff=None, clock=store.today,
+                read_only=True, engine=store.engine.reader(),
+            )  # fmt: skip
+            pids.append(reader.execute("SELECT pg_backend_pid()").fetchone()[0])
+            reader.close()
+        assert len(set(pids)) == 1
+        assert pids[0] != store.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(server_database) as watcher:
+        deadline = time.monotonic() + 5
+        while watcher.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = %s", [pids[0]]
+        ).fetchone()[0]:
+            assert time.monotonic() < deadline, "the pooled connection outlived its store"
+            time.sleep(0.05)

@@ -31,7 +31,7 @@ def downtime_folder() -> Path:
 
 def downtime_path(address: str, folder: Path | None = None) -> Path:
     """The copy of the server database at ``address`` (its password left out of the name)."""
-    from tracker.storage.engines.postgres import ServerAddress
+    from tracker.storage.engines.addresses import ServerAddress
 
     name = hashlib.sha256(ServerAddress(address).display.encode()).hexdigest()[:16]
     return (folder or downtime_folder()) / f"server-{name}.sqlite"

@@ -26,12 +26,8 @@ def open_server(
 
     Raises ServerUnreachableError when the server cannot be reached or refuses the account.
     """
-    from tracker.storage.engines.postgres import (
-        PostgresEngine,
-        ServerAddress,
-        ServerLocation,
-        connect,
-    )
+    from tracker.storage.engines.addresses import ServerAddress, ServerLocation
+    from tracker.storage.engines.postgres import PostgresEngine, connect
 
     server = ServerAddress(address)
     connection = connect(server)

@@ -19,21 +19,19 @@ notifies ``CHANGES_CHANNEL``: other workstations read again.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from tracker.storage.audit_chain import AUDIT_TABLE
 from tracker.storage.engines import clash_refusal
+from tracker.storage.engines.addresses import CONNECT_TIMEOUT_S, ServerAddress
+from tracker.storage.engines.postgres_readers import ReaderPool
 from tracker.storage.engines.postgres_sql import to_postgres
 from tracker.storage.errors import (
     ConflictError,
@@ -46,63 +44,9 @@ if TYPE_CHECKING:
     from tracker.storage.database import Store
 
 CHANGES_CHANNEL = "tracker_changes"
-CONNECT_TIMEOUT_S = 5
 # A writer waits this long for the one before it; past it the change is refused as busy.
 LOCK_TIMEOUT_MS = 15_000
-_LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 _INT64 = 2**63
-
-
-@dataclass(frozen=True)
-class ServerAddress:
-    """A ``postgresql://user@host:port/dbname`` address, with TLS required off this computer."""
-
-    url: str
-
-    @property
-    def parameters(self) -> dict[str, Any]:
-        try:
-            parameters = conninfo_to_dict(self.url)
-        except psycopg.ProgrammingError as error:
-            raise StorageError(f"{self.display} is not a server address: {error}") from error
-        host = str(parameters.get("host") or "")
-        if not is_local_host(host):
-            parameters.setdefault("sslmode", "require")
-        parameters.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
-        parameters.setdefault("application_name", "rd-cycle-tracker")
-        return parameters
-
-    @property
-    def conninfo(self) -> str:
-        return make_conninfo(**self.parameters)
-
-    @property
-    def display(self) -> str:
-        """The address without its password, for messages and the audit log."""
-        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1@", self.url)
-
-    def __str__(self) -> str:
-        return self.display
-
-
-class ServerLocation(str):
-    """A server database's address (without its password) where a Store keeps its path:
-    ``name`` says which database on which server, as a file's name says which file."""
-
-    @property
-    def name(self) -> str:
-        parts = urlsplit(str(self))
-        database = parts.path.lstrip("/") or "the default database"
-        return f"{database} on {parts.hostname or 'this computer'}"
-
-    @property
-    def stem(self) -> str:
-        return self.name
-
-
-def is_local_host(host: str) -> bool:
-    """True for this computer: no host, a unix socket folder, localhost or a loopback address."""
-    return all(part in _LOCAL_HOSTS or part.startswith("/") for part in host.split(","))
 
 
 class _DayDumper(Dumper):
@@ -171,8 +115,12 @@ class PostgresConnection:
 
     engine_name = "postgres"
 
-    def __init__(self, raw: psycopg.Connection[Any]):
+    def __init__(
+        self, raw: psycopg.Connection[Any], release: Callable[[Any], None] | None = None
+    ):
         self.raw = raw
+        # A pooled reader goes back to its pool when closed (``postgres_readers``).
+        self._release = release
 
     def execute(
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] | None = ()
@@ -200,7 +148,15 @@ class PostgresConnection:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def close(self) -> None:
-        self.raw.close()
+        if self._release is not None:
+            self._release(self.raw)
+        else:
+            self.raw.close()
+
+
+def _configure(raw: psycopg.Connection[Any]) -> None:
+    _adapt(raw)
+    raw.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
 
 
 def connect(address: ServerAddress) -> PostgresConnection:
@@ -211,8 +167,7 @@ def connect(address: ServerAddress) -> PostgresConnection:
         raise ServerUnreachableError(
             f"cannot reach the server database {address.display}: {_first_line(error)}"
         ) from error
-    _adapt(raw)
-    raw.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    _configure(raw)
     return PostgresConnection(raw)
 
 
@@ -227,10 +182,13 @@ class PostgresEngine:
     errors: tuple[type[Exception], ...] = (psycopg.Error,)
     binding_errors: tuple[type[Exception], ...] = (psycopg.ProgrammingError,)
 
-    def __init__(self, address: ServerAddress):
+    def __init__(self, address: ServerAddress, readers: ReaderPool | None = None):
         self.address = address
         self._listener: psycopg.Connection[Any] | None = None
         self._announced = 0
+        # The main store's engine owns the pool its readers' engines share.
+        self._owns_readers = readers is None
+        self._readers = readers or ReaderPool(address.conninfo, address.display, _configure)
 
     @property
     def migrations_table(self) -> str:
@@ -373,13 +331,16 @@ class PostgresEngine:
         return ServerHandle(store)
 
     def reader(self) -> PostgresEngine:
-        """An engine for a second store on another thread (its own listener, if any)."""
-        return PostgresEngine(self.address)
+        """An engine for a second store on another thread, sharing the reading connections."""
+        return PostgresEngine(self.address, self._readers)
 
     def reader_connection(self) -> PostgresConnection:
-        return connect(self.address)
+        raw, release = self._readers.take(CONNECT_TIMEOUT_S)
+        return PostgresConnection(raw, release)
 
     def close(self) -> None:
         if self._listener is not None:
             self._listener.close()
             self._listener = None
+        if self._owns_readers:
+            self._readers.close()

@@ -140,6 +140,11 @@ class PostgresServer:
             admin.execute(f"CREATE DATABASE {name}")
         return self.url(name)
 
+    def run_sql(self, sql: str) -> None:
+        """One statement as the server's administrator, outside any transaction."""
+        with self._admin() as admin:
+            admin.execute(sql)
+
     def drop(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         with self._admin() as admin:

@@ -41,6 +41,7 @@ def downtime_path(address: str, folder: Path | None = None) -> Path:
 class DowntimeCopy:
     path: Path
     made: datetime  # UTC
+    address: str  # the server database it is a copy of
 
     def age_text(self, now: datetime | None = None) -> str:
         minutes = int(((now or datetime.now(UTC)) - self.made).total_seconds() // 60)
@@ -52,6 +53,16 @@ class DowntimeCopy:
         if hours < 48:
             return f"{hours} hours old"
         return f"{hours // 24} days old"
+
+
+def server_reachable(address: str) -> bool:
+    """True if a connection to the server database at ``address`` can be made now (it is
+    closed at once); ServerUnreachableError otherwise."""
+    from tracker.storage.engines.addresses import ServerAddress
+    from tracker.storage.engines.postgres import connect
+
+    connect(ServerAddress(address)).close()
+    return True
 
 
 def refresh_downtime_copy(address: str, folder: Path | None = None) -> DowntimeCopy:
@@ -75,7 +86,7 @@ def latest_downtime_copy(address: str, folder: Path | None = None) -> DowntimeCo
     path = downtime_path(address, folder)
     if not path.is_file():
         return None
-    return DowntimeCopy(path, datetime.fromtimestamp(path.stat().st_mtime, UTC))
+    return DowntimeCopy(path, datetime.fromtimestamp(path.stat().st_mtime, UTC), address)
 
 
 def open_downtime_copy(copy: DowntimeCopy, **options: object) -> Store:

@@ -216,3 +216,29 @@ def test_the_downtime_copy_is_refreshed_as_often_as_the_setting_says(
     assert server_window.server_mode.last_refresh_error is None
     server_window.context.replace_store(None)
     assert not timer.isActive()
+
+
+def test_a_server_lost_while_working_opens_the_downtime_copy_and_its_return_reopens_it(
+    qtbot, server_window, postgres_server: PostgresServer
+) -> None:
+    from tests.postgres_server import TEMPLATE
+
+    address = postgres_server.new_database()
+    name = address.rsplit("/", 1)[1]
+    try:
+        mode = server_window.server_mode
+        mode.connect_to_server(address)
+        qtbot.waitUntil(lambda: latest_downtime_copy(address) is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: not mode.refreshing, timeout=10_000)
+        postgres_server.drop(address)  # the server goes away mid-session
+        assert mode.watch.look()
+        qtbot.waitUntil(lambda: server_window.context.store.downtime is not None, timeout=10_000)
+        assert not mode.banner.isHidden()
+        postgres_server.run_sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        assert mode.watch.look()
+        qtbot.waitUntil(lambda: server_window.context.store.is_server, timeout=10_000)
+        assert mode.banner.isHidden()
+        assert "server is back" in server_window.statusBar().currentMessage()
+    finally:
+        server_window.context.replace_store(None)
+        postgres_server.drop(address)

@@ -139,6 +139,9 @@ class ServerMode(QObject):
         self.refreshing = False
         self.last_refresh_error: str | None = None
         window.context.store_replaced.connect(self._store_replaced)
+        from tracker.ui.shell.server_watch import ServerWatch
+
+        self.watch = ServerWatch(window)
 
     def _ask_address(self) -> str | None:
         remembered = self.window.settings.last_database()

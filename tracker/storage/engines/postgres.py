@@ -213,6 +213,11 @@ class PostgresEngine:
 
     @contextmanager
     def nested(self, store: Store) -> Iterator[None]:
+        """A part of the transaction that can fail alone (a savepoint); the outermost needs
+        none, the transaction's own rollback undoes it."""
+        if store._depth == 1:
+            yield
+            return
         name = f"tracker_{store._depth}"
         store.connection.execute(f"SAVEPOINT {name}")
         try:

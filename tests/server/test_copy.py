@@ -152,3 +152,27 @@ def test_a_copy_that_fails_leaves_no_new_file(server_database: str, tmp_path: Pa
     with pytest.raises(StorageError, match=r"refused a row of patients .*patients\.sex"):
         copy_database(server_database, target)
     assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_copy_reads_the_source_as_of_one_moment_while_others_write(
+    demo: Path, server_database: str, tmp_path: Path
+) -> None:
+    copy_database(demo, server_database)
+    with open_server(server_database) as server:
+        before = _digests(server)
+    writes: list[str] = []
+
+    def another_workstation_writes(table: str, rows: int) -> None:
+        # Between the copy's batches, another workstation adds a patient (and its audit row).
+        if len(writes) < 3:
+            with open_server(server_database, staff="WS") as other:
+                add_patient(other, mrn=f"MID-{len(writes)}", name="Added Mid-Copy")
+            writes.append(table)
+
+    target = tmp_path / "snapshot.sqlite"
+    summary = copy_database(server_database, target, progress=another_workstation_writes)
+    assert len(writes) == 3
+    with open_read_only(target) as copied:
+        assert _digests(copied) == before
+        assert walk_chain(copied.connection).broken_count == 0
+    assert summary.rows["patients"] == before["patients"][0]

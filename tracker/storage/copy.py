@@ -1,8 +1,9 @@
 """A whole database copied between the embedded file and a server, either way: every row of
 every table, ids kept, and the audit chain with its hashes as they were.
 
-The target must hold no records (a new file, or a server database with none). The copy is one
-transaction on the target; at the end the target is read back and checked: the same number of
+The target must hold no records (a new file, or a server database with none). The source is
+read as of one moment, so other workstations may go on writing; the copy is one transaction on
+the target; at the end the target is read back and checked: the same number of
 rows in every table, the same content (a digest of each table's rows), and an audit chain that
 walks unbroken to the source's newest hash. A copy that does not check out is rolled back and
 refused, so the target is either a faithful copy or as it was.
@@ -70,6 +71,9 @@ def copy_database(
 def _copy(source: str | Path, target: str | Path, progress: Progress | None) -> CopySummary:
     started = time.perf_counter()
     with _open_source(source) as reader, _open_target(target) as writer:
+        # The source is read as of one moment (a snapshot), whatever other workstations
+        # write meanwhile: a downtime copy is made while the clinic works.
+        reader.connection.execute("BEGIN")
         _refuse_filled(writer)
         summary = CopySummary(str(reader.path), str(writer.path))
         tables = [table for table in _tables(reader) if table in set(_tables(writer))]
@@ -89,6 +93,7 @@ def _copy(source: str | Path, target: str | Path, progress: Progress | None) -> 
                     if progress is not None:
                         progress(table, summary.rows[table])
             _check_copy(reader, writer, tables, summary)
+        reader.connection.execute("ROLLBACK")
         summary.seconds = time.perf_counter() - started
     return summary
 

@@ -176,3 +176,17 @@ def test_a_copy_reads_the_source_as_of_one_moment_while_others_write(
         assert _digests(copied) == before
         assert walk_chain(copied.connection).broken_count == 0
     assert summary.rows["patients"] == before["patients"][0]
+
+
+def test_a_downtime_refresh_stopped_midway_keeps_the_previous_copy(
+    demo: Path, server_database: str, tmp_path: Path
+) -> None:
+    from tracker.storage.downtime import latest_downtime_copy, refresh_downtime_copy
+
+    copy_database(demo, server_database)
+    first = refresh_downtime_copy(server_database, tmp_path)
+    before = first.path.read_bytes()
+    with pytest.raises(StorageError, match="stopped"):
+        refresh_downtime_copy(server_database, tmp_path, stop=lambda: True)
+    assert latest_downtime_copy(server_database, tmp_path).path.read_bytes() == before
+    assert [path.name for path in tmp_path.iterdir()] == [first.path.name]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.storage.copy import copy_database
 from tracker.storage.database import APP_DIRECTORY, Store, open_database
+from tracker.storage.errors import StorageError
 
 DOWNTIME_FOLDER = "downtime"
 REFRESH_MINUTES = 15
@@ -65,14 +67,22 @@ def server_reachable(address: str) -> bool:
     return True
 
 
-def refresh_downtime_copy(address: str, folder: Path | None = None) -> DowntimeCopy:
+def refresh_downtime_copy(
+    address: str, folder: Path | None = None, *, stop: Callable[[], bool] | None = None
+) -> DowntimeCopy:
     """Copy the server database into its downtime file (replacing the last copy once the new
-    one is complete and checked)."""
+    one is complete and checked). ``stop()`` true between batches abandons the copy (the last
+    one stays), so a program quitting need not wait for a large clinic's copy."""
+
+    def stopping(_table: str, _rows: int) -> None:
+        if stop is not None and stop():
+            raise StorageError("the downtime copy was stopped; the previous one is kept")
+
     target = downtime_path(address, folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.stem}.{os.getpid()}.{time.monotonic_ns()}.partial")
     try:
-        copy_database(address, partial)
+        copy_database(address, partial, progress=stopping)
         for side in ("-wal", "-shm"):
             Path(f"{partial}{side}").unlink(missing_ok=True)
         os.replace(partial, target)

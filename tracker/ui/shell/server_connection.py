@@ -8,10 +8,11 @@ outside writes, which on a server counts the notices their commits send.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -138,6 +139,11 @@ class ServerMode(QObject):
         self.refresh_timer.timeout.connect(self.refresh_downtime_copy)
         self.refreshing = False
         self.last_refresh_error: str | None = None
+        # Set as the application quits: a copy under way stops at its next batch.
+        self.stop_refreshing = threading.Event()
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.aboutToQuit.connect(self.stop_refreshing.set)
         window.context.store_replaced.connect(self._store_replaced)
         from tracker.ui.shell.server_watch import ServerWatch
 
@@ -193,5 +199,6 @@ class ServerMode(QObject):
             self.refreshing = False
             self.last_refresh_error = None if error is None else str(error)
 
-        work_in_background(lambda: refresh_downtime_copy(address), done)
+        stop = self.stop_refreshing.is_set
+        work_in_background(lambda: refresh_downtime_copy(address, stop=stop), done)
         return True

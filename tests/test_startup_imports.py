@@ -81,6 +81,7 @@ def test_a_new_database_records_its_schema_changes_under_their_released_names(tm
         "m003_date_of_death",
         "m004_mrn_key",
         "m005_vte_risk_factors",
+        "m006_accounts",
     ]
     assert recorded == [(MIGRATION_SET, name) for name in released]
     assert known_migration_names() == set(released)

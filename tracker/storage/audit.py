@@ -1,7 +1,8 @@
 """Audited writes: each change and its audit_log row are committed together or not at all.
 
-Every operation goes through these helpers, so the audit log is a full history: who (OS user
-and staff initials), when (UTC), which row, and the row as JSON before and after.
+Every operation goes through these helpers, so the audit log is a full history: who (the
+signed-in account, with the signer and meaning of an electronic signature; the OS user and
+staff initials), when (UTC), which row, and the row as JSON before and after.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from tracker.storage.database import Store
 from tracker.storage.errors import NotFoundError
+from tracker.storage.roles import check_writer
 
 AUDIT_TABLE = "audit_log"
 PATIENTS_TABLE = "patients"
@@ -46,11 +48,16 @@ def write_audit(
     after: dict[str, Any] | None,
 ) -> None:
     """Add one audit_log row; call inside the transaction of the change it describes."""
+    check_writer(store)
     store.db[AUDIT_TABLE].insert(
         {
             "at": utc_now(),
             "os_user": os_user(),
             "staff": store.staff,
+            # Who: the signed-in account, and the electronic signature the change carries.
+            "account": store.account.name if store.account else None,
+            "signer": store.signature.signer if store.signature else None,
+            "meaning": store.signature.meaning if store.signature else None,
             "table_name": table,
             "row_id": row_id,
             "patient_id": patient_id,

@@ -16,8 +16,18 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tracker.storage.connections import (
+    connect,
+    database_errors,
+    is_cipher_connection,
+    is_encrypted,
+    key_file_path,
+    operational_errors,
+)
+from tracker.storage.crypto import unlocked_key
 from tracker.storage.database import Store, default_database_path
 from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
+from tracker.storage.private_files import create_private_file, make_private, private_folder
 from tracker.storage.schema import MIGRATION_SET, known_migration_names
 
 DEFAULT_KEEP = 10
@@ -44,12 +54,12 @@ def default_backup_dir() -> Path:
 # --- reading a database file without changing it -------------------------------------------
 
 
-def _read_only_uri(path: Path, *, untouched: bool) -> str:
+def _read_only_options(path: Path, *, untouched: bool) -> str:
     # Copies use plain "mode=ro": the file may be the live database, written meanwhile. A
     # check of a file with no write-ahead log beside it reads it "immutable", which creates
     # no -wal or -shm files, so a refused file is left exactly as it was.
     idle = untouched and not Path(f"{path}-wal").exists()
-    return path.resolve().as_uri() + ("?mode=ro&immutable=1" if idle else "?mode=ro")
+    return "mode=ro&immutable=1" if idle else "mode=ro"
 
 
 @contextlib.contextmanager
@@ -65,9 +75,9 @@ def open_read_only(path: Path, *, untouched: bool = False) -> Iterator[sqlite3.C
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
         raise StorageError(f"cannot read {path}: {error.strerror}") from None
-    if header != SQLITE_HEADER:
+    if header != SQLITE_HEADER and not is_encrypted(path):
         raise NotADatabaseError(f"{path} is not an SQLite database")
-    connection = sqlite3.connect(_read_only_uri(path, untouched=untouched), uri=True)
+    connection = connect(path, uri_options=_read_only_options(path, untouched=untouched))
     try:
         yield connection
     finally:
@@ -84,8 +94,12 @@ def check_tracker_database(path: Path | str) -> None:
     with open_read_only(path, untouched=True) as connection:
         try:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            if is_cipher_connection(connection):
+                # Every page's HMAC (a changed bit anywhere), reported before the rest.
+                damage = [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")]
+                problems = damage + problems
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        except sqlite3.DatabaseError as error:
+        except database_errors() as error:
             raise NotADatabaseError(f"{path} is not a readable SQLite database ({error})") from None
         if problems != ["ok"]:
             raise NotADatabaseError(f"{path} is damaged: {problems[0]}")
@@ -126,28 +140,37 @@ def _copy_database(source: Path, destination: Path) -> None:
     try:
         with open_read_only(source) as reader:
             _snapshot(reader, source, destination)
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(f"cannot copy {source}: {error}") from None
 
 
 def _snapshot(reader: sqlite3.Connection, source: Path, destination: Path) -> None:
     partial = destination.with_name(f".{destination.name}.partial")
     partial.unlink(missing_ok=True)
+    encrypted = is_encrypted(source)
     try:
-        writer = sqlite3.connect(partial)
+        create_private_file(partial)
+        # An encrypted database is copied encrypted, with the same key, and its key file
+        # goes with it (in place before the copy is).
+        writer = connect(partial, key=unlocked_key(source) if encrypted else None)
         try:
             reader.backup(writer)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
             writer.execute("PRAGMA journal_mode=DELETE")
         finally:
             writer.close()
+        if encrypted:
+            shutil.copyfile(key_file_path(source), key_file_path(partial))
+            make_private(key_file_path(partial))
+            os.replace(key_file_path(partial), key_file_path(destination))
         os.replace(partial, destination)
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(f"cannot copy {source}: {error}") from None
     except OSError as error:
         raise StorageError(f"cannot write {destination}: {error.strerror or error}") from None
     finally:
         partial.unlink(missing_ok=True)
+        key_file_path(partial).unlink(missing_ok=True)
     _sync_directory(destination.parent)
 
 
@@ -196,7 +219,7 @@ def rotate_backups(
         raise StorageError("keep at least one backup")
     backup_dir = Path(backup_dir) if backup_dir is not None else default_backup_dir()
     try:
-        backup_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(backup_dir)
     except OSError as error:
         raise StorageError(f"cannot create {backup_dir}: {error.strerror or error}") from None
     store_path = Path(store_path)
@@ -205,6 +228,7 @@ def rotate_backups(
     existing = automatic_backups(store_path, backup_dir)
     for stale in existing[: max(0, len(existing) - keep)]:
         stale.unlink(missing_ok=True)
+        key_file_path(stale).unlink(missing_ok=True)
     return written
 
 
@@ -221,6 +245,7 @@ def automatic_backup(
 
 
 _SIDECARS = ("-wal", "-shm", "-journal")
+_KEYS = key_file_path("")
 
 
 def _readable(path: Path) -> bool:
@@ -228,7 +253,7 @@ def _readable(path: Path) -> bool:
     try:
         with open_read_only(path) as connection:
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except (StorageError, sqlite3.DatabaseError):
+    except (StorageError, *database_errors()):
         return False
     return True
 
@@ -239,7 +264,7 @@ def _held(target: Path) -> Iterator[sqlite3.Connection]:
 
     Refuses (StorageError) if another program has the database open.
     """
-    connection = sqlite3.connect(target, timeout=_RELEASE_TIMEOUT_SECONDS, isolation_level=None)
+    connection = connect(target, timeout=_RELEASE_TIMEOUT_SECONDS, isolation_level=None)
     try:
         try:
             # Leaving WAL mode needs every other connection gone, so this doubles as the check;
@@ -249,7 +274,7 @@ def _held(target: Path) -> Iterator[sqlite3.Connection]:
             connection.execute("ROLLBACK")
             connection.execute("BEGIN")
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as error:
+        except operational_errors() as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise StorageError(
                     f"{target} is in use by another program; close it and restore again"
@@ -265,7 +290,7 @@ def _held(target: Path) -> Iterator[sqlite3.Connection]:
 def _keep_raw_files(target: Path, safety: Path) -> None:
     """A damaged database is often the reason for restoring: keep it byte for byte, WAL included."""
     try:
-        for extension in ("", *_SIDECARS):
+        for extension in ("", *_SIDECARS, str(_KEYS)):
             original = Path(f"{target}{extension}")
             if original.exists():
                 shutil.copy2(original, f"{safety}{extension}")
@@ -278,6 +303,10 @@ def _swap(staged: Path, target: Path) -> None:
         for sidecar in _SIDECARS:
             # Only a damaged target can still have these; a stale WAL must never meet the new file.
             Path(f"{target}{sidecar}").unlink(missing_ok=True)
+        # The keys of the backup come with it (a plaintext backup leaves the target's keys,
+        # which a plaintext file does not use, in place).
+        if key_file_path(staged).exists():
+            os.replace(key_file_path(staged), key_file_path(target))
         os.replace(staged, target)
     except OSError as error:
         raise StorageError(f"cannot replace {target}: {error.strerror or error}") from None
@@ -315,7 +344,7 @@ def restore_database(
             return None
         directory = Path(safety_dir) if safety_dir is not None else default_backup_dir()
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_folder(directory)
         except OSError as error:
             raise StorageError(f"cannot create {directory}: {error.strerror or error}") from None
         safety = _stamped_name(target.stem, now(), directory, suffix="-before-restore")
@@ -333,4 +362,5 @@ def restore_database(
             _swap(staged, target)
     finally:
         staged.unlink(missing_ok=True)
+        key_file_path(staged).unlink(missing_ok=True)
     return safety

@@ -15,6 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker.storage.connections import (
+    all_errors,
+    connect,
+    database_errors,
+    is_cipher_connection,
+    operational_errors,
+)
 from tracker.storage.errors import (
     DatabaseBusyError,
     DatabaseTooNewError,
@@ -22,11 +29,15 @@ from tracker.storage.errors import (
     StorageError,
 )
 from tracker.storage.filesystems import network_filesystem
+from tracker.storage.private_files import create_private_file, make_private, private_folder
 from tracker.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
 
 if TYPE_CHECKING:
     # Imported when a database is opened (see ``open_database``), not with this module.
     from sqlite_utils import Database
+
+    from tracker.storage.accounts import Account
+    from tracker.storage.signatures import Signature
 
 APP_DIRECTORY = "rd-cycle-tracker"
 DATABASE_FILE_NAME = "tracker.sqlite"
@@ -64,7 +75,7 @@ class Store:
         staff: str | None,
         clock: Callable[[], date],
     ):
-        if isinstance(db, sqlite3.Connection):
+        if isinstance(db, sqlite3.Connection) or is_cipher_connection(db):
             self.connection = db
             self._db: Database | None = None
         else:
@@ -78,6 +89,12 @@ class Store:
         self._closed = False
         self._integrity_thread: threading.Thread | None = None
         self._integrity_error: StorageError | None = None
+        # Access (tracker.storage.accounts, roles, signatures): the signed-in account, the
+        # electronic signature the change in progress carries, and whether the file has
+        # accounts at all (None until first asked).
+        self.account: Account | None = None
+        self.signature: Signature | None = None
+        self.has_accounts: bool | None = None
 
     @property
     def db(self) -> Database:
@@ -167,7 +184,7 @@ class Store:
                 # busy timeout instead of failing when its read turns into a write.
                 try:
                     connection.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as error:
+                except operational_errors() as error:
                     raise DatabaseBusyError(
                         f"the database {self.path} is busy in another program ({error}); "
                         "try again in a moment"
@@ -235,17 +252,23 @@ def open_database(
         if check_in_background and not up_to_date:
             _check_existing_file(path, integrity=True)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            private_folder(path.parent)
+            # Made 0600 before SQLite writes a byte; its -wal and -shm files take that mode.
+            create_private_file(path)
+        except OSError as error:
+            raise NotADatabaseError(f"cannot create {path}: {error.strerror or error}") from None
         up_to_date = False
+    make_private(path)
     try:
-        connection = sqlite3.connect(path)
+        connection = connect(path)
         _configure(connection)
         store = Store(connection, path, staff=staff, clock=clock)
         # A file of this version needs no schema change, and reading it needs no sqlite-utils:
         # its import (a tenth of a second) waits for the first write.
         if not up_to_date:
             apply_migrations(store.db)
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
     if check_later:
         store._check_integrity_in_background()
@@ -269,8 +292,8 @@ def _check_existing_file(path: Path, *, integrity: bool = True) -> bool:
     has_log = Path(f"{path}-wal").exists()
     options = "mode=ro" if has_log else "mode=ro&immutable=1"
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
-    except sqlite3.Error as error:
+        connection = connect(path, uri_options=options)
+    except all_errors() as error:
         raise NotADatabaseError(f"cannot read {path}: {error}") from error
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -287,7 +310,7 @@ def _check_readable(connection: sqlite3.Connection, path: Path) -> None:
     """The cheap part of the check: the header and schema parse as SQLite."""
     try:
         connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(
             f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
             "it was left unchanged"
@@ -297,13 +320,17 @@ def _check_readable(connection: sqlite3.Connection, path: Path) -> None:
 def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
     try:
         problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
-    except (sqlite3.DatabaseError, MemoryError) as error:
+        if is_cipher_connection(connection):
+            # Every page's HMAC, free pages too: one changed bit anywhere is reported.
+            problems += [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")]
+    except (*database_errors(), MemoryError) as error:
         # A damaged length field can make SQLite ask for an absurd allocation.
         raise NotADatabaseError(
             f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
             "it was left unchanged"
         ) from error
-    if problems != ["ok"]:
+    problems = [problem for problem in problems if problem != "ok"]
+    if problems:
         detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
         raise NotADatabaseError(
             f"{path} is damaged and was left unchanged; restore it from a backup "

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tracker.storage.backup import check_tracker_database, open_read_only
 from tracker.storage.errors import StorageError
+from tracker.storage.private_files import create_private_file, make_private, private_folder
 
 
 def _table_names(connection: sqlite3.Connection) -> list[str]:
@@ -26,6 +27,9 @@ def _write_table(connection: sqlite3.Connection, table: str, path: Path) -> int:
     cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
     header = [column[0] for column in cursor.description]
     count = 0
+    # Patient data in plain text: readable by its owner only (0600) from its first byte.
+    create_private_file(path)
+    make_private(path)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -58,7 +62,7 @@ def export_csv(
                 f"{directory} already has {', '.join(clashes)} (use --force to replace them)"
             )
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_folder(directory)
             for table, path in targets.items():
                 _write_table(connection, table, path)
         except OSError as error:

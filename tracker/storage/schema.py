@@ -268,12 +268,36 @@ def m005_vte_risk_factors(db: Database) -> None:
     db["courses"].add_column("vte_risk_factors", str)
 
 
+def m006_accounts(db: Database) -> None:
+    """Staff accounts, each with one role (``tracker.storage.roles``); their passwords are
+    never stored, they unlock key slots beside the file (``tracker.storage.crypto``). The
+    audit log names the signed-in account, and for an electronic signature its signer and
+    what the signature means (\"approved cycle start override\")."""
+    db["accounts"].create(
+        {
+            "id": int,
+            "name": str,
+            "full_name": str,
+            "role": str,  # "admin", "clinician", "nurse", "viewer"
+            "disabled": int,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        not_null={"name", "role"},
+        defaults={"archived": 0, "disabled": 0, "full_name": ""},
+    )
+    db["accounts"].create_index(["name"], unique=True)
+    for column in ("account", "signer", "meaning"):
+        db["audit_log"].add_column(column, str)
+
+
 _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_interruptions,
     m003_date_of_death,
     m004_mrn_key,
     m005_vte_risk_factors,
+    m006_accounts,
 )
 
 

@@ -10,15 +10,20 @@ from tracker.domain.calendar import cycle_starts
 from tracker.domain.errors import DomainError, ScheduleError
 from tracker.domain.prophylaxis import check_risk_factors
 from tracker.domain.regimen import DEFAULT_REGIMEN_ID, LENALIDOMIDE, Regimen
-from tracker.domain.treatment.start_check import StartCheck, cycle_start_check, start_check
 from tracker.storage.audit import insert_row, update_row
-from tracker.storage.course_history import count_results, course_history
+from tracker.storage.course_history import course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, patient_row, regimen_named
-from tracker.storage.operations.settings import start_counts_max_age
-from tracker.storage.queries import courses_of, cycles_of, dose_records_of, labs_of
+from tracker.storage.operations.start_checks import (
+    override_columns,
+    start_check_for_course,
+    start_check_for_cycle,
+)
+from tracker.storage.queries import courses_of, cycles_of, dose_records_of
 from tracker.storage.records import Course
+from tracker.storage.roles import DECIDE_TREATMENT, requires
+from tracker.storage.signatures import END_COURSE, RECORD_DEATH, require_signature
 from tracker.storage.validation import (
     choice,
     not_before,
@@ -57,38 +62,7 @@ def _risk_factors(factors: Sequence[str]) -> str | None:
     return ",".join(chosen) or None
 
 
-def _override(check: StartCheck, override_reason: str | None, what: str) -> dict[str, Any]:
-    """The override columns of a start; refused when the check found problems and no reason
-    was given. A reason given where none was needed is not kept."""
-    if not check.needs_override:
-        return {"start_override": None, "start_problems": None}
-    reason = optional_text(override_reason, "override reason", max_length=500)
-    if reason is None:
-        raise ValidationError(
-            f"{what} on {check.on.isoformat()} needs a clinician's override reason: "
-            + "; ".join(check.problems)
-        )
-    return {"start_override": reason, "start_problems": "; ".join(check.problems)}
-
-
-def start_check_for_course(store: Store, patient_id: int, start: date) -> StartCheck:
-    """What stands in the way of starting a course on ``start`` (latest counts)."""
-    counts = count_results(labs_of(store, patient_id))
-    return start_check(counts, start, max_age_days=start_counts_max_age(store))
-
-
-def start_check_for_cycle(
-    store: Store, course: Course, start: date, *, resuming: bool = False
-) -> StartCheck:
-    """What stands in the way of starting the course's next cycle on ``start``."""
-    return cycle_start_check(
-        course_history(store, course),
-        start,
-        resuming=resuming,
-        max_age_days=start_counts_max_age(store),
-    )
-
-
+@requires(DECIDE_TREATMENT)
 def start_course(
     store: Store,
     patient_id: int,
@@ -148,8 +122,11 @@ def start_course(
                     f"course start {start.isoformat()} is before the end of the previous "
                     f"course on {course.end_date.isoformat()}"
                 )
-        override = _override(
-            start_check_for_course(store, patient_id, start), override_reason, "starting a course"
+        override = override_columns(
+            store,
+            start_check_for_course(store, patient_id, start),
+            override_reason,
+            "starting a course",
         )
         course_id = insert_row(
             store,
@@ -183,6 +160,7 @@ def _interval(value: Any) -> int:
     return int(value)
 
 
+@requires(DECIDE_TREATMENT)
 def start_next_cycle(
     store: Store,
     course_id: int,
@@ -223,7 +201,8 @@ def start_next_cycle(
     resuming = resume_level is not None and history.interruption_on(start) is not None
     if resume_level is not None and not resuming:
         raise ValidationError("lenalidomide is not interrupted: there is nothing to resume")
-    override = _override(
+    override = override_columns(
+        store,
         start_check_for_cycle(store, course, start, resuming=resuming),
         override_reason,
         f"starting cycle {number}",
@@ -263,6 +242,7 @@ def start_next_cycle(
         )
 
 
+@requires(DECIDE_TREATMENT)
 def change_dose_level(
     store: Store,
     course_id: int,
@@ -321,12 +301,14 @@ def _sync_cycle_levels(store: Store, course: Course) -> None:
         update_row(store, "cycles", cycle.id, levels, patient_id=course.patient_id)
 
 
+@requires(DECIDE_TREATMENT)
 def end_course(store: Store, course_id: int, end_date: date, reason: str, note: str = "") -> None:
     """Stop the course: ``reason`` is "progression", "toxicity", "death" or "other". A death
     also records the patient's date of death, in the same transaction."""
     course = open_course(store, course_id, "end it again")
     end = past_or_today(store, end_date, "course end")
     reason = choice(reason, END_REASONS, "reason for ending")
+    require_signature(store, *((RECORD_DEATH,) if reason == "death" else (END_COURSE,)))
     with store.transaction():
         _end(store, course, end, reason, note)
         if reason == "death":
@@ -359,9 +341,11 @@ def _end(store: Store, course: Course, end: date, reason: str, note: str) -> Non
     update_row(store, "cycles", last.id, {"status": "completed"}, patient_id=course.patient_id)
 
 
+@requires(DECIDE_TREATMENT)
 def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -> None:
     """The patient died on ``died_on``: the date of death on the patient, and the active
     course (if any) ended for reason 'death' that day. Call inside the caller's transaction."""
+    require_signature(store, RECORD_DEATH)
     with store.transaction():
         patient = patient_row(store, patient_id)
         recorded = patient["date_of_death"]
@@ -377,6 +361,7 @@ def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -
         )
 
 
+@requires(DECIDE_TREATMENT)
 def update_course(
     store: Store,
     course_id: int,

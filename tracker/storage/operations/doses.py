@@ -11,6 +11,7 @@ from tracker.storage.course_history import course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, regimen_named
+from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import (
     choice,
     not_before,
@@ -33,6 +34,7 @@ def _recorded_ids(store: Store, course_id: int, day: date, drug: str) -> list[in
     return [row["id"] for row in rows]
 
 
+@requires(RECORD_CARE)
 def record_dose(
     store: Store,
     course_id: int,
@@ -96,6 +98,7 @@ def record_dose(
         return insert_row(store, "dose_records", values, patient_id=course.patient_id)
 
 
+@requires(RECORD_CARE)
 def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
     """Withdraw a mistaken record of one drug on one day; the day reads "not recorded" again.
 
@@ -111,6 +114,7 @@ def clear_dose(store: Store, course_id: int, day: date, drug: str) -> bool:
         return bool(existing)
 
 
+@requires(RECORD_CARE)
 def record_doses(
     store: Store, course_id: int, day: date, drugs: Sequence[str], status: str
 ) -> list[int]:

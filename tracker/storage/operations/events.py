@@ -19,6 +19,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.courses import record_death
+from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import (
     choice,
     not_before,
@@ -117,6 +118,7 @@ def _course_of_patient(store: Store, patient_id: int, course_id: Any) -> dict[st
     return course
 
 
+@requires(RECORD_CARE)
 def log_event(
     store: Store,
     patient_id: int,
@@ -153,6 +155,7 @@ def _record_death_of(store: Store, patient_id: int, event: dict[str, Any]) -> No
         )
 
 
+@requires(RECORD_CARE)
 def update_event(store: Store, event_id: int, **changes: Any) -> None:
     """Correct an event or record its resolution (``EDITABLE_FIELDS``)."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -168,6 +171,7 @@ def update_event(store: Store, event_id: int, **changes: Any) -> None:
             _record_death_of(store, patient_id, cleaned)
 
 
+@requires(RECORD_CARE)
 def archive_event(store: Store, event_id: int) -> None:
     """Withdraw an event entered in error; it stays in the database for history."""
     with store.transaction():

@@ -12,9 +12,11 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, open_course, regimen_named
 from tracker.storage.queries import get_course, interruptions_of
+from tracker.storage.roles import DECIDE_TREATMENT, requires
 from tracker.storage.validation import choice, not_before, note_text, past_or_today, required_text
 
 
+@requires(DECIDE_TREATMENT)
 def interrupt(
     store: Store,
     course_id: int,
@@ -61,6 +63,7 @@ def interrupt(
         )
 
 
+@requires(DECIDE_TREATMENT)
 def resume(
     store: Store,
     course_id: int,
@@ -106,6 +109,7 @@ def resume(
         return current.id
 
 
+@requires(DECIDE_TREATMENT)
 def withdraw_interruption(store: Store, interruption_id: int) -> None:
     """Withdraw an interruption recorded in error; it stays in the database for history."""
     with store.transaction():

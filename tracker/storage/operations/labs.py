@@ -11,6 +11,7 @@ from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.patients import creatinine_unit as checked_creatinine_unit
 from tracker.storage.operations.patients import creatinine_value, plausible
+from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import not_before, note_text, optional_amount, past_or_today
 
 PER_LITRE = "10^9/L"
@@ -43,6 +44,7 @@ def _count(value: Any, unit: str, quantity: str, label: str) -> float | None:
     return amount
 
 
+@requires(RECORD_CARE)
 def record_labs(
     store: Store,
     patient_id: int,
@@ -86,6 +88,7 @@ def record_labs(
         return insert_row(store, "labs", values, patient_id=patient_id)
 
 
+@requires(RECORD_CARE)
 def archive_labs(store: Store, lab_id: int) -> None:
     """Withdraw a lab result entered in error; it stays in the database for history."""
     with store.transaction():

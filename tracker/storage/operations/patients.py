@@ -11,6 +11,7 @@ from tracker.storage.audit import archive_row, insert_row, update_row
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, patient_row
+from tracker.storage.roles import DECIDE_TREATMENT, RECORD_CARE, requires
 from tracker.storage.validation import (
     flag,
     note_text,
@@ -109,6 +110,7 @@ def _refuse_duplicate_mrn(store: Store, mrn: str, patient_id: int | None) -> str
     return key
 
 
+@requires(RECORD_CARE)
 def add_patient(
     store: Store,
     *,
@@ -129,6 +131,7 @@ def add_patient(
         return insert_row(store, "patients", {**values, "mrn_key": key}, patient_id=None)
 
 
+@requires(RECORD_CARE)
 def update_patient(store: Store, patient_id: int, **changes: Any) -> None:
     """Correct any of the patient's details (``EDITABLE_FIELDS``)."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -143,6 +146,7 @@ def update_patient(store: Store, patient_id: int, **changes: Any) -> None:
         )
 
 
+@requires(DECIDE_TREATMENT)
 def archive_patient(store: Store, patient_id: int) -> None:
     """Hide the patient from lists; the record and its history stay in the database."""
     with store.transaction():

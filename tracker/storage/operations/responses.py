@@ -9,6 +9,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import NotFoundError
 from tracker.storage.operations._common import current_row, iso
 from tracker.storage.queries import get_course
+from tracker.storage.roles import DECIDE_TREATMENT, requires
 from tracker.storage.validation import (
     choice,
     not_before,
@@ -21,6 +22,7 @@ from tracker.storage.validation import (
 RESPONSES = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD")
 
 
+@requires(DECIDE_TREATMENT)
 def record_response(
     store: Store,
     course_id: int,
@@ -49,6 +51,7 @@ def record_response(
     return insert_row(store, "responses", values, patient_id=course.patient_id)
 
 
+@requires(DECIDE_TREATMENT)
 def archive_response(store: Store, response_id: int) -> None:
     """Withdraw an assessment entered in error; it stays in the database for history."""
     with store.transaction():

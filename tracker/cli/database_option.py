@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.cli.errors import CommandError
+from tracker.cli.signing_in import add_user_option, signed_in_store, storage_refusals
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 def add_database_option(parser: argparse.ArgumentParser, text: str = "database file") -> None:
     parser.add_argument("--db", type=Path, help=f"{text} (default: the application's database)")
+    add_user_option(parser)
 
 
 def database_path(args: argparse.Namespace) -> Path:
@@ -34,14 +36,8 @@ def existing_database_path(args: argparse.Namespace) -> Path:
 
 @contextmanager
 def open_existing_store(args: argparse.Namespace) -> Iterator[Store]:
-    """Open the --db file; refusals from storage or the clinical rules become CommandErrors."""
-    from tracker.domain.errors import DomainError
-    from tracker.storage.database import open_database
-    from tracker.storage.errors import StorageError
-
+    """Open the --db file, signed in as ``--user`` when it has accounts; refusals from
+    storage or the clinical rules become CommandErrors."""
     path = existing_database_path(args)
-    try:
-        with open_database(path) as store:
-            yield store
-    except (StorageError, DomainError) as error:
-        raise CommandError(str(error)) from error
+    with storage_refusals(), signed_in_store(path, args) as store:
+        yield store

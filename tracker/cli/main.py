@@ -34,9 +34,18 @@ def _command_modules(command: str | None) -> list:
         schedule,
         sheet_commands,
         status_command,
+        user_commands,
     )
 
-    return [gui, schedule, sheet_commands, data_commands, report_commands, status_command]
+    return [
+        gui,
+        schedule,
+        sheet_commands,
+        data_commands,
+        report_commands,
+        status_command,
+        user_commands,
+    ]
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -139,7 +139,7 @@ def enable_account(store: Store, name: str, password: str) -> Account:
     return _existing(store, name)
 
 
-def set_password(store: Store, name: str, password: str) -> None:
+def set_password(store: Store, name: str, password: str) -> Account:
     """A new password for ``name``: one's own, or anyone's for an administrator. The old
     password opens nothing afterwards, and the account's lockout is lifted."""
     _need_encryption(store)
@@ -160,6 +160,7 @@ def set_password(store: Store, name: str, password: str) -> None:
             after={"name": account.name, "password": "changed"},
         )
         _set_slot(store, account.name, password)
+    return account
 
 
 def reset_password_with_recovery(

@@ -24,6 +24,9 @@ from tracker.storage.database import Store, open_database
 from tracker.storage.errors import ValidationError
 from tracker.storage.roles import ROLE_TITLES, ROLES
 
+# Where scripts, the command line and the smoke test find who signs in, and the password.
+USER_VARIABLE = "RD_TRACKER_USER"
+PASSWORD_VARIABLE = "RD_TRACKER_PASSWORD"
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8

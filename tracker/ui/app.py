@@ -109,7 +109,11 @@ def open_at_start(
 ) -> bool:
     """Open (creating if new) the start-up database; a refused file leaves no database open."""
     store, message = database_actions.try_open(
-        path, staff=window.staff_initials, clock=clock, check_in_background=True
+        path,
+        staff=window.staff_initials,
+        clock=clock,
+        check_in_background=True,
+        sign_in=window.session.sign_in_to,
     )
     window.today_view.no_database_text = "No database is open."
     if store is None:
@@ -143,17 +147,22 @@ def launch(
     ask_staff: bool = True,
     clock: Callable[[], date] = date.today,
     report_error: ErrorReport | None = None,
+    sign_in_as: tuple[str, str] | None = None,
 ) -> MainWindow:
     """Show the main window at once, then open the database into it.
 
     Opening checks the whole file (seconds for a large clinic), so the window comes first and
     says what it is doing; the staff prompt follows once the database is open. Refusals go to
-    ``report_error`` (a dialog unless given).
+    ``report_error`` (a dialog unless given). With ``ask_staff`` a missing database is the
+    first run: it asks the clinic's name and first administrator and makes it encrypted; an
+    encrypted one asks who signs in (``sign_in_as`` answers instead, for the smoke test).
     """
     window = MainWindow(AppContext(), settings)
     if report_error is not None:
         window.context.report_error = report_error
     window.setWindowIcon(application_icon())
+    window.session.preset = sign_in_as
+    window.session.interactive = ask_staff
     path, note = startup_database(db_path, settings)
     window.today_view.no_database_text = f"Opening {path}…"
     window.statusBar().showMessage(f"Opening {path}…")
@@ -161,7 +170,11 @@ def launch(
 
     def open_database() -> None:
         window.statusBar().clearMessage()
-        if open_at_start(window, path, clock=clock) and note:
+        if ask_staff and not path.exists():
+            if not window.session.files.create_encrypted(path, first_run=True, clock=clock):
+                window.today_view.no_database_text = "No database is open."
+                window.today_view.reload()
+        elif open_at_start(window, path, clock=clock) and note:
             window.statusBar().showMessage(note, 15000)
         if ask_staff:
             QTimer.singleShot(0, window.ask_staff_initials_once)

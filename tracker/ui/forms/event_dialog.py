@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from tracker.domain import grading
 from tracker.storage.operations import events as event_operations
+from tracker.storage.signatures import RECORD_DEATH
 from tracker.ui.common.context import AppContext
 from tracker.ui.forms.record_dialog import (
     InputProblem,
@@ -194,8 +195,11 @@ class EventDialog(RecordDialog):
 
     def submit(self) -> bool:
         values = self.values()
+        # Grade 5 is a death: recorded under the clinician's signature.
+        death = RECORD_DEATH if values["grade"] == DEATH_GRADE else None
         if self.event is None:
-            outcome = self.run(
+            outcome = self.run_signed(
+                death,
                 event_operations.log_event,
                 self.patient_id,
                 values.pop("event_type"),
@@ -218,4 +222,6 @@ class EventDialog(RecordDialog):
         }
         if not changes:
             return True
-        return self.run(event_operations.update_event, self.event.id, **changes) is not None
+        signing = death if self.event.grade != DEATH_GRADE else None
+        outcome = self.run_signed(signing, event_operations.update_event, self.event.id, **changes)
+        return outcome is not None

@@ -15,6 +15,7 @@ from tracker.domain.treatment.engine import day_state
 from tracker.domain.treatment.label import RESUME, Advice
 from tracker.storage.course_history import course_history
 from tracker.storage.operations import courses as course_operations
+from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
 from tracker.ui.forms.record_dialog import (
@@ -167,7 +168,8 @@ class NextCycleDialog(RecordDialog):
                 f"Cycle {self.number} starts {self.delay_days()} days late: give a delay reason"
             )
         override = self.start_check.override_reason(f"Cycle {self.number}", self.today())
-        outcome = self.run(
+        outcome = self.run_signed(
+            OVERRIDE_START if override else None,
             course_operations.start_next_cycle,
             self.course.id,
             date_of(self.start_edit),

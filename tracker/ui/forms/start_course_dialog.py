@@ -20,6 +20,7 @@ from tracker.domain.regimen import (
     load_regimen,
 )
 from tracker.storage.operations import courses as course_operations
+from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.common.context import AppContext
 from tracker.ui.forms.record_dialog import (
     InputProblem,
@@ -165,7 +166,8 @@ class StartCourseDialog(RecordDialog):
         agent = self.prophylaxis_combo.currentData()
         if agent is None:
             raise InputProblem("Choose the thromboprophylaxis agent, or 'none'")
-        outcome = self.run(
+        outcome = self.run_signed(
+            OVERRIDE_START if override else None,
             course_operations.start_course,
             self.patient.id,
             date_of(self.start_edit),

@@ -6,13 +6,13 @@ open; nothing here ever swaps the store before the new one has opened cleanly.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from tracker.storage.connections import all_errors, is_encrypted
 from tracker.storage.database import Store, open_database
 from tracker.storage.errors import StorageError
 from tracker.ui.common.context import AppContext
@@ -22,6 +22,8 @@ try:
 except ImportError:  # backups ship in their own module; the menu entry is disabled without it
     storage_backup = None
 
+# Opens an encrypted database file signed in (``Session.sign_in_to``); None when nobody did.
+SignIn = Callable[..., "Store | None"]
 DATABASE_FILTER = "Tracker databases (*.sqlite *.db);;All files (*)"
 DATABASE_SUFFIX = ".sqlite"
 
@@ -36,32 +38,44 @@ def try_open(
     staff: str | None,
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
+    sign_in: SignIn | None = None,
 ) -> tuple[Store | None, str | None]:
     """(store, None) or (None, message fit for a dialog). Never raises for a bad file.
 
     ``check_in_background`` suits start-up, when there is no other database to fall back on:
     the screens fill while the whole-file check runs, and AppContext reports its verdict.
+    An encrypted file is opened by ``sign_in`` (which asks who is working).
     """
     try:
+        if sign_in is not None and is_encrypted(path):
+            store = sign_in(path, clock=clock, check_in_background=check_in_background)
+            if store is None:
+                return None, f"{path} is encrypted and nobody signed in to open it."
+            return store, None
         store = open_database(
             path, staff=staff, clock=clock, check_in_background=check_in_background
         )
         return store, None
     except StorageError as error:
         return None, str(error)
-    except (sqlite3.Error, OSError) as error:
+    except (*all_errors(), OSError) as error:
         return None, f"Cannot open {path}: {error}"
 
 
 def open_existing(
-    context: AppContext, path: Path | str, *, staff: str | None, parent: QWidget | None
+    context: AppContext,
+    path: Path | str,
+    *,
+    staff: str | None,
+    parent: QWidget | None,
+    sign_in: SignIn | None = None,
 ) -> bool:
     """Switch to the database at ``path``; on failure say why and keep the current one."""
     path = Path(path)
     if not path.is_file():
         context.report_error(parent, f"{path} does not exist or is not a file.")
         return False
-    store, message = try_open(path, staff=staff)
+    store, message = try_open(path, staff=staff, sign_in=sign_in)
     if store is None:
         context.report_error(parent, f"{message}\n\nThe database already open stays open.")
         return False

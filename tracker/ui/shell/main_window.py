@@ -36,6 +36,7 @@ from tracker.ui.common.store_state import open_store
 from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
 from tracker.ui.shell import database_actions
 from tracker.ui.shell.actions import MainActions
+from tracker.ui.shell.session import Session
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._database_label)
 
         self._connect_actions()
+        self.session = Session(self)
         self.today_view.patient_activated.connect(self.open_patient)
         context.store_replaced.connect(self._store_replaced)
         application = QApplication.instance()
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.patient_view:
             self.show_today()
         self._update_staff_label()
+        self.session.store_replaced()
 
     def _screen_changed(self) -> None:
         current = self.stack.currentWidget()
@@ -234,7 +237,11 @@ class MainWindow(QMainWindow):
             if path is None:
                 return False
         return database_actions.open_existing(
-            self.context, path, staff=self.staff_initials, parent=self
+            self.context,
+            path,
+            staff=self.staff_initials,
+            parent=self,
+            sign_in=self.session.sign_in_to,
         )
 
     def new_database(self, path: Path | str | None = None) -> bool:
@@ -242,6 +249,8 @@ class MainWindow(QMainWindow):
             path = database_actions.choose_new_database(self, self._current_path())
             if path is None:
                 return False
+            # From the menu: encrypted, with its first administrator.
+            return self.session.files.create_encrypted(path)
         return database_actions.create_new(
             self.context, path, staff=self.staff_initials, parent=self
         )
@@ -289,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def ask_staff_initials_once(self) -> None:
         """At the start of a session; later changes go through File > Set staff initials."""
-        if not self._staff_asked:
+        if not self._staff_asked and not self.session.has_accounts:
             self.ask_staff_initials()
 
     def ask_staff_initials(self) -> None:

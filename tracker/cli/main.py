@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from tracker.cli.errors import USAGE_ERROR, CommandError, report_error
 from tracker.domain.errors import DomainError
+from tracker.storage.private_files import use_private_umask
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -68,6 +69,8 @@ def opens_the_application(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever this run writes (database, backups, exports, sheets, logs) is the user's alone.
+    use_private_umask()
     argv = list(sys.argv[1:] if argv is None else argv)
     if opens_the_application(argv):
         argv = ["gui", *argv]

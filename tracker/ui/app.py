@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tracker.storage.database import default_database_path
+from tracker.storage.private_files import (
+    create_private_file,
+    make_private,
+    private_folder,
+    use_private_umask,
+)
 from tracker.ui.common.context import AppContext, show_error
 from tracker.ui.common.settings import APPLICATION, ORGANIZATION, AppSettings
 from tracker.ui.shell import database_actions
@@ -56,12 +63,33 @@ def configure_logging(path: Path) -> None:
     and pickle modules it imports) out of the start-up; the log holds only errors and notices,
     so one session never fills it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     rotate_log(path)
+    create_private_file(path)
+    make_private(path)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+
+
+class PrivateFormatter(logging.Formatter):
+    """Tracebacks without their exceptions' messages: a message may name a patient or an
+    MRN (a refused duplicate MRN, a patient's name in a refusal); the frames, the kinds of
+    error and the record ids in the log's own lines never do."""
+
+    def formatException(self, exc_info) -> str:  # type: ignore[override]
+        _kind, error, _trace = exc_info
+        chain: list[BaseException] = []
+        while error is not None and error not in chain:
+            chain.append(error)
+            error = error.__cause__ or error.__context__
+        parts = []
+        for each in reversed(chain):
+            frames = "".join(traceback.format_tb(each.__traceback__))
+            kind = f"{type(each).__module__}.{type(each).__qualname__}"
+            parts.append(f"Traceback (most recent call last):\n{frames}{kind}: (message withheld)")
+        return "\n\nwhich led to\n\n".join(parts)
 
 
 def install_exception_hook(report: Callable[[str], None], log_path: Path | None) -> ExceptHook:
@@ -196,6 +224,7 @@ def application() -> QApplication:
 
 
 def run_app(db_path: Path | None = None) -> int:
+    use_private_umask()
     log_path: Path | None = log_file_path()
     try:
         configure_logging(log_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.storage.audit import write_audit
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
-from tracker.storage.roles import CHANGE_SETTINGS, PRINT, RECORD_CARE, check, requires
+from tracker.storage.roles import CHANGE_SETTINGS, RECORD_CARE, check, requires
 from tracker.storage.validation import required_text
 
 SETTINGS_TABLE = "settings"
@@ -21,8 +21,9 @@ def get_setting(store: Store, key: str, default: str | None = None) -> str | Non
 
 def set_setting(store: Store, key: str, value: str) -> None:
     key = required_text(key, "setting name", max_length=100)
-    # The paper size is remembered by whoever prints; the demo flag comes with demo patients.
-    check(store, {PAGE_SIZE_KEY: PRINT, "demo": RECORD_CARE}.get(key, CHANGE_SETTINGS))
+    # The paper size is remembered for whoever prints (a viewer changes nothing, so not for
+    # a viewer); the demo flag comes with demo patients.
+    check(store, RECORD_CARE if key in (PAGE_SIZE_KEY, "demo") else CHANGE_SETTINGS)
     if not isinstance(value, str):
         raise ValidationError(f"setting {key} must be text")
     with store.transaction() as db:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import sqlite3
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
@@ -21,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signa
 from PySide6.QtWidgets import QWidget
 
 from tracker.domain.errors import DomainError
+from tracker.storage.connections import all_errors, connect, database_errors
 from tracker.storage.errors import StorageError
 from tracker.ui.common.context import AppContext
 
@@ -46,7 +46,7 @@ def read(
     except (StorageError, DomainError) as error:
         context.report_error(parent, str(error))
         return None
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         # Damage the opening check had not (yet) reported; the file is closed, not retried.
         context.read_failed(parent, error)
         return None
@@ -139,7 +139,7 @@ class BackgroundRead:
             # No cyclic collection happens on this thread (``_GuiThreadCollector``).
             try:
                 store = read_only_store(path, clock)
-            except sqlite3.Error as error:
+            except (*all_errors(), StorageError) as error:
                 deliver(None, _NoSecondConnection(error))
                 return
             try:
@@ -175,10 +175,10 @@ class BackgroundRead:
             return
         if isinstance(error, StorageError | DomainError):
             self._context.report_error(self._parent, str(error))
-        elif isinstance(error, sqlite3.DatabaseError):
+        elif isinstance(error, database_errors()):
             self._context.read_failed(self._parent, error)
         self._on_result(None)
-        if not isinstance(error, StorageError | DomainError | sqlite3.DatabaseError):
+        if not isinstance(error, StorageError | DomainError | database_errors()):
             raise error
 
 
@@ -260,7 +260,8 @@ def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
     """
     from tracker.storage.database import BUSY_TIMEOUT_MS, Store
 
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    # An encrypted file opens with the key this session unlocked.
+    connection = connect(path, uri_options="mode=ro")
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return Store(connection, path, staff=None, clock=clock)
 

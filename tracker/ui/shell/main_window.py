@@ -298,7 +298,8 @@ class MainWindow(QMainWindow):
 
     def ask_staff_initials_once(self) -> None:
         """At the start of a session; later changes go through File > Set staff initials."""
-        if not self._staff_asked and not self.session.has_accounts:
+        # Initials go with a database without accounts; on one with accounts, who signed in.
+        if not self._staff_asked and self.context.has_store and not self.session.has_accounts:
             self.ask_staff_initials()
 
     def ask_staff_initials(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,6 +23,23 @@ def run_tracker(
         check=False,
         env=env,
         timeout=timeout,
+    )
+
+
+def run_tracker_here(*arguments: str | Path) -> subprocess.CompletedProcess:
+    """``tracker ARGUMENTS`` run in this process: what ``run_tracker`` gives, without the
+    second or so a fresh interpreter takes. Commands that draw (sheet, chart) need the test's
+    ``qapp`` first. An exception the command does not catch is raised here."""
+    from tracker.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main([str(argument) for argument in arguments])
+        except SystemExit as exit_:
+            status = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(
+        ["tracker", *map(str, arguments)], status, out.getvalue(), err.getvalue()
     )
 
 

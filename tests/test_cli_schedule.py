@@ -80,3 +80,11 @@ def test_schedule_text_table(capsys):
 )
 def test_bad_arguments_give_one_line_and_exit_two(arguments):
     assert_cli_refusal(run_tracker("schedule", *arguments))
+
+
+def test_only_known_regimen_ids_are_read_never_a_path():
+    for regimen in ("../advice/lenalidomide-label", "../../pyproject", "/etc/passwd", ""):
+        result = run_tracker("schedule", "--start", "2026-01-05", "--cycles", "1",
+                             "--regimen", regimen)
+        assert_cli_refusal(result, "unknown regimen")
+        assert "(known: mm010-rd)" in result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import assert_cli_refusal, run_tracker
+from tests.rems_seed import add_woman, negative_test, start_tested_course
 from tracker.storage.database import open_database
 from tracker.storage.operations.courses import start_course
 from tracker.storage.operations.interruptions import interrupt
@@ -28,6 +29,11 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
         record_labs(store, patient, date(2027, 3, 10), anc=0.8, platelets=140)
         interrupt(store, course, date(2027, 3, 10), "ANC 0.8")
         add_patient(store, mrn="ST-2", name="No Course")
+        woman = add_woman(store, "ST-3", name="Rita Rems")
+        start_tested_course(store, woman, START, number="48213377")
+        negative_test(store, woman, date(2027, 3, 8))
+        waiting = add_woman(store, "ST-4", name="Wanda Waiting")
+        negative_test(store, waiting, date(2027, 2, 20))
     return path
 
 
@@ -67,11 +73,41 @@ def test_a_patient_without_a_course_has_nothing_due(clinic: Path) -> None:
     assert answer["lenalidomide"]["due_mg"] == 0
 
 
+@pytest.mark.parametrize(
+    ("on", "due", "next_test"),
+    [("2027-03-14", False, "2027-03-15"), ("2027-03-15", True, "2027-03-15"),
+     ("2027-03-20", True, "2027-03-15")],
+)  # fmt: skip
+def test_rems_gives_the_category_the_test_due_and_the_authorization(clinic, on, due, next_test):
+    answer = _status(clinic, "--mrn", "ST-3", "--on", on)
+    assert answer["rems"] == {
+        "category": "female_reproductive",
+        "pregnancy_test_due": due,
+        "next_pregnancy_test": next_test,
+        "authorization": "48213377",
+    }
+
+
+def test_rems_without_a_course_and_for_a_patient_without_a_category(clinic: Path) -> None:
+    assert _status(clinic, "--mrn", "ST-4", "--on", "2027-03-12")["rems"] == {
+        "category": "female_reproductive",
+        "pregnancy_test_due": False,
+        "next_pregnancy_test": None,
+        "authorization": None,
+    }
+    assert _status(clinic, "--mrn", "ST-2")["rems"]["category"] is None
+
+
 def test_the_text_form_says_the_same(clinic: Path) -> None:
     result = run_tracker("status", "--db", clinic, "--mrn", "ST-1", "--on", "2027-03-12")
     assert result.returncode == 0
     assert "Lenalidomide due 0 mg (planned 25 mg), interrupted since 2027-03-10" in result.stdout
     assert "Advice: keep-holding (resume at 25 mg)" in result.stdout
+    result = run_tracker("status", "--db", clinic, "--mrn", "ST-3", "--on", "2027-03-15")
+    assert (
+        "REMS: category female_reproductive; pregnancy test due; authorization 48213377"
+        in result.stdout
+    )
 
 
 @pytest.mark.parametrize(

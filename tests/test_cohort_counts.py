@@ -21,6 +21,7 @@ from tracker.domain.statistics import (
     cohort_statistics,
     statistics_of_counts,
 )
+from tracker.storage.audit import archive_row
 from tracker.storage.cohort import cohort_records, count_cohort
 from tracker.storage.database import Store, open_database
 from tracker.storage.demo import fill_demo_database
@@ -86,17 +87,19 @@ def clinic(tmp_path: Path) -> Store:
     withdrawn = add_patient(store, mrn="W-1", name="Withdrawn Event")
     course = start_course(store, withdrawn, date(2026, 6, 1))
     wrong = log_event(store, withdrawn, "thrombocytopenia", 4, date(2026, 6, 5), course_id=course)
-    archive_event(store, wrong)
+    archive_event(store, wrong, reason="entered in error")
 
     gone = add_patient(store, mrn="G-1", name="Archived Patient")
     course = start_course(store, gone, date(2026, 3, 1))
     log_event(store, gone, "neutropenia", 4, date(2026, 3, 5), course_id=course)
-    archive_patient(store, gone)
+    archive_patient(store, gone, reason="entered in error")
 
     log_event(store, add_patient(store, mrn="N-1", name="No Course"), "vte", 4, date(2026, 1, 1))
     # A cycle recorded by mistake and withdrawn does not count.
-    with store.transaction() as db:
-        db.execute("UPDATE cycles SET archived = 1 WHERE course_id = ? AND number = 2", [first])
+    (withdrawn,) = store.query(
+        "SELECT id FROM cycles WHERE course_id = ? AND number = 2", [first]
+    )
+    archive_row(store, "cycles", withdrawn["id"], patient_id=None, reason="entered in error")
     yield store
     store.close()
 

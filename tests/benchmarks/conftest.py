@@ -49,6 +49,7 @@ SCALE_FIGURES = (
     "cohort first open",
     "patient filter",
     "cohort report",
+    "outcomes report",
     "cycle sheet PDF",
     "peak memory",
 )

@@ -69,7 +69,7 @@ def build_clinic_database(path: Path) -> Path:
         end_course(store, ended_course, date(2027, 6, 20), "toxicity")
         archived = add_patient(store, mrn="F6006", name="Frank Archived")
         start_course(store, archived, date(2027, 6, 21))
-        archive_patient(store, archived)
+        archive_patient(store, archived, reason="entered in error")
     return path
 
 
@@ -91,10 +91,16 @@ def page_text(lines: list[str]) -> str:
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAY = re.compile(r"^Day (\d+)$")
 # What a grid cell can say; the first line that says something else ends the grid.
-_CELL = re.compile(r"^(\d+(\.\d+)? mg|HELD \*|rest|no dose|stopped|blood count due)$")
+_CELL = re.compile(
+    r"^(\d+(\.\d+)? mg|HELD \*|rest|no dose|stopped|blood count due|pregnancy test due|"
+    r"blood count \+ pregnancy test)$"
+)
 
 
 COUNTS_DUE = "blood count due"
+PREGNANCY_TEST_DUE = "pregnancy test due"
+BOTH_DUE = "blood count + pregnancy test"
+_NOTES = (COUNTS_DUE, PREGNANCY_TEST_DUE, BOTH_DUE)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ class GridRow:
     lenalidomide: str
     dexamethasone: str | None  # the dose text, or None on a day without dexamethasone
     counts_due: bool
+    pregnancy_test_due: bool = False
 
 
 def grid_rows(lines: list[str]) -> list[GridRow]:
@@ -119,8 +126,9 @@ def grid_rows(lines: list[str]) -> list[GridRow]:
             while cursor < end and _CELL.match(lines[cursor]):
                 cells.append(lines[cursor])
                 cursor += 1
-            due = COUNTS_DUE in cells
-            doses = [cell for cell in cells if cell != COUNTS_DUE]
+            due = COUNTS_DUE in cells or BOTH_DUE in cells
+            test_due = PREGNANCY_TEST_DUE in cells or BOTH_DUE in cells
+            doses = [cell for cell in cells if cell not in _NOTES]
             rows.append(
                 GridRow(
                     date=lines[index],
@@ -129,6 +137,7 @@ def grid_rows(lines: list[str]) -> list[GridRow]:
                     lenalidomide=doses[0],
                     dexamethasone=doses[1] if len(doses) > 1 else None,
                     counts_due=due,
+                    pregnancy_test_due=test_due,
                 )
             )
             index = cursor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +112,22 @@ def test_save_writes_the_pdf_and_remembers_the_folder(
 
     save_sheets_pdf(None, sheets, settings, context=context)
     assert Path(offered[1]) == tmp_path / "out" / "cycle-sheets-2027-07-01.pdf"
+    assert recorded_actions(context) == [
+        ("sheets_pdf", [{"mrn": "A1001", "cycle": 4}], str(saved)),
+        ("sheets_pdf", [{"mrn": "A1001", "cycle": 4}, {"mrn": "A1001", "cycle": 5}],
+         str(tmp_path / "out" / "ada.pdf")),
+    ]
+
+
+def recorded_actions(context: AppContext) -> list[tuple[str, list, str | None]]:
+    """The printed and saved sheets recorded in the audit trail, oldest first."""
+    rows = context.store.execute(
+        "SELECT action, after_json FROM audit_log WHERE table_name = 'actions' ORDER BY id"
+    ).fetchall()
+    return [
+        (action, json.loads(detail)["sheets"], json.loads(detail)["file"])
+        for action, detail in rows
+    ]
 
 
 def test_save_cancelled_or_refused_writes_nothing(
@@ -152,9 +169,13 @@ def test_print_through_the_print_dialog_to_a_pdf_printer(qtbot, context, sheets,
     pages = page_lines(target)
     assert ["Cycle 4" in page_text(lines) for lines in pages] == [True, False]
     assert "Cycle 5" in page_text(pages[1])
+    assert recorded_actions(context) == [
+        ("print", [{"mrn": "A1001", "cycle": 4}, {"mrn": "A1001", "cycle": 5}], None)
+    ]
 
 
 @shown_dialog
 def test_cancelled_print_prints_nothing(qtbot, context, sheets):
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
     assert print_sheets(None, sheets, context=context) is False
+    assert recorded_actions(context) == []

@@ -22,6 +22,7 @@ from tests.reports.sheet_data import (
 from tracker.reports import sheet_export
 from tracker.reports.sheet_export import write_sheets_pdf
 from tracker.reports.sheet_load import load_cycle_sheet, load_week_sheets
+from tracker.storage.errors import StorageError
 
 PRINTED = date(2027, 7, 1)
 POINTS_PER_MM = 72 / 25.4
@@ -113,7 +114,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(qapp, clinic, tmp_pat
 
     monkeypatch.setattr(sheet_export, "render_sheets", broken)
     with pytest.raises(RuntimeError, match="printer on fire"):
-        write_sheets_pdf(target, [sheet])
+        write_sheets_pdf(target, [sheet], overwrite=True)
     assert target.read_bytes() == b"previous"
     assert os.listdir(tmp_path) == ["sheet.pdf"]
 
@@ -135,6 +136,6 @@ def test_a_long_batch_renders_without_exhausting_python(qapp, clinic, tmp_path):
 
 
 def test_no_file_written_into_a_missing_folder(qapp, clinic, tmp_path: Path):
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match="there is no folder"):
         write_sheets_pdf(tmp_path / "missing" / "x.pdf", [load_cycle_sheet(clinic, "A1001", 1)])
     assert not (tmp_path / "missing").exists()

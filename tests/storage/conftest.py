@@ -40,6 +40,9 @@ def patient_id(store: Store) -> int:
         sex="F",
         weight_kg=61.5,
         creatinine=0.9,
+        # Past the menopause: the REMS category every female patient needs to be treated.
+        rems_category="female_not_reproductive",
+        rems_category_reason="natural_menopause",
     )
 
 

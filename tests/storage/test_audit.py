@@ -53,7 +53,7 @@ def test_adding_a_patient_is_audited_with_who_when_and_the_new_row(store: Store)
 
 def test_an_update_records_the_row_before_and_after(store: Store, patient_id: int) -> None:
     since = _last_id(store)
-    update_patient(store, patient_id, name="Ada King")
+    update_patient(store, patient_id, reason="entered in error", name="Ada King")
     (entry,) = _new_entries(store, since)
     assert entry.action == "update" and entry.row_id == patient_id
     assert entry.before is not None and entry.after is not None
@@ -61,18 +61,20 @@ def test_an_update_records_the_row_before_and_after(store: Store, patient_id: in
     assert entry.after["updated_at"] >= entry.before["updated_at"]
     assert entry.after["created_at"] == entry.before["created_at"]
     changed = {key for key in entry.after if entry.after[key] != entry.before[key]}
-    assert changed <= {"name", "updated_at"}
+    assert changed <= {"name", "updated_at", "version"}
+    assert entry.after["version"] == entry.before["version"] + 1
+    assert entry.reason == "entered in error"
 
 
 def test_an_update_that_changes_nothing_writes_nothing(store: Store, patient_id: int) -> None:
     since = _last_id(store)
-    update_patient(store, patient_id, name="Ada Lovelace")
+    update_patient(store, patient_id, reason="entered in error", name="Ada Lovelace")
     assert _new_entries(store, since) == []
 
 
 def test_archiving_is_audited_as_archive(store: Store, patient_id: int) -> None:
     since = _last_id(store)
-    archive_patient(store, patient_id)
+    archive_patient(store, patient_id, reason="entered in error")
     (entry,) = _new_entries(store, since)
     assert entry.action == "archive"
     assert entry.before is not None and entry.after is not None
@@ -121,7 +123,7 @@ def test_every_operation_writes_audit_rows_for_the_patient(store: Store, patient
     expect(("courses", "insert"), ("cycles", "insert"))
     record_dose(store, course_id, COURSE_START, "lenalidomide", "taken")
     expect(("dose_records", "insert"))
-    record_dose(store, course_id, COURSE_START, "lenalidomide", "missed")
+    record_dose(store, course_id, COURSE_START, "lenalidomide", "missed", reason="misread")
     expect(("dose_records", "update"))
     change_dose_level(store, course_id, "lenalidomide", 2, date(2027, 3, 10), "neutropenia")
     expect(("level_changes", "insert"))
@@ -129,21 +131,21 @@ def test_every_operation_writes_audit_rows_for_the_patient(store: Store, patient
     expect(("cycles", "update"), ("cycles", "insert"))
     change_dose_level(store, course_id, "dexamethasone", 1, date(2027, 4, 5))
     expect(("level_changes", "insert"), ("cycles", "update"))
-    update_course(store, course_id, thromboprophylaxis="LMWH")
+    update_course(store, course_id, reason="entered in error", thromboprophylaxis="LMWH")
     expect(("courses", "update"))
     lab_id = record_labs(store, patient_id, date(2027, 3, 9), anc=0.8, platelets=120)
     expect(("labs", "insert"))
     event_id = log_event(store, patient_id, "neutropenia", 3, date(2027, 3, 9), lab_id=lab_id)
     expect(("adverse_events", "insert"))
-    update_event(store, event_id, resolution_date=date(2027, 3, 20))
+    update_event(store, event_id, reason="entered in error", resolution_date=date(2027, 3, 20))
     expect(("adverse_events", "update"))
-    archive_event(store, event_id)
+    archive_event(store, event_id, reason="entered in error")
     expect(("adverse_events", "archive"))
-    archive_labs(store, lab_id)
+    archive_labs(store, lab_id, reason="entered in error")
     expect(("labs", "archive"))
     response_id = record_response(store, course_id, date(2027, 5, 1), "PR")
     expect(("responses", "insert"))
-    archive_response(store, response_id)
+    archive_response(store, response_id, reason="entered in error")
     expect(("responses", "archive"))
     end_course(store, course_id, date(2027, 5, 20), "progression")
     expect(("courses", "update"), ("cycles", "update"))
@@ -160,9 +162,9 @@ def test_audit_of_patient_is_newest_first_and_only_that_patient(
     store: Store, patient_id: int
 ) -> None:
     other = add_patient(store, mrn="B2", name="Other Person")
-    update_patient(store, patient_id, notes="first")
-    update_patient(store, other, notes="other")
-    update_patient(store, patient_id, notes="second")
+    update_patient(store, patient_id, reason="entered in error", notes="first")
+    update_patient(store, other, reason="entered in error", notes="other")
+    update_patient(store, patient_id, reason="entered in error", notes="second")
     entries = audit_of_patient(store, patient_id)
     assert [entry.after["notes"] for entry in entries if entry.after] == ["second", "first", ""]
     assert [entry.id for entry in entries] == sorted((entry.id for entry in entries), reverse=True)

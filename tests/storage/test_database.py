@@ -78,11 +78,14 @@ def test_a_new_file_gets_the_whole_schema_through_migrations(db_path: Path) -> N
     assert set(_applied_migrations(db_path)) == known_migration_names()
 
 
-def test_an_empty_file_is_migrated_like_a_new_one(db_path: Path) -> None:
+@pytest.mark.parametrize("read_only", [False, True], ids=["for writing", "read-only"])
+def test_an_empty_file_is_refused_not_made_a_new_database(db_path: Path, read_only: bool) -> None:
+    """A database truncated to nothing must not turn silently into an empty new one."""
     db_path.write_bytes(b"")
-    with open_database(db_path) as store:
-        assert set(store.db.table_names()) >= CLINICAL_TABLES
-    assert set(_applied_migrations(db_path)) == known_migration_names()
+    with pytest.raises(NotADatabaseError, match="empty file: not a tracker database"):
+        open_database(db_path, read_only=read_only)
+    assert db_path.read_bytes() == b""
+    assert sorted(path.name for path in db_path.parent.iterdir()) == [db_path.name]
 
 
 def test_the_folder_of_a_new_database_is_created(tmp_path: Path) -> None:
@@ -135,7 +138,9 @@ def test_a_newer_database_still_open_elsewhere_is_refused_and_untouched(db_path:
     other_program = sqlite3.connect(db_path)
     try:
         other_program.execute("PRAGMA journal_mode = WAL")
-        other_program.execute("UPDATE patients SET notes = 'seen elsewhere'")
+        other_program.execute(
+            "UPDATE patients SET notes = 'seen elsewhere', version = version + 1"
+        )
         other_program.commit()
         before = _file_state(db_path)
         with pytest.raises(DatabaseTooNewError, match="m999_from_the_future"):

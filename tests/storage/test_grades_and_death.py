@@ -108,7 +108,7 @@ def test_raising_an_event_to_grade_5_records_the_death(
     store: Store, patient_id: int, course_id: int
 ) -> None:
     event_id = log_event(store, patient_id, "vte", 3, date(2027, 3, 20), course_id=course_id)
-    update_event(store, event_id, grade=5)
+    update_event(store, event_id, reason="entered in error", grade=5)
     assert get_course(store, course_id).end_reason == "death"
 
 

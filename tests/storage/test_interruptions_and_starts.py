@@ -112,7 +112,7 @@ def test_bad_interruptions_and_resumes_are_refused(
 
 def test_an_interruption_entered_in_error_is_withdrawn(store: Store, counted_course: int) -> None:
     interruption_id = interrupt(store, counted_course, date(2027, 3, 10), "wrong patient")
-    withdraw_interruption(store, interruption_id)
+    withdraw_interruption(store, interruption_id, reason="entered in error")
     assert interruptions_of(store, counted_course) == []
     assert _last_audit(store, "interruptions")["action"] == "archive"
 

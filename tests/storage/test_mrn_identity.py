@@ -52,8 +52,8 @@ def test_renaming_to_a_variant_of_another_mrn_is_refused(
 ) -> None:
     add_patient(store, mrn="MRN-1", name="First Patient")
     second = add_patient(store, mrn="MRN-2", name="Second Patient")
-    assert_refused(lambda: update_patient(store, second, mrn="Mrn-1"), "already belongs")
-    update_patient(store, second, mrn="mrn-2")  # its own MRN in another case is fine
+    assert_refused(lambda: update_patient(store, second, reason="entered in error", mrn="Mrn-1"), "already belongs")
+    update_patient(store, second, reason="entered in error", mrn="mrn-2")  # its own MRN in another case is fine
 
 
 @pytest.mark.parametrize(

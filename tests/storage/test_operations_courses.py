@@ -162,7 +162,7 @@ def test_a_new_course_after_the_last_one_ended(
 
 
 def test_update_course_changes_thromboprophylaxis(store: Store, course_id: int) -> None:
-    update_course(store, course_id, thromboprophylaxis="DOAC", renal_band="CrCl 30-60")
+    update_course(store, course_id, reason="entered in error", thromboprophylaxis="DOAC", renal_band="CrCl 30-60")
     course = get_course(store, course_id)
     assert (course.thromboprophylaxis, course.renal_band) == ("DOAC", "CrCl 30-60")
 
@@ -210,7 +210,7 @@ def test_courses_for_unknown_or_archived_patients_are_refused(
 ) -> None:
     assert_refused(lambda: start_course(store, 404, COURSE_START), "no patient with id 404")
     archived = add_patient(store, mrn="GONE", name="Archived Person")
-    archive_patient(store, archived)
+    archive_patient(store, archived, reason="entered in error")
     assert_refused(lambda: start_course(store, archived, COURSE_START), "no patient")
 
 
@@ -300,7 +300,7 @@ def test_an_ended_course_takes_no_more_cycles_levels_or_end(
         "has ended",
     )
     assert_refused(lambda: end_course(store, course_id, date(2027, 3, 21), "other"), "has ended")
-    assert_refused(lambda: update_course(store, course_id, thromboprophylaxis="none"), "ended")
+    assert_refused(lambda: update_course(store, course_id, reason="entered in error", thromboprophylaxis="none"), "ended")
 
 
 def test_unknown_courses_are_refused(store: Store, assert_refused: Callable) -> None:

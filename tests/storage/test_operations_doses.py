@@ -55,13 +55,24 @@ def test_the_every_other_day_schedule_plans_no_dose_on_off_days(
     )
 
 
-def test_re_recording_a_day_replaces_the_record(store: Store, course_id: int) -> None:
+def test_re_recording_a_day_replaces_the_record(
+    store: Store, course_id: int, assert_refused: Callable
+) -> None:
     first = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "missed", "vomited")
-    second = record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "taken")
+    # Missed made taken corrects what was recorded: it says why.
+    assert_refused(
+        lambda: record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "taken"),
+        "give a reason",
+    )
+    second = record_dose(
+        store, course_id, date(2027, 3, 5), "lenalidomide", "taken", reason="found the pill"
+    )
     (record,) = dose_records_of(store, course_id)
     assert first == second == record.id
     assert (record.status, record.note) == ("taken", "")
     assert record.dose_mg == 25.0
+    # The same status again restates it and needs no reason.
+    assert record_dose(store, course_id, date(2027, 3, 5), "lenalidomide", "taken") == first
 
 
 def test_a_dose_taken_inside_an_interruption_records_the_planned_dose(
@@ -150,7 +161,7 @@ def test_doses_on_an_unknown_course_are_refused(store: Store, assert_refused: Ca
 def test_clearing_a_mistaken_record_archives_it(store: Store, course_id: int) -> None:
     record_id = record_dose(store, course_id, date(2027, 3, 2), "lenalidomide", "missed")
     record_dose(store, course_id, date(2027, 3, 2), "dexamethasone", "taken")
-    assert clear_dose(store, course_id, date(2027, 3, 2), "lenalidomide") is True
+    assert clear_dose(store, course_id, date(2027, 3, 2), "lenalidomide", reason="entered in error") is True
     assert [record.drug for record in dose_records_of(store, course_id)] == ["dexamethasone"]
     last = next(store.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1"))
     assert (last["table_name"], last["row_id"], last["action"]) == (
@@ -162,14 +173,14 @@ def test_clearing_a_mistaken_record_archives_it(store: Store, course_id: int) ->
 
 def test_a_cleared_day_can_be_recorded_again(store: Store, course_id: int) -> None:
     record_dose(store, course_id, date(2027, 3, 6), "lenalidomide", "missed")
-    clear_dose(store, course_id, date(2027, 3, 6), "lenalidomide")
+    clear_dose(store, course_id, date(2027, 3, 6), "lenalidomide", reason="entered in error")
     record_dose(store, course_id, date(2027, 3, 6), "lenalidomide", "taken")
     assert [record.status for record in dose_records_of(store, course_id)] == ["taken"]
 
 
 def test_clearing_a_day_with_no_record_writes_nothing(store: Store, course_id: int) -> None:
     audit_rows = store.db["audit_log"].count
-    assert clear_dose(store, course_id, date(2027, 3, 7), "lenalidomide") is False
+    assert clear_dose(store, course_id, date(2027, 3, 7), "lenalidomide", reason="entered in error") is False
     assert store.db["audit_log"].count == audit_rows
 
 
@@ -177,8 +188,8 @@ def test_clearing_is_refused_for_an_unknown_drug_or_an_ended_course(
     store: Store, course_id: int, assert_refused: Callable
 ) -> None:
     record_dose(store, course_id, date(2027, 3, 8), "lenalidomide", "taken")
-    assert_refused(lambda: clear_dose(store, course_id, date(2027, 3, 8), "aspirin"), "drug")
+    assert_refused(lambda: clear_dose(store, course_id, date(2027, 3, 8), "aspirin", reason="entered in error"), "drug")
     end_course(store, course_id, date(2027, 5, 1), "progression")
     assert_refused(
-        lambda: clear_dose(store, course_id, date(2027, 3, 8), "lenalidomide"), "has ended"
+        lambda: clear_dose(store, course_id, date(2027, 3, 8), "lenalidomide", reason="entered in error"), "has ended"
     )

@@ -64,7 +64,7 @@ def test_defaults_and_an_other_event_with_its_term(store: Store, patient_id: int
 
 def test_recording_a_resolution(store: Store, patient_id: int) -> None:
     event_id = log_event(store, patient_id, "vte", 3, date(2027, 4, 2), action="held")
-    update_event(store, event_id, resolution_date=date(2027, 5, 1), grade=2)
+    update_event(store, event_id, reason="entered in error", resolution_date=date(2027, 5, 1), grade=2)
     event = get_event(store, event_id)
     assert (event.resolution_date, event.grade, event.action) == (date(2027, 5, 1), 2, "held")
     assert not event.is_open
@@ -72,7 +72,7 @@ def test_recording_a_resolution(store: Store, patient_id: int) -> None:
 
 def test_an_event_entered_in_error_is_archived(store: Store, patient_id: int) -> None:
     event_id = log_event(store, patient_id, "thrombocytopenia", 1, TODAY)
-    archive_event(store, event_id)
+    archive_event(store, event_id, reason="entered in error")
     assert events_of(store, patient_id) == []
     assert store.db["adverse_events"].count == 1
 
@@ -145,14 +145,14 @@ def test_bad_event_updates_are_refused(
 ) -> None:
     event_id = log_event(store, patient_id, "vte", 3, date(2027, 5, 10))
     assert_refused(
-        lambda: update_event(store, event_id, resolution_date=date(2027, 5, 9)), "before the onset"
+        lambda: update_event(store, event_id, reason="entered in error", resolution_date=date(2027, 5, 9)), "before the onset"
     )
-    assert_refused(lambda: update_event(store, event_id, grade=7), "outside 1 to 5")
-    assert_refused(lambda: update_event(store, event_id, patient_id=3), "no field 'patient_id'")
-    assert_refused(lambda: update_event(store, 404, grade=2), "no adverse event with id 404")
-    archive_event(store, event_id)
-    assert_refused(lambda: update_event(store, event_id, grade=2), "no adverse event")
-    assert_refused(lambda: archive_event(store, event_id), "no adverse event")
+    assert_refused(lambda: update_event(store, event_id, reason="entered in error", grade=7), "outside 1 to 5")
+    assert_refused(lambda: update_event(store, event_id, reason="entered in error", patient_id=3), "no field 'patient_id'")
+    assert_refused(lambda: update_event(store, 404, reason="entered in error", grade=2), "no adverse event with id 404")
+    archive_event(store, event_id, reason="entered in error")
+    assert_refused(lambda: update_event(store, event_id, reason="entered in error", grade=2), "no adverse event")
+    assert_refused(lambda: archive_event(store, event_id, reason="entered in error"), "no adverse event")
 
 
 def test_events_for_unknown_patients_are_refused(store: Store, assert_refused: Callable) -> None:

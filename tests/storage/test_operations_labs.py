@@ -95,7 +95,7 @@ def test_labs_come_back_in_date_order(store: Store, patient_id: int) -> None:
 
 def test_a_result_entered_in_error_can_be_archived(store: Store, patient_id: int) -> None:
     lab_id = record_labs(store, patient_id, TODAY, anc=1.0)
-    archive_labs(store, lab_id)
+    archive_labs(store, lab_id, reason="entered in error")
     assert labs_of(store, patient_id) == []
     with pytest.raises(NotFoundError):
         get_lab(store, lab_id)
@@ -168,4 +168,4 @@ def test_plausibility_bounds_in_both_units(
 
 def test_labs_for_unknown_patients_are_refused(store: Store, assert_refused: Callable) -> None:
     assert_refused(lambda: record_labs(store, 31, TODAY, anc=1.0), "no patient with id 31")
-    assert_refused(lambda: archive_labs(store, 31), "no lab result")
+    assert_refused(lambda: archive_labs(store, 31, reason="entered in error"), "no lab result")

@@ -25,7 +25,8 @@ def test_a_patient_round_trips_with_every_field(store: Store) -> None:
         creatinine=97,
         creatinine_unit="umol/L",
         on_dialysis=True,
-        reproductive_potential=False,
+        rems_category="female_not_reproductive",
+        rems_category_reason="hysterectomy",
         notes="Allergic to aspirin.",
     )
     assert get_patient(store, patient_id) == Patient(
@@ -38,9 +39,10 @@ def test_a_patient_round_trips_with_every_field(store: Store) -> None:
         creatinine=97.0,
         creatinine_unit="umol/L",
         on_dialysis=True,
-        reproductive_potential=False,
         notes="Allergic to aspirin.",
         archived=False,
+        rems_category="female_not_reproductive",
+        rems_category_reason="hysterectomy",
     )
     assert patient_by_mrn(store, "00123").id == patient_id
 
@@ -57,14 +59,14 @@ def test_dates_may_be_given_as_iso_text(store: Store) -> None:
 
 
 def test_update_changes_only_the_given_fields(store: Store, patient_id: int) -> None:
-    update_patient(store, patient_id, weight_kg=59.0, notes="Lost weight")
+    update_patient(store, patient_id, reason="entered in error", weight_kg=59.0, notes="Lost weight")
     patient = get_patient(store, patient_id)
     assert patient.weight_kg == 59.0 and patient.notes == "Lost weight"
     assert patient.name == "Ada Lovelace" and patient.creatinine == 0.9
 
 
 def test_the_mrn_can_be_corrected_to_a_free_one(store: Store, patient_id: int) -> None:
-    update_patient(store, patient_id, mrn="MRN-002")
+    update_patient(store, patient_id, reason="entered in error", mrn="MRN-002")
     assert patient_by_mrn(store, "MRN-002").id == patient_id
     with pytest.raises(NotFoundError, match="unknown MRN"):
         patient_by_mrn(store, "MRN-001")
@@ -73,7 +75,7 @@ def test_the_mrn_can_be_corrected_to_a_free_one(store: Store, patient_id: int) -
 def test_an_archived_patient_disappears_from_reads_but_stays_in_the_file(
     store: Store, patient_id: int
 ) -> None:
-    archive_patient(store, patient_id)
+    archive_patient(store, patient_id, reason="entered in error")
     with pytest.raises(NotFoundError):
         get_patient(store, patient_id)
     assert list_patients(store) == []
@@ -112,27 +114,27 @@ def test_a_duplicate_mrn_is_refused(
 ) -> None:
     assert_refused(lambda: add_patient(store, mrn="MRN-001", name="Someone Else"), "already")
     other = add_patient(store, mrn="MRN-002", name="Someone Else")
-    assert_refused(lambda: update_patient(store, other, mrn="MRN-001"), "already belongs")
+    assert_refused(lambda: update_patient(store, other, reason="entered in error", mrn="MRN-001"), "already belongs")
 
 
 def test_the_mrn_of_an_archived_patient_is_not_reused(
     store: Store, patient_id: int, assert_refused: Callable
 ) -> None:
-    archive_patient(store, patient_id)
+    archive_patient(store, patient_id, reason="entered in error")
     assert_refused(lambda: add_patient(store, mrn="MRN-001", name="New"), r"\(archived\)")
 
 
 def test_bad_updates_are_refused(store: Store, patient_id: int, assert_refused: Callable) -> None:
-    assert_refused(lambda: update_patient(store, patient_id, name=" "), "must not be empty")
-    assert_refused(lambda: update_patient(store, patient_id, archived=0), "no field 'archived'")
-    assert_refused(lambda: update_patient(store, patient_id, id=5), "no field 'id'")
-    assert_refused(lambda: update_patient(store, 999, name="X"), "no patient with id 999")
+    assert_refused(lambda: update_patient(store, patient_id, reason="entered in error", name=" "), "must not be empty")
+    assert_refused(lambda: update_patient(store, patient_id, reason="entered in error", archived=0), "no field 'archived'")
+    assert_refused(lambda: update_patient(store, patient_id, reason="entered in error", id=5), "no field 'id'")
+    assert_refused(lambda: update_patient(store, 999, reason="entered in error", name="X"), "no patient with id 999")
 
 
 def test_unknown_or_archived_patients_cannot_be_archived(
     store: Store, patient_id: int, assert_refused: Callable
 ) -> None:
-    assert_refused(lambda: archive_patient(store, 999), "no patient")
-    archive_patient(store, patient_id)
-    assert_refused(lambda: archive_patient(store, patient_id), "no patient")
-    assert_refused(lambda: update_patient(store, patient_id, name="Back"), "no patient")
+    assert_refused(lambda: archive_patient(store, 999, reason="entered in error"), "no patient")
+    archive_patient(store, patient_id, reason="entered in error")
+    assert_refused(lambda: archive_patient(store, patient_id, reason="entered in error"), "no patient")
+    assert_refused(lambda: update_patient(store, patient_id, reason="entered in error", name="Back"), "no patient")

@@ -44,7 +44,7 @@ def test_responses_are_in_assessment_order_and_allowed_after_the_end(
 
 def test_a_response_entered_in_error_is_archived(store: Store, course_id: int) -> None:
     response_id = record_response(store, course_id, TODAY, "SD")
-    archive_response(store, response_id)
+    archive_response(store, response_id, reason="entered in error")
     assert responses_of(store, course_id) == []
 
 
@@ -75,7 +75,7 @@ def test_bad_responses_are_refused(
 
 def test_responses_of_unknown_courses_are_refused(store: Store, assert_refused: Callable) -> None:
     assert_refused(lambda: record_response(store, 12, TODAY, "PR"), "no treatment course")
-    assert_refused(lambda: archive_response(store, 12), "no response assessment")
+    assert_refused(lambda: archive_response(store, 12, reason="entered in error"), "no response assessment")
 
 
 def test_settings_round_trip_with_a_default(store: Store) -> None:

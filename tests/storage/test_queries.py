@@ -90,7 +90,7 @@ def test_patients_can_be_paged(store: Store, ward: dict[str, int]) -> None:
 def test_archived_patients_are_left_out_unless_asked_for(
     store: Store, ward: dict[str, int]
 ) -> None:
-    archive_patient(store, ward["X-200"])
+    archive_patient(store, ward["X-200"], reason="entered in error")
     assert "Anna Zimmer" not in _names(list_patients(store))
     assert count_patients(store) == 4
     assert count_patients(store, include_archived=True) == 5
@@ -121,7 +121,7 @@ def test_active_courses_leave_out_ended_courses_and_archived_patients(
     ended = current_course(store, ward["H-101"])
     assert ended is not None
     end_course(store, ended.id, date(2027, 3, 10), "toxicity")
-    archive_patient(store, ward["H-103"])
+    archive_patient(store, ward["H-103"], reason="entered in error")
     pairs = active_courses(store)
     assert [patient.name for patient, _ in pairs] == ["Anna Zimmer", "carl 50%_off", "zoe Adams"]
     assert all(course.patient_id == patient.id and course.is_active for patient, course in pairs)
@@ -299,7 +299,7 @@ def test_open_grade_3_and_4_events_are_shown(store: Store, patient_id: int, cour
         resolution_date=date(2027, 4, 20),
     )
     withdrawn = log_event(store, patient_id, "vte", 3, date(2027, 5, 21))
-    archive_event(store, withdrawn)
+    archive_event(store, withdrawn, reason="entered in error")
     assert [
         (event.event_type, event.grade) for event in _row_for(store, TODAY, patient_id).state.open_events
     ] == [("neutropenia", 4)]
@@ -331,7 +331,7 @@ def test_today_leaves_out_ended_courses_and_archived_patients(
 ) -> None:
     other = add_patient(store, mrn="B-2", name="Bea Archived")
     start_course(store, other, COURSE_START)
-    archive_patient(store, other)
+    archive_patient(store, other, reason="entered in error")
     third = add_patient(store, mrn="C-3", name="Cy Ended")
     end_course(store, start_course(store, third, COURSE_START), date(2027, 3, 5), "toxicity")
     assert [row.patient.id for row in today_rows(store, TODAY)] == [patient_id]

@@ -15,11 +15,11 @@ from tracker.storage.backup import (
     automatic_backups,
     backup_database,
     check_tracker_database,
-    restore_database,
     rotate_backups,
 )
 from tracker.storage.database import open_database
 from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
+from tracker.storage.restore import restore_database
 
 ORIGINAL = ["MRN001", "MRN002", "MRN003"]
 
@@ -167,7 +167,7 @@ def _truncated(source: Path, path: Path) -> Path:
     ("make_bad_file", "error", "message"),
     [
         (lambda db, p: p.write_text("hello") and p, NotADatabaseError, "not an SQLite database"),
-        (lambda db, p: p.write_bytes(b"") or p, NotADatabaseError, "not an SQLite database"),
+        (lambda db, p: p.write_bytes(b"") or p, NotADatabaseError, "empty file: not a tracker"),
         (lambda db, p: _foreign_database(p), NotADatabaseError, "not a tracker database"),
         (lambda db, p: _truncated(db, p), NotADatabaseError, None),
         (

@@ -15,6 +15,7 @@ import pytest
 from tracker.storage.database import open_database
 from tracker.storage.errors import StorageError
 from tracker.storage.operations.patients import add_patient
+from tracker.storage.verify import verify_store
 
 HERE = Path(__file__).parent
 REPOSITORY = HERE.parent.parent
@@ -69,6 +70,8 @@ def test_killed_writer_loses_no_committed_patient(tmp_path):
         audited = store.db.execute(
             "SELECT COUNT(*) FROM audit_log WHERE table_name = 'patients'"
         ).fetchone()[0]
+        # The kill cut no link of the audit chain and left no row without its audit row.
+        assert verify_store(store).intact
     assert set(reported) <= stored
     # At most the one being written when killed was committed without being reported.
     assert len(stored) - len(reported) in (0, 1)

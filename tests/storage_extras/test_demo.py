@@ -24,13 +24,34 @@ from tests.storage_extras.helpers import FIXED_TODAY, add_plain_patient
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, load_regimen
 from tracker.domain.renal import age_on
 from tracker.storage.database import open_database
-from tracker.storage.demo import COLUMNS, fill_demo_database, reference_event_rates
+from tracker.storage.demo import (
+    COLUMNS,
+    HISTORY_DAYS,
+    MAX_CYCLES,
+    fill_demo_database,
+    reference_event_rates,
+)
 from tracker.storage.errors import ValidationError
 from tracker.storage.queries import course_calendar
 
 TRIAL_RATES = reference_event_rates("mm010", "lenalidomide")
 # Timestamps of writing, which differ from run to run by design.
 WRITE_TIME_COLUMNS = {"created_at", "updated_at", "at"}
+
+
+def _without_times(column: str, value: object) -> object:
+    """An audit row's hash and its digests of rows cover the moments of writing too."""
+    if column == "hash":
+        return None
+    if column == "after_json" and isinstance(value, str):
+        after = json.loads(value)
+        if isinstance(after, dict):
+            return {
+                key: item
+                for key, item in after.items()
+                if key not in WRITE_TIME_COLUMNS and key != "attested"
+            }
+    return value
 
 
 def shares_of_patients(path: Path) -> dict[str, float]:
@@ -55,8 +76,11 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         result = {}
         for table in tables:
             cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-            keep = [i for i, c in enumerate(cursor.description) if c[0] not in WRITE_TIME_COLUMNS]
-            result[table] = [tuple(row[i] for i in keep) for row in cursor]
+            names = [c[0] for c in cursor.description]
+            keep = [i for i, name in enumerate(names) if name not in WRITE_TIME_COLUMNS]
+            result[table] = [
+                tuple(_without_times(names[i], row[i]) for i in keep) for row in cursor
+            ]
         return result
     finally:
         connection.close()
@@ -109,28 +133,23 @@ def test_each_demo_patient_has_an_added_row_in_their_history(demo):
     assert sorted(entry["row_id"] for entry in added) == sorted(patients)
     assert {entry["action"] for entry in added} == {"insert"}
     for entry in added:
-        written = {
-            key: value
-            for key, value in patients[entry["row_id"]].items()
-            if key not in ("created_at", "updated_at")
-        }
-        assert json.loads(entry["after_json"]) == written
+        assert json.loads(entry["after_json"]) == patients[entry["row_id"]]
     assert rows(demo, "SELECT COUNT(*) AS n FROM audit_log")[0]["n"] == len(COLUMNS) + 1 + len(
         patients
     )
 
 
-def test_courses_have_1_to_20_cycles_in_sequence_over_three_years(demo):
+def test_courses_run_until_they_end_in_sequence_over_the_history(demo):
     courses = rows(demo, "SELECT * FROM courses")
     assert len(courses) == PATIENTS
     starts = [day(course["start_date"]) for course in courses]
-    assert min(starts) >= FIXED_TODAY - timedelta(days=3 * 366)
+    assert min(starts) >= FIXED_TODAY - timedelta(days=HISTORY_DAYS)
     assert max(starts) <= FIXED_TODAY
     cycles = defaultdict(list)
     for cycle in rows(demo, "SELECT * FROM cycles ORDER BY course_id, number"):
         cycles[cycle["course_id"]].append(cycle)
     counts = [len(cycles[course["id"]]) for course in courses]
-    assert min(counts) == 1 and max(counts) <= 20 and len(set(counts)) > 10
+    assert min(counts) == 1 and max(counts) <= MAX_CYCLES and len(set(counts)) > 10
     delays = 0
     for course in courses:
         own = cycles[course["id"]]
@@ -161,7 +180,7 @@ def test_recent_courses_are_active_through_today_and_old_ones_ended(demo):
             assert 0 <= (FIXED_TODAY - day(last["actual_start"])).days < 28 + 30
         else:
             assert day(course["end_date"]) < FIXED_TODAY
-            assert course["end_reason"] in {"progression", "toxicity", "other"}
+            assert course["end_reason"] in {"progression", "toxicity", "death", "other"}
             assert last["status"] == "completed"
     reasons = Counter(c["end_reason"] for c in courses.values() if c["status"] == "ended")
     assert reasons["progression"] > reasons["toxicity"] > 0

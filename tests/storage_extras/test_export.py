@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.storage_extras.helpers import add_plain_patient
-from tracker.storage.audit import archive_row
+from tracker.storage.audit import archive_row, update_row
 from tracker.storage.database import open_database
 from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
 from tracker.storage.export import export_csv
@@ -40,7 +40,9 @@ def varied_database(database: Path) -> Path:
         archived = add_plain_patient(store, "MRN-ARCH")
         archive_row(store, "patients", archived, patient_id=archived)
         add_plain_patient(store, "MRN,005", 'Zoë "Quoted", line\nbreak')
-        store.db["patients"].update(1, {"weight_kg": 71.35, "creatinine": 0.1 + 0.2})
+        update_row(
+            store, "patients", 1, {"weight_kg": 71.35, "creatinine": 0.1 + 0.2}, patient_id=1
+        )
         store.db["settings"].insert({"key": "clinic", "value": "Ward 7"})
     return database
 

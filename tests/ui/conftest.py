@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 
 from tracker.storage.database import Store, open_database
 from tracker.ui.common.context import AppContext
@@ -31,6 +31,13 @@ def activate(qtbot, widget) -> None:
     qtbot.waitExposed(widget)
     widget.windowHandle().requestActivate()
     qtbot.waitUntil(widget.isActiveWindow, timeout=2000)
+
+
+def close_window(qtbot, window) -> None:
+    """Close the main window; after changes it first backs up off the GUI thread, and closes
+    itself once that is done."""
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
 
 
 def cancel_print_dialog_when_shown() -> list[str]:
@@ -105,7 +112,10 @@ def window(qtbot, context: AppContext, settings: AppSettings, tmp_path: Path, an
     made.confirm = confirm
     made.patients_view.confirm = confirm
     made.asked = asked
-    return made
+    yield made
+    # Closed by now (pytest-qt closes widgets first): a backup it started on closing after
+    # changes finishes here, not under the next test's feet.
+    QThreadPool.globalInstance().waitForDone()
 
 
 # What the offscreen platform logs because it has no window system: it cannot pass size

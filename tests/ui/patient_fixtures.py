@@ -35,6 +35,9 @@ def add_test_patient(store: Store, mrn: str = "MRN-1001", **extra: object) -> in
         "weight_kg": 68.0,
         "creatinine": 0.9,
         "creatinine_unit": "mg/dL",
+        # Past the menopause: the REMS category every female patient needs to be treated.
+        "rems_category": "female_not_reproductive",
+        "rems_category_reason": "natural_menopause",
     }
     values.update(extra)
     return add_patient(store, mrn=mrn, **values)
@@ -68,7 +71,14 @@ def seed_rich_course(store: Store) -> SeededCourse:
         doses.record_dose(
             store, seeded.course_id, start + timedelta(days=offset), "dexamethasone", "taken"
         )
-    doses.record_dose(store, seeded.course_id, start + timedelta(days=5), "lenalidomide", "missed")
+    doses.record_dose(
+        store,
+        seeded.course_id,
+        start + timedelta(days=5),
+        "lenalidomide",
+        "missed",
+        reason="vomited the capsule",
+    )
     second = start + timedelta(days=31)
     starts.start_next_cycle(store, seeded.course_id, second, delay_reason="neutropenia")
     for offset in range(0, 14):

@@ -2,7 +2,9 @@
 
 Over a generated clinic: Today's row, the patient header and status strip, the printed sheet
 (read back from the PDF), ``tracker status --json`` and, once counts are typed into Record
-labs and saved, the form's advice and every other surface again.
+labs and saved, the form's advice and every other surface again. Women of reproductive
+potential among them: Today's REMS cell, the strip's pregnancy-test chip, the sheet's
+authorization and test days and the status's ``rems`` are the engine's REMS answer.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ import pytest
 
 from tests.reports.sheet_data import grid_rows, page_lines
 from tests.ui.conftest import FIXED_TODAY, show_loaded
-from tests.ui.generated_clinic import ANC_VALUES, PLATELET_VALUES, generated_clinic
+from tests.ui.generated_clinic import (
+    ANC_VALUES,
+    PLATELET_VALUES,
+    generated_clinic,
+    generated_rems_clinic,
+)
 from tests.ui.patient_fixtures import make_view
 from tracker.cli.main import main
 from tracker.domain.treatment.engine import DayState, day_state
@@ -26,7 +33,8 @@ from tracker.reports.sheet_load import load_current_cycle_sheet
 from tracker.storage import queries
 from tracker.storage.course_history import course_history
 from tracker.ui.forms.labs_dialog import LabsDialog
-from tracker.ui.patient.patient_status import advice_headline
+from tracker.ui.patient.patient_status import advice_headline, rems_chip
+from tracker.ui.today.today_rems import rems_cell
 
 
 def engine(store, course_id: int) -> DayState:
@@ -56,17 +64,19 @@ def assert_status_is(answer: dict, state: DayState) -> None:
     assert answer["advice"]["action"] == state.advice.action
     assert answer["advice"]["resume_mg"] == state.advice.resume_mg
     assert answer["advice"]["reason"] == state.advice.reason
+    assert answer["rems"] == state.rems.as_json()
 
 
-def assert_sheet_is(store, mrn: str, state: DayState, tmp_path: Path) -> None:
+def assert_sheet_is(store, mrn: str, state: DayState, tmp_path: Path) -> bool:
     """The sheet a nurse prints today shows today's lenalidomide as the engine has it."""
     sheet = load_current_cycle_sheet(store, mrn, FIXED_TODAY)
     [lines] = page_lines(write_sheets_pdf(tmp_path / f"{mrn}.pdf", [sheet], print_date=FIXED_TODAY))
     rows = {row.date: row for row in grid_rows(lines)}
+    tests_checked = assert_sheet_rems_is(lines, rows, state)
     row = rows.get(FIXED_TODAY.isoformat())
     if state.cycle is None:
         assert row is None or state.lenalidomide.due_mg == 0
-        return
+        return tests_checked
     assert row is not None and row.day == state.day
     if state.lenalidomide.due_mg:
         assert row.lenalidomide == f"{state.lenalidomide.due_mg:g} mg"
@@ -74,12 +84,38 @@ def assert_sheet_is(store, mrn: str, state: DayState, tmp_path: Path) -> None:
         assert row.lenalidomide == "HELD *"
     else:
         assert "mg" not in row.lenalidomide
+    return tests_checked
+
+
+def assert_sheet_rems_is(lines: list[str], rows: dict, state: DayState) -> bool:
+    """The sheet's REMS band prints the running cycle's authorization, and the day the next
+    pregnancy test is due is marked in the grid (on day 1 when it was due before). True when
+    a test day was there to check."""
+    rems = state.rems
+    if rems is None or state.cycle is None:
+        return False
+    text = " ".join(lines)
+    if rems.authorization is not None:
+        assert f"authorization no. {rems.authorization} of" in text
+    if not rems.testing or rems.next_test is None or state.rems.stop:
+        return False
+    marked = max(rems.next_test.isoformat(), min(rows))
+    if marked not in rows:
+        return False
+    assert rows[marked].pregnancy_test_due, (marked, rems)
+    assert "Pregnancy tests" in text
+    return True
 
 
 def assert_patient_screen_is(qtbot, context, patient_id: int, state: DayState) -> None:
     view = make_view(qtbot, context, patient_id)
     assert advice_headline(state) in view.status_strip.advice_label.text()
     assert ("interrupted since" in view.header.text()) is state.on_hold
+    chip = rems_chip(state, FIXED_TODAY)
+    shown = view.status_strip.chip_labels["rems"]
+    assert shown.isVisibleTo(view.status_strip) is (chip is not None)
+    if chip is not None:
+        assert shown.text() == chip.shown
     view.close()
 
 
@@ -89,16 +125,19 @@ def test_every_surface_gives_the_engines_answer(
 ) -> None:
     rng = random.Random(seed)
     courses = generated_clinic(store, rng, 6)
+    courses.update(generated_rems_clinic(store, random.Random(seed * 1000), 6))
     show_loaded(qtbot, window)
     lines = {line.mrn: line for line in window.today_view.model.lines()}
     actions = set()
+    test_days = 0
     for mrn, course_id in courses.items():
         state = engine(store, course_id)
         patient_id = queries.get_course(store, course_id).patient_id
         assert lines[mrn].state == state
+        assert lines[mrn].rems_text == rems_cell(state.rems)[0]
         assert_patient_screen_is(qtbot, context, patient_id, state)
         assert_status_is(status_json(store, mrn, capsys), state)
-        assert_sheet_is(store, mrn, state, tmp_path)
+        test_days += assert_sheet_is(store, mrn, state, tmp_path)
         actions.add(state.advice.action)
 
         # Counts typed into Record labs: the form's advice is what every surface says once
@@ -128,8 +167,11 @@ def test_every_surface_gives_the_engines_answer(
     qtbot.waitUntil(lambda: not window.today_view.loading)
     for line in window.today_view.model.lines():
         assert line.state == engine(store, courses[line.mrn])
-    # The generated clinic reaches more than the quiet answer.
+    # The generated clinic reaches more than the quiet answer, and the REMS's answers too.
     assert len(actions) >= 3, actions
+    cells = {line.rems_text.split(" since")[0] for line in window.today_view.model.lines()}
+    assert len(cells - {""}) >= 2, cells
+    assert test_days >= 2
 
 
 def test_the_generated_clinic_is_dated_up_to_today(store) -> None:

@@ -26,7 +26,7 @@ def test_damage_found_after_opening_closes_the_database_and_says_so(qtbot, tmp_p
 
     context.replace_store(open_database(path, check_in_background=True))
 
-    qtbot.waitUntil(lambda: not context.has_store, timeout=5000)
+    qtbot.waitUntil(lambda: not context.has_store, timeout=15000)
     assert len(messages) == 1
     assert "damaged" in messages[0]
     assert "File > Open database" in messages[0]
@@ -43,7 +43,7 @@ def test_an_intact_database_stays_open_after_the_check(qtbot, tmp_path: Path):
 
     context.replace_store(store)
 
-    qtbot.waitUntil(lambda: not store.integrity_pending, timeout=5000)
+    qtbot.waitUntil(lambda: not store.integrity_pending, timeout=15000)
     qtbot.wait(150)
     assert context.has_store
     assert context.store is store

@@ -17,7 +17,7 @@ from tracker.cli.database_option import (
     add_database_option,
     database_path,
     existing_database_path,
-    open_existing_store,
+    record_in_audit_trail,
 )
 from tracker.cli.errors import CommandError
 from tracker.cli.signing_in import (
@@ -104,50 +104,77 @@ def run_backup(args: argparse.Namespace) -> int:
     from tracker.storage.roles import BACKUP
 
     database = existing_database_path(args)
-    with allowed(database, args, BACKUP):
-        return _backup(args, database, backup_database, rotate_backups)
+    with allowed(database, args, BACKUP) as account:
+        return _backup(args, database, account, backup_database, rotate_backups)
 
 
-def _backup(args: argparse.Namespace, database: Path, backup_database, rotate_backups) -> int:
+def _backup(
+    args: argparse.Namespace, database: Path, account: str | None, backup_database, rotate_backups
+) -> int:
     if args.rotate:
         written = _storage_call(lambda: rotate_backups(database, args.backup_dir, args.keep))
     else:
         written = _storage_call(
             lambda: backup_database(database, args.output, overwrite=args.force)
         )
-    print(f"backed up {database} to {written}")
+    print(f"backed up {database} to {written} (checked: intact)")
+    record_in_audit_trail(
+        database,
+        "backup",
+        {"file": str(written.resolve()), "bytes": written.stat().st_size},
+        account=account,
+    )
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from tracker.storage.backup import restore_database
     from tracker.storage.database_files import restore_signed
+    from tracker.storage.restore import restore_database
 
     database = database_path(args)
     source = args.file or args.from_file
     if is_encrypted(database) or is_encrypted(source):
-        # Signed: the password given is the administrator's electronic signature.
+        # Signed: the password given is the administrator's electronic signature; the
+        # restored database's audit trail records it.
         name, password = credentials(args, database)
         safety = _storage_call(
             lambda: restore_signed(source, database, name, password, safety_dir=args.backup_dir)
         )
-    else:
-        safety = _storage_call(
-            lambda: restore_database(source, database, safety_dir=args.backup_dir)
-        )
-    print(f"restored {database} from {source}")
-    if safety is not None:
-        print(f"the database it replaced is kept as {safety}")
+        _say_restored(database, source, safety)
+        return 0
+    safety = _storage_call(lambda: restore_database(source, database, safety_dir=args.backup_dir))
+    _say_restored(database, source, safety)
+    record_in_audit_trail(
+        database,
+        "restore",
+        {
+            "from": str(Path(source).resolve()),
+            "replaced_database_kept_as": None if safety is None else str(safety.resolve()),
+        },
+    )
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
-    from tracker.storage.database_files import NOT_ENCRYPTED_NOTE, export_tables
+def _say_restored(database: Path, source: Path, safety: Path | None) -> None:
+    print(f"restored {database} from {source}")
+    if safety is not None:
+        print(f"the database it replaced is kept as {safety}")
 
-    with open_existing_store(args) as store:
-        written = export_tables(store, args.output, overwrite=args.force)
-    print(f"wrote {len(written)} CSV files to {args.output}")
+
+def run_export(args: argparse.Namespace) -> int:
+    from tracker.storage.database_files import NOT_ENCRYPTED_NOTE, export_detail
+    from tracker.storage.export import export_csv
+    from tracker.storage.roles import EXPORT
+
+    database = existing_database_path(args)
+    with allowed(database, args, EXPORT) as account:
+        written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
+    rows = sum(written.rows.values())
+    print(f"wrote {len(written)} CSV files ({rows} rows, each file checked) to {args.output}")
     print(f"note: {NOT_ENCRYPTED_NOTE}")
+    record_in_audit_trail(
+        database, "export", export_detail(Path(args.output), written), account=account
+    )
     return 0
 
 

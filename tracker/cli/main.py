@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from tracker.cli.errors import USAGE_ERROR, CommandError, report_error
 from tracker.domain.errors import DomainError
+from tracker.storage.connections import database_errors
 from tracker.storage.private_files import use_private_umask
 
 
@@ -31,11 +32,13 @@ def _command_modules(command: str | None) -> list:
         return [gui]
     from tracker.cli import (
         data_commands,
+        outcomes_command,
         report_commands,
         schedule,
         sheet_commands,
         status_command,
         user_commands,
+        verify_command,
     )
 
     return [
@@ -44,8 +47,10 @@ def _command_modules(command: str | None) -> list:
         sheet_commands,
         data_commands,
         report_commands,
+        outcomes_command,
         status_command,
         user_commands,
+        verify_command,
     ]
 
 
@@ -83,6 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (``head``, a closed pager) stopped early; that is not a failure.
         sys.stderr.close()
         return 0
+    except OSError as error:
+        # A file the command met that the system refused: said plainly, never a traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        return report_error(f"{where}{error.strerror or error}")
+    except database_errors() as error:
+        return report_error(f"the database could not be read or written ({error})")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""``tracker report`` and ``tracker chart``: the clinic's grade 3-4 rates against MM-010."""
+"""``tracker report`` and ``tracker chart``: the clinic's grade 3-4 rates against MM-010, and
+the chart of those rates or of the outcomes (``tracker outcomes``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import json
 from pathlib import Path
 
 from tracker.cli.arguments import iso_date
-from tracker.cli.database_option import add_database_option, open_existing_store
+from tracker.cli.database_option import add_database_option, database_path, open_existing_store
 from tracker.cli.errors import CommandError
 
 CHART_SUFFIXES = (".png", ".svg", ".pdf")
+CHART_KINDS = ("cohort", "outcomes")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,9 +21,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--json", action="store_true", help="print a JSON object")
     report.set_defaults(handler=run_report)
 
-    chart = commands.add_parser("chart", help="write the cohort chart as PNG, SVG or PDF")
+    chart = commands.add_parser(
+        "chart", help="write the cohort or outcomes chart as PNG, SVG or PDF"
+    )
     _period_arguments(chart)
     chart.add_argument("-o", "--output", type=Path, required=True, help="FILE.png|svg|pdf")
+    chart.add_argument(
+        "--kind",
+        choices=CHART_KINDS,
+        default="cohort",
+        help="grade 3-4 rates (cohort, the default) or response and time to progression",
+    )
+    chart.add_argument("--force", action="store_true", help="replace an existing chart file")
     chart.set_defaults(handler=run_chart)
 
 
@@ -78,22 +89,50 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_chart(args: argparse.Namespace) -> int:
+    from tracker.cli.output_option import checked_output
+
     output: Path = args.output
     if output.suffix.lower() not in CHART_SUFFIXES:
         raise CommandError(f"the chart file must end in .png, .svg or .pdf: {output}")
-    if not output.parent.is_dir():
-        raise CommandError(f"there is no folder {output.parent} to write {output.name} in")
-    report = _report(args)
+    checked_output(args, what="chart")
+    figure = _outcomes_figure(args) if args.kind == "outcomes" else _cohort_figure(args)
 
-    from matplotlib.figure import Figure
+    from tracker.reports.charts import save_figure
+    from tracker.reports.errors import ReportError
+    from tracker.storage.errors import StorageError
+    from tracker.storage.output_files import database_files
 
-    from tracker.reports.charts import cohort_chart, save_figure
-
-    figure = Figure(figsize=(9, 5.5), layout="constrained")
-    cohort_chart(figure, report.statistics, report.references)
     try:
-        save_figure(figure, output)
+        save_figure(
+            figure, output, overwrite=args.force, guarded=database_files(database_path(args))
+        )
+    except (StorageError, ReportError) as error:
+        raise CommandError(str(error)) from error
     except OSError as error:
         raise CommandError(f"could not write {output}: {error}") from error
     print(f"wrote {output}")
     return 0
+
+
+def _cohort_figure(args: argparse.Namespace):
+    report = _report(args)
+    from matplotlib.figure import Figure
+
+    from tracker.reports.charts import cohort_chart
+
+    figure = Figure(figsize=(9, 5.5), layout="constrained")
+    cohort_chart(figure, report.statistics, report.references)
+    return figure
+
+
+def _outcomes_figure(args: argparse.Namespace):
+    from tracker.cli.outcomes_command import read_outcomes
+
+    report = read_outcomes(args)
+    from matplotlib.figure import Figure
+
+    from tracker.reports.outcome_charts import OUTCOMES_FIGURE_SIZE, outcomes_chart
+
+    figure = Figure(figsize=OUTCOMES_FIGURE_SIZE, layout="constrained")
+    outcomes_chart(figure, report.statistics)
+    return figure

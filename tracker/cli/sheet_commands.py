@@ -11,7 +11,11 @@ import sys
 from pathlib import Path
 
 from tracker.cli.arguments import iso_date, positive_int
-from tracker.cli.database_option import add_database_option, open_existing_store
+from tracker.cli.database_option import (
+    add_database_option,
+    database_path,
+    open_existing_store,
+)
 from tracker.cli.errors import CommandError
 
 PAGE_SIZE_CHOICES = ("A4", "Letter")
@@ -41,6 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    parser.add_argument("--force", action="store_true", help="replace an existing PDF file")
     parser.add_argument(
         "--page-size",
         choices=PAGE_SIZE_CHOICES,
@@ -73,7 +78,7 @@ def run_sheets(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace, load) -> int:
     from tracker.reports.sheet_settings import sheet_page_size
 
-    output = _checked_output(args.output)
+    output = _checked_output(args)
     with open_existing_store(args) as store:
         sheets = load(store)
         page_size = args.page_size or sheet_page_size(store)
@@ -82,9 +87,20 @@ def _write(args: argparse.Namespace, load) -> int:
     _ensure_gui_application()
     from tracker.reports.sheet_export import write_sheets_pdf
     from tracker.reports.sheet_render import SheetRenderError
+    from tracker.storage.errors import StorageError
+    from tracker.storage.output_files import database_files
 
     try:
-        write_sheets_pdf(output, sheets, page_size, print_date=print_date)
+        write_sheets_pdf(
+            output,
+            sheets,
+            page_size,
+            print_date=print_date,
+            overwrite=args.force,
+            guarded=database_files(database_path(args)),
+        )
+    except StorageError as error:
+        raise CommandError(str(error)) from error
     except (OSError, SheetRenderError) as error:
         raise CommandError(f"could not write {output}: {error}") from error
     pages = "1 page" if len(sheets) == 1 else f"{len(sheets)} pages"
@@ -92,15 +108,14 @@ def _write(args: argparse.Namespace, load) -> int:
     return 0
 
 
-def _checked_output(path: Path) -> Path:
+def _checked_output(args: argparse.Namespace) -> Path:
+    """The -o file, refused before any work when it could not or must not be written."""
+    from tracker.cli.output_option import checked_output
+
+    path: Path = args.output
     if path.suffix.lower() != ".pdf":
         raise CommandError(f"the output file must end in .pdf: {path}")
-    if path.is_dir():
-        raise CommandError(f"{path} is a folder; give a file name ending in .pdf")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CommandError(f"there is no folder {folder} to write {path.name} in")
-    return path
+    return checked_output(args, what="PDF")
 
 
 def _ensure_gui_application() -> None:

@@ -96,15 +96,15 @@ def is_encrypted(path: Path) -> bool:
     return encrypted(path)
 
 
-def signed_in_store(path: Path, args: argparse.Namespace) -> Store:
+def signed_in_store(path: Path, args: argparse.Namespace, *, read_only: bool = False) -> Store:
     """The database at ``path`` opened, signed in when it has accounts."""
     from tracker.storage.accounts import sign_in
     from tracker.storage.database import open_database
 
     if not is_encrypted(path):
-        return open_database(path)
+        return open_database(path, read_only=read_only)
     name, password = credentials(args, path)
-    return sign_in(path, name, password)
+    return sign_in(path, name, password, read_only=read_only)
 
 
 @contextmanager
@@ -120,19 +120,23 @@ def storage_refusals() -> Iterator[None]:
 
 
 @contextmanager
-def allowed(path: Path, args: argparse.Namespace, permission: Permission) -> Iterator[None]:
-    """For a command that works on the file itself (backup): on a database with accounts,
-    sign in and check the role first; a plaintext file is left unopened, as before."""
+def allowed(
+    path: Path, args: argparse.Namespace, permission: Permission
+) -> Iterator[str | None]:
+    """For a command that works on the file itself (backup, export): on a database with
+    accounts, sign in and check the role first, giving the account's name; a plaintext file
+    is left unopened, as before (None)."""
     from tracker.storage.roles import check
 
     if not is_encrypted(path):
-        yield
+        yield None
         return
     with storage_refusals():
-        store = signed_in_store(path, args)
+        store = signed_in_store(path, args, read_only=True)
     try:
         with storage_refusals():
             check(store, permission)
-        yield
+        account = store.account.name if store.account else None
     finally:
         store.close()
+    yield account

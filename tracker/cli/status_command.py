@@ -21,14 +21,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from tracker.domain.treatment.rems import rems_state
     from tracker.storage import queries
+    from tracker.storage.rems_reads import rems_facts
 
     with open_existing_store(args) as store:
         patient = queries.patient_by_mrn(store, args.mrn)
         on = args.on or store.today()
         course = queries.current_course(store, patient.id)
         state = None if course is None else queries.course_state(store, course, on)
+        # Without a course the REMS answer is the patient's: category, tests, what stands.
+        rems = state.rems if state is not None else rems_state(rems_facts(store, patient), on)
     answer = _answer(patient.mrn, on.isoformat(), state)
+    answer["rems"] = None if rems is None else rems.as_json()
     if args.json:
         print(json.dumps(answer, ensure_ascii=False))
     else:
@@ -78,4 +83,12 @@ def _as_text(name: str, answer: dict) -> str:
         f"  {advice['reason']}",
     ]
     lines += [f"  US label: {rule}" for rule in advice["rules"]]
+    rems = answer.get("rems")
+    if rems is not None:
+        lines.append(
+            f"REMS: category {rems['category'] or 'not set'}; pregnancy test "
+            + ("due" if rems["pregnancy_test_due"] else
+               f"next {rems['next_pregnancy_test'] or 'not scheduled'}")
+            + f"; authorization {rems['authorization'] or 'none recorded'}"
+        )  # fmt: skip
     return "\n".join(lines)

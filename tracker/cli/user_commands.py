@@ -14,6 +14,7 @@ from tracker.cli.database_option import (
     add_database_option,
     existing_database_path,
     open_existing_store,
+    open_store_to_change,
 )
 from tracker.cli.errors import CommandError
 from tracker.cli.signing_in import (
@@ -90,7 +91,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_add(args: argparse.Namespace) -> int:
     from tracker.storage.account_admin import add_account
 
-    with open_existing_store(args) as store:
+    with open_store_to_change(args) as store:
         password = new_password(args.name)
         account = add_account(store, args.name, args.role, password, args.full_name)
     print(f"added {account.name} ({account.role_title.lower()})")
@@ -112,7 +113,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_disable(args: argparse.Namespace) -> int:
     from tracker.storage.account_admin import disable_account
 
-    with open_existing_store(args) as store:
+    with open_store_to_change(args) as store:
         account = disable_account(store, args.name)
     print(f"disabled {account.name}: its password no longer opens the database")
     return 0
@@ -121,7 +122,7 @@ def run_disable(args: argparse.Namespace) -> int:
 def run_enable(args: argparse.Namespace) -> int:
     from tracker.storage.account_admin import enable_account
 
-    with open_existing_store(args) as store:
+    with open_store_to_change(args) as store:
         account = enable_account(store, args.name, new_password(args.name))
     print(f"enabled {account.name} with a new password")
     return 0
@@ -141,7 +142,7 @@ def run_passwd(args: argparse.Namespace) -> int:
             account = reset_password_with_recovery(database, recovery_key, name, password)
         print(f"set a new password for {account.name} with the recovery key")
         return 0
-    with open_existing_store(args) as store:
+    with open_store_to_change(args) as store:
         if store.account is None:
             raise CommandError(f"{store.path} has no staff accounts")
         name = args.name or store.account.name
@@ -153,7 +154,7 @@ def run_passwd(args: argparse.Namespace) -> int:
 def run_role(args: argparse.Namespace) -> int:
     from tracker.storage.account_admin import set_role
 
-    with open_existing_store(args) as store:
+    with open_store_to_change(args) as store:
         account = set_role(store, args.name, args.role)
     print(f"{account.name} is now {account.role_title.lower()}")
     return 0

@@ -1,5 +1,5 @@
-"""The fields the domain and the charts read from stored labs and events, as protocols: a
-storage record or any look-alike fits."""
+"""The fields the domain and the charts read from stored labs, events and responses, as
+protocols: a storage record or any look-alike fits."""
 
 from __future__ import annotations
 
@@ -29,3 +29,12 @@ class EventLike(Protocol):
     def onset_date(self) -> date: ...
     @property
     def resolution_date(self) -> date | None: ...
+
+
+class ResponseLike(Protocol):
+    @property
+    def assessed_on(self) -> date: ...
+    @property
+    def response(self) -> str: ...
+    @property
+    def progression_date(self) -> date | None: ...

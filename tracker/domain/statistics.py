@@ -25,6 +25,7 @@ from typing import NamedTuple
 from tracker.domain.errors import DomainError
 from tracker.domain.exact_tests import binomial_p_value, clopper_pearson
 from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA, VTE
+from tracker.domain.periods import check_period, period_text
 from tracker.domain.references import ReferenceArm
 from tracker.resources import load_toml
 
@@ -153,14 +154,7 @@ class CohortStatistics:
     @property
     def period_text(self) -> str:
         """'courses started 2025-01-01 to 2025-06-30', or 'all courses' with no limits."""
-        start, end = self.period_from, self.period_to
-        if start and end:
-            return f"courses started {start.isoformat()} to {end.isoformat()}"
-        if start:
-            return f"courses started from {start.isoformat()}"
-        if end:
-            return f"courses started up to {end.isoformat()}"
-        return "all courses"
+        return period_text(self.period_from, self.period_to)
 
 
 @dataclass
@@ -243,13 +237,6 @@ def _reference_rates(
     return rates, label
 
 
-def _check_period(period_from: date | None, period_to: date | None) -> None:
-    if period_from and period_to and period_from > period_to:
-        raise DomainError(
-            f"the period starts on {period_from.isoformat()}, after its end {period_to.isoformat()}"
-        )
-
-
 def _check_request(
     reference: ReferenceArm | Mapping[str, float] | None,
     period_from: date | None,
@@ -258,9 +245,7 @@ def _check_request(
 ) -> tuple[Mapping[str, float], str | None]:
     """Refuse an impossible period, confidence level or reference; the reference's rates and
     label."""
-    _check_period(period_from, period_to)
-    if not 0 < confidence < 1:
-        raise DomainError(f"the confidence level must be between 0 and 1, not {confidence}")
+    check_period(period_from, period_to, confidence)
     return _reference_rates(reference)
 
 
@@ -272,7 +257,7 @@ def cohort_counts(
 ) -> CohortCounts:
     """What the courses started from ``period_from`` to ``period_to`` (both inclusive,
     either open) come to, several courses of one patient counting the patient once."""
-    _check_period(period_from, period_to)
+    check_period(period_from, period_to)
     merged = _merge(records, period_from, period_to)
     definitions = rate_definitions()
     counted: dict[str, int] = dict.fromkeys(COHORT_EVENT_TYPES, 0)

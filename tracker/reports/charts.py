@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.domain.grading import (
     CTCAE_VERSION,
@@ -23,7 +23,7 @@ from tracker.domain.grading import (
     to_per_litre_e9,
 )
 from tracker.domain.label_rules import hold_thresholds
-from tracker.domain.record_shapes import EventLike, LabLike
+from tracker.domain.record_shapes import EventLike, LabLike, ResponseLike
 from tracker.domain.references import ReferenceArm
 from tracker.domain.statistics import COHORT_EVENT_TYPES, CohortStatistics
 from tracker.reports.errors import ReportError
@@ -80,8 +80,19 @@ class ChartThresholds:
 DEFAULT_THRESHOLDS = ChartThresholds.from_rules()
 
 
-def save_figure(figure: Figure, path: Path | str) -> Path:
-    """Write the figure as PNG, SVG or PDF, chosen by the file's suffix."""
+def save_figure(
+    figure: Figure,
+    path: Path | str,
+    *,
+    overwrite: bool = False,
+    guarded: Iterable[Path] = (),
+) -> Path:
+    """Write the figure as PNG, SVG or PDF, chosen by the file's suffix.
+
+    Written beside ``path``, read back and then renamed into place; an existing file is
+    replaced only with ``overwrite`` (never a database, the ``guarded`` files or anything but
+    a regular file).
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in SAVE_SUFFIXES:
@@ -89,7 +100,30 @@ def save_figure(figure: Figure, path: Path | str) -> Path:
         raise ReportError(f"a chart can be saved as {allowed}, not {suffix or 'no extension'!r}")
     if not target.parent.is_dir():
         raise ReportError(f"the folder {target.parent} does not exist")
-    figure.savefig(target, format=suffix[1:], dpi=PNG_DPI)
+    from tracker.reports.output_checks import BrokenOutputError, check_image
+    from tracker.storage.failures import os_error_within
+    from tracker.storage.output_files import written_atomically
+
+    with written_atomically(
+        target, overwrite=overwrite, guarded=guarded, what="chart"
+    ) as temporary:
+        try:
+            # Written through a file this function closes: matplotlib's PDF writer, failing
+            # on a full disk, would leave its own file open.
+            with temporary.open("wb") as handle:
+                figure.savefig(handle, format=suffix[1:], dpi=PNG_DPI)
+        except Exception as error:
+            # matplotlib's PDF writer, failing on a full disk, fails again tidying up.
+            cause = os_error_within(error)
+            if cause is None:
+                raise
+            raise cause from None
+        try:
+            check_image(temporary, suffix[1:])
+        except BrokenOutputError as error:
+            raise BrokenOutputError(
+                f"could not write {target}: {error}; nothing was written"
+            ) from None
     return target
 
 
@@ -208,36 +242,48 @@ def patient_chart(
     cycle_starts: Sequence[date],
     events: Iterable[EventLike],
     thresholds: ChartThresholds = DEFAULT_THRESHOLDS,
+    responses: Iterable[ResponseLike] | None = None,
 ) -> None:
     """ANC above, platelets below, over time: grade 3-4 bounds, the label's hold lines,
-    cycle starts (C1, C2 ...) and adverse events at their onset."""
+    cycle starts (C1, C2 ...) and adverse events at their onset; given ``responses``, a lane
+    of response assessments under them and the first progression across the chart."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     labs = list(labs)
     events = list(events)
-    anc_axes, platelet_axes = figure.subplots(2, 1, sharex=True)
+    if responses is None:
+        anc_axes, platelet_axes = figure.subplots(2, 1, sharex=True)
+        bottom_axes = platelet_axes
+    else:
+        anc_axes, platelet_axes, bottom_axes = figure.subplots(
+            3, 1, sharex=True, height_ratios=(5, 5, 1.2)
+        )
     anc_days, anc_values = _series(labs, "anc")
     platelet_days, platelet_values = _series(labs, "platelets")
     _count_axes(anc_axes, anc_days, anc_values, thresholds.anc, title="ANC")
     _count_axes(
         platelet_axes, platelet_days, platelet_values, thresholds.platelets, title="Platelets"
     )
-    _cycle_lines((anc_axes, platelet_axes), cycle_starts)
+    _cycle_lines(list(dict.fromkeys((anc_axes, platelet_axes, bottom_axes))), cycle_starts)
     labelled: set[str] = set()
     _event_marks(anc_axes, events, (NEUTROPENIA, VTE, "other"), labelled)
     _event_marks(platelet_axes, events, (THROMBOCYTOPENIA,), labelled)
     if not labs:
         anc_axes.text(0.5, 0.5, "No counts recorded yet", transform=anc_axes.transAxes, ha="center")
     shown = [*anc_days, *platelet_days, *cycle_starts, *(event.onset_date for event in events)]
+    if responses is not None:
+        from tracker.reports.response_marks import response_lane
+
+        shown += response_lane(bottom_axes, responses, (anc_axes, platelet_axes))
     if shown:
         # Cycle lines and event markers do not widen the axis by themselves.
         margin = timedelta(days=max(3, (max(shown) - min(shown)).days // 30))
-        platelet_axes.set_xlim(min(shown) - margin, max(shown) + margin)
+        bottom_axes.set_xlim(min(shown) - margin, max(shown) + margin)
         locator = AutoDateLocator()
-        platelet_axes.xaxis.set_major_locator(locator)
-        platelet_axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        bottom_axes.xaxis.set_major_locator(locator)
+        bottom_axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     else:
-        platelet_axes.set_xticks([])
+        bottom_axes.set_xticks([])
     for axes in (anc_axes, platelet_axes):
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     figure.suptitle("Blood counts with CTCAE grade bounds and lenalidomide hold lines")
@@ -260,20 +306,20 @@ def _tick_label(stats: CohortStatistics, event_type: str) -> str:
     return f"{label}\n{p_value} vs {stats.reference_label or 'reference'}"
 
 
-def cohort_chart(
-    figure: Figure, stats: CohortStatistics, references: Sequence[ReferenceArm] = ()
-) -> None:
-    """Grouped bars per event type: the clinic's rate with its exact interval and n/N,
-    beside each reference arm's published rate."""
-    axes = figure.subplots()
-    groups = len(references) + 1
-    width = 0.8 / groups
-    positions = list(range(len(COHORT_EVENT_TYPES)))
-    rates = [stats.rate(event_type) for event_type in COHORT_EVENT_TYPES]
+def clinic_bars(
+    axes: Axes, rates: Sequence[Any], with_interval: Sequence[bool], width: float, percent: int
+) -> list[float]:
+    """The clinic's bar in each group (the first of its ``width``) with its exact interval,
+    and the rate and n/N above it; returns each bar's top, interval included."""
+    positions = range(len(rates))
     heights = [100 * (rate.rate or 0.0) for rate in rates]
-    below = [100 * (rate.rate - rate.ci_low) if rate.ci else 0.0 for rate in rates]
-    above = [100 * (rate.ci_high - rate.rate) if rate.ci else 0.0 for rate in rates]
-    percent = round(100 * stats.confidence)
+    below = [
+        100 * (r.rate - r.ci_low) if ok else 0.0 for r, ok in zip(rates, with_interval, strict=True)
+    ]
+    above = [
+        100 * (r.ci_high - r.rate) if ok else 0.0
+        for r, ok in zip(rates, with_interval, strict=True)
+    ]
     clinic_x = [x - 0.4 + width / 2 for x in positions]
     axes.bar(
         clinic_x,
@@ -287,29 +333,52 @@ def cohort_chart(
     )
     tops = [height + up for height, up in zip(heights, above, strict=True)]
     for x, top, rate in zip(clinic_x, tops, rates, strict=True):
-        if rate.rate is None:
-            continue
-        axes.annotate(
-            f"{100 * rate.rate:.1f}%\n{rate.fraction_text}",
-            (x, top),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
-        )
+        if rate.rate is not None:
+            axes.annotate(
+                f"{100 * rate.rate:.1f}%\n{rate.fraction_text}",
+                (x, top),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+    return tops
+
+
+def reference_bars(
+    axes: Axes, heights: Sequence[float], width: float, index: int, label: str
+) -> None:
+    """The ``index``-th reference arm's published figures, one bar per group beside the
+    clinic's, labelled with their values."""
+    bars = axes.bar(
+        [x - 0.4 + width * (index + 1.5) for x in range(len(heights))],
+        heights,
+        width,
+        color=REFERENCE_COLOURS[index % len(REFERENCE_COLOURS)],
+        hatch=REFERENCE_HATCHES[index % len(REFERENCE_HATCHES)],
+        edgecolor="#333333",
+        linewidth=0.5,
+        label=label,
+    )
+    axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+
+
+def cohort_chart(
+    figure: Figure, stats: CohortStatistics, references: Sequence[ReferenceArm] = ()
+) -> None:
+    """Grouped bars per event type: the clinic's rate with its exact interval and n/N,
+    beside each reference arm's published rate."""
+    axes = figure.subplots()
+    groups = len(references) + 1
+    width = 0.8 / groups
+    positions = list(range(len(COHORT_EVENT_TYPES)))
+    rates = [stats.rate(event_type) for event_type in COHORT_EVENT_TYPES]
+    tops = clinic_bars(
+        axes, rates, [bool(rate.ci) for rate in rates], width, round(100 * stats.confidence)
+    )
     for index, arm in enumerate(references, start=1):
         arm_heights = [arm.percent.get(event_type, 0.0) for event_type in COHORT_EVENT_TYPES]
-        bars = axes.bar(
-            [x - 0.4 + width * (index + 0.5) for x in positions],
-            arm_heights,
-            width,
-            color=REFERENCE_COLOURS[(index - 1) % len(REFERENCE_COLOURS)],
-            hatch=REFERENCE_HATCHES[(index - 1) % len(REFERENCE_HATCHES)],
-            edgecolor="#333333",
-            linewidth=0.5,
-            label=_reference_label(arm),
-        )
-        axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+        reference_bars(axes, arm_heights, width, index - 1, _reference_label(arm))
         tops.extend(arm_heights)
     axes.set_xticks(positions, [_tick_label(stats, kind) for kind in COHORT_EVENT_TYPES])
     axes.set_ylabel("Patients with a grade 3-4 event (%)")

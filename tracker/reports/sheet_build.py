@@ -28,6 +28,7 @@ from tracker.reports.sheet_model import (
     SheetRow,
     day_ranges_text,
 )
+from tracker.reports.sheet_rems import rems_part
 
 
 def build_cycle_sheet(
@@ -59,6 +60,8 @@ def build_cycle_sheet(
     due = count_due_dates(history, cycle_days, stopped_from)
     regimen = history.regimen
     prophylaxis_box = thromboprophylaxis != "none"
+    rems = rems_part(history, cycle_number, cycle_days)
+    tests_due = rems.due_dates if rems is not None else frozenset()
     rows = []
     for planned in cycle_days:
         stopped = stopped_from is not None and planned.date >= stopped_from
@@ -74,6 +77,7 @@ def build_cycle_sheet(
                 ),
                 thromboprophylaxis_box=prophylaxis_box and not stopped,
                 counts_due=planned.date in due,
+                pregnancy_test_due=planned.date in tests_due and not stopped,
             )
         )
     return CycleSheet(
@@ -101,6 +105,7 @@ def build_cycle_sheet(
         thresholds=HoldThresholds.of(rules),
         held_notes=_held_notes(history, first, last, stopped_from),
         stopped_note=_stopped_note(history, stopped_from),
+        rems=rems,
     )
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
+from tracker.reports.output_checks import BrokenOutputError, check_pdf
 from tracker.reports.sheet_model import CycleSheet
 from tracker.reports.sheet_render import APP_NAME, SheetRenderError, render_sheets
+from tracker.storage.output_files import written_atomically
 
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 DEFAULT_PAGE_SIZE = "A4"
@@ -26,20 +25,24 @@ def write_sheets_pdf(
     page_size: str = DEFAULT_PAGE_SIZE,
     *,
     print_date: date | None = None,
+    overwrite: bool = False,
+    guarded: Iterable[Path] = (),
 ) -> Path:
-    """Write one page per sheet to ``path``; on any failure no file is left behind."""
+    """Write one page per sheet to ``path``; on any failure no file is left behind.
+
+    The PDF is written beside ``path``, its pages counted back, and only then renamed into
+    place. An existing file is replaced only with ``overwrite`` (and never a database, the
+    ``guarded`` files or anything but a regular file): StorageError otherwise.
+    """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     if not sheets:
         raise ValueError("there are no sheets to print")
     target = Path(path)
-    # The temporary file sits beside the target so the final rename cannot cross filesystems.
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
-    )
-    os.close(handle)
-    try:
-        writer = QPdfWriter(temporary)
+    with written_atomically(
+        target, overwrite=overwrite, guarded=guarded, what="PDF"
+    ) as temporary:
+        writer = QPdfWriter(str(temporary))
         writer.setResolution(PDF_RESOLUTION)
         writer.setCreator(APP_NAME)
         writer.setTitle(_title(sheets))
@@ -52,13 +55,10 @@ def write_sheets_pdf(
         )
         render_sheets(writer, sheets, print_date=print_date or date.today())
         del writer  # the file is complete only once the writer is gone
-        if os.path.getsize(temporary) == 0:
-            raise SheetRenderError(f"could not write {target}")
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+        try:
+            check_pdf(temporary, len(sheets))
+        except BrokenOutputError as error:
+            raise SheetRenderError(f"{error}; nothing was written") from None
     return target
 
 

@@ -14,6 +14,7 @@ from tracker.domain.errors import DomainError
 from tracker.domain.label_rules import LabelRules
 from tracker.domain.regimen import format_mg
 from tracker.domain.renal import RenalDose
+from tracker.reports.sheet_rems import RemsPart
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MIN_LAB_ROWS = 4
@@ -94,6 +95,7 @@ class SheetRow:
     dexamethasone: DrugCell
     thromboprophylaxis_box: bool
     counts_due: bool
+    pregnancy_test_due: bool = False
 
     @property
     def weekday(self) -> str:
@@ -194,6 +196,8 @@ class CycleSheet:
     thresholds: HoldThresholds
     held_notes: tuple[str, ...] = ()
     stopped_note: str | None = None
+    # Pregnancy prevention (Lenalidomide REMS); None for a history without REMS facts.
+    rems: RemsPart | None = None
 
     @property
     def cycle_end(self) -> date:

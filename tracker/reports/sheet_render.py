@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QPagedPaintDevice, QPainter
 from tracker.reports.sheet_model import CycleSheet, DoseMark, DrugCell, LabRow, SheetRow, count_text
 from tracker.reports.sheet_page import Columns, Page
 from tracker.reports.sheet_page import columns as column_layout
+from tracker.reports.sheet_rems_render import paint_rems
 
 APP_NAME = "Rd Cycle Tracker"
 
@@ -77,6 +78,8 @@ def _paint_sheet(page: Page, sheet: CycleSheet, print_date: date, number: int, o
     y = _paint_title(page, sheet)
     y = _paint_identity(page, sheet, y + _GAP_MM)
     y = _paint_doses(page, sheet, y + _GAP_MM)
+    if sheet.rems is not None:
+        y = paint_rems(page, sheet.rems, y + _GAP_MM)
     lab_height = _GAP_MM + 6.0 + _LAB_HEADER_MM + len(sheet.labs) * _LAB_ROW_MM
     notes = sheet.footnotes
     notes_height = len(notes) * _FOOTNOTE_MM + (1.0 if notes else 0.0)
@@ -211,8 +214,13 @@ def _paint_grid_row(page: Page, columns: Columns, row: SheetRow, y: float, h: fl
     box = min(4.0, h - 1.4)
     if row.thromboprophylaxis_box:
         page.tick_box(x[5] + (w[5] - box) / 2, y + (h - box) / 2, box)
-    if row.counts_due:
-        page.text(x[6], y, w[6], h, "blood count due", points=points - 1.5, italic=True)
+    due = {
+        (True, False): "blood count due",
+        (False, True): "pregnancy test due",
+        (True, True): "blood count + pregnancy test",
+    }.get((row.counts_due, row.pregnancy_test_due))
+    if due:
+        page.text(x[6], y, w[6], h, due, points=points - 1.5, italic=True, shrink_to=6.5)
 
 
 def _paint_drug_cell(

@@ -193,16 +193,18 @@ def sign_in(
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
     now: Now = utc_now,
+    read_only: bool = False,
 ) -> Store:
     """Open the encrypted ``database`` as ``name``: the store carries the account.
 
     A plaintext database has no accounts and opens as it always has (the name is unused).
     """
     database = Path(database).expanduser()
+    opening = {"clock": clock, "check_in_background": check_in_background, "read_only": read_only}
     if not is_encrypted(database):
-        return open_database(database, clock=clock, check_in_background=check_in_background)
+        return open_database(database, **opening)
     unlock(database, name, password, now=now)
-    store = open_database(database, clock=clock, check_in_background=check_in_background)
+    store = open_database(database, **opening)
     try:
         store.account = enabled_account(store, name)
     except BaseException:

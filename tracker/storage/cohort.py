@@ -21,6 +21,7 @@ from tracker.domain.statistics import (
     rate_definitions,
 )
 from tracker.storage.database import Store
+from tracker.storage.records import refuse_bad_values
 
 # An event counts for a course when it is linked to it, or, unlinked, when its onset falls
 # between the course start and its end (open-ended for an active course). A count counts for
@@ -81,11 +82,25 @@ ORDER BY c.start_date, c.id
 """
 
 
+# The columns the counts are made of: a grade 9 must be refused, not counted as a death.
+_COUNTED_COLUMNS = {
+    "courses": ("start_date", "end_date", "archived"),
+    "adverse_events": ("event_type", "grade", "onset_date", "archived"),
+    "labs": ("date", "anc", "anc_unit", "platelets", "platelets_unit", "archived"),
+}
+
+
+def refuse_counted_bad_values(connection: Any) -> None:
+    for table, columns in _COUNTED_COLUMNS.items():
+        refuse_bad_values(connection, table, columns)
+
+
 def cohort_records(store: Store) -> list[CohortPatient]:
     """Every course of every patient still on record, in order of start, with its worst
     logged grade, counted events and worst count grade per event type."""
     # Plain tuples from the connection: ten thousand courses are read as rows, not dicts.
     connection = store.connection
+    refuse_counted_bad_values(connection)
     parameters = _parameters()
     worst: dict[int, dict[str, int]] = {}
     counted: dict[int, dict[str, int]] = {}
@@ -180,6 +195,7 @@ def count_cohort(
     """What the courses started from ``period_from`` to ``period_to`` (both inclusive, either
     open) come to: patients, cycles, and per event type the patients counted in the rate, the
     events, the grade 5 patients and the patients counted from counts alone."""
+    refuse_counted_bad_values(store.connection)
     rows = store.connection.execute(
         _COUNTS,
         {

@@ -22,7 +22,9 @@ from tracker.domain.treatment.history import (
     ResponseFact,
     ToxicityEvent,
 )
+from tracker.domain.treatment.rems_facts import RemsFacts
 from tracker.storage.database import Store
+from tracker.storage.errors import BadStoredValueError
 from tracker.storage.records import (
     AdverseEvent,
     Course,
@@ -30,7 +32,11 @@ from tracker.storage.records import (
     LabResult,
     LevelChangeRecord,
     ResponseRecord,
+    bad_value_message,
+    stored_day,
 )
+from tracker.storage.rems_reads import active_rems_facts
+from tracker.storage.value_rules import rules_of
 
 _PER_LITRE = "10^9/L"
 
@@ -74,6 +80,7 @@ def history_of(
     events: Iterable[AdverseEvent] = (),
     responses: Iterable[ResponseRecord] = (),
     counts: Iterable[CountResult] | None = None,
+    rems: RemsFacts | None = None,
 ) -> CourseHistory:
     """The engine's view of a course from its records (level changes in recorded order).
 
@@ -98,12 +105,14 @@ def history_of(
         ),
         ended_on=course.end_date if course.status == "ended" else None,
         end_reason=course.end_reason,
+        rems=rems,
     )
 
 
 def course_history(store: Store, course: Course) -> CourseHistory:
     """Everything recorded about ``course``, read for the engine."""
     from tracker.storage import queries
+    from tracker.storage.rems_reads import course_rems_facts
 
     return history_of(
         course,
@@ -113,6 +122,7 @@ def course_history(store: Store, course: Course) -> CourseHistory:
         labs=queries.labs_of(store, course.patient_id),
         events=queries.events_of(store, course.patient_id),
         responses=queries.responses_of(store, course.id),
+        rems=course_rems_facts(store, course),
     )
 
 
@@ -130,9 +140,28 @@ def _counts_by_patient(store: Store, sql: str) -> dict[int, list[CountResult]]:
     day_of: Callable[[str], date] = cache(date.fromisoformat)
     grouped: dict[int, list[CountResult]] = defaultdict(list)
     make = CountResult._make
-    for patient_id, on, anc, platelets in store.execute(sql):
-        grouped[patient_id].append(make((day_of(on), anc, platelets)))
+    for lab_id, patient_id, on, fine, *stored, anc, platelets in store.execute(sql):
+        try:
+            day = day_of(on)
+        except (ValueError, TypeError):
+            day = stored_day(on, "labs", lab_id, "date")
+        if not fine:
+            for rule, value in zip(_COUNT_RULES, stored, strict=True):
+                if not rule.accepts(value):
+                    problem = rule.problem(value)
+                    raise BadStoredValueError(bad_value_message("labs", lab_id, problem))
+        grouped[patient_id].append(make((day, anc, platelets)))
     return grouped
+
+
+# The stored counts and units the query converts, checked as a LabResult checks them.
+_COUNT_COLUMNS = ("anc", "anc_unit", "platelets", "platelets_unit")
+_COUNT_RULES = tuple(
+    next(rule for rule in rules_of("labs") if rule.column == column) for column in _COUNT_COLUMNS
+)
+# Whether a row's counts keep their rules, worked out by SQLite (Python looks closer only
+# at a row that does not: tens of thousands of values are read for Today).
+_COUNTS_FINE = "(" + " AND ".join(rule.sql() for rule in _COUNT_RULES) + ")"
 
 
 # A count in x10^9/L from either unit, as ``grading.to_per_litre_e9`` converts it (per mm3 is
@@ -144,15 +173,16 @@ _IN_PER_LITRE = (
 
 def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, CourseHistory]:
     """The history of each of ``courses`` (the active ones), by course id, in a handful of
-    queries whatever their number: Today's read."""
+    queries whatever their number: Today's read (and the week's sheets). Its REMS facts
+    carry the latest cycle's supply only (``rems_reads.active_rems_facts``)."""
     active = "SELECT id FROM courses WHERE status = 'active' AND archived = 0"
     patients = "SELECT patient_id FROM courses WHERE status = 'active' AND archived = 0"
     starts: dict[int, list[date]] = defaultdict(list)
-    for row in store.execute(
-        f"SELECT course_id, actual_start FROM cycles WHERE archived = 0 AND course_id IN "
+    for cycle_id, course_id, actual_start in store.execute(
+        f"SELECT id, course_id, actual_start FROM cycles WHERE archived = 0 AND course_id IN "
         f"({active}) ORDER BY course_id, number"
     ):
-        starts[row[0]].append(date.fromisoformat(row[1]))
+        starts[course_id].append(stored_day(actual_start, "cycles", cycle_id, "actual_start"))
     changes = _grouped(
         store,
         f"SELECT * FROM level_changes WHERE archived = 0 AND course_id IN ({active}) "
@@ -176,7 +206,8 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
     )
     counts = _counts_by_patient(
         store,
-        f"SELECT patient_id, date, {_IN_PER_LITRE.format(column='anc')}, "
+        f"SELECT id, patient_id, date, {_COUNTS_FINE}, {', '.join(_COUNT_COLUMNS)}, "
+        f"{_IN_PER_LITRE.format(column='anc')}, "
         f"{_IN_PER_LITRE.format(column='platelets')} FROM labs "
         f"WHERE archived = 0 AND patient_id IN ({patients}) "
         "AND (anc IS NOT NULL OR platelets IS NOT NULL) ORDER BY patient_id, date, id",
@@ -188,6 +219,7 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
         "patient_id",
         AdverseEvent,
     )
+    rems = active_rems_facts(store)
     return {
         course.id: history_of(
             course,
@@ -197,6 +229,7 @@ def active_histories(store: Store, courses: Sequence[Course]) -> dict[int, Cours
             counts=counts.get(course.patient_id, ()),
             events=events.get(course.patient_id, ()),
             responses=responses.get(course.id, ()),
+            rems=rems.get(course.id),
         )
         for course in courses
     }

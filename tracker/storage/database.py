@@ -24,13 +24,22 @@ from tracker.storage.connections import (
 )
 from tracker.storage.errors import (
     DatabaseBusyError,
-    DatabaseTooNewError,
     NotADatabaseError,
     StorageError,
 )
-from tracker.storage.filesystems import network_filesystem
-from tracker.storage.private_files import create_private_file, make_private, private_folder
-from tracker.storage.schema import MIGRATION_SET, apply_migrations, known_migration_names
+from tracker.storage.failures import sqlite_write_failure, unusable_value
+from tracker.storage.file_checks import (
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS_TABLE,
+    check_existing_file,
+    connect_read_only,
+    has_unfinished_change,
+    refuse_unusable_file,
+)
+from tracker.storage.file_creation import complete_recovery, create_database_file
+from tracker.storage.filesystems import refuse_network_drive
+from tracker.storage.private_files import make_private
+from tracker.storage.schema import apply_migrations
 
 if TYPE_CHECKING:
     # Imported when a database is opened (see ``open_database``), not with this module.
@@ -44,8 +53,14 @@ DATABASE_FILE_NAME = "tracker.sqlite"
 # Lets a clinic name the database file without a command-line flag (a local file: a database
 # on a network drive is refused, see ``storage.filesystems``).
 DATABASE_PATH_ENVIRONMENT = "RD_TRACKER_DATABASE"
-BUSY_TIMEOUT_MS = 5000
-MIGRATIONS_TABLE = "_sqlite_migrations"
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "MIGRATIONS_TABLE",
+    "Store",
+    "default_database_path",
+    "open_database",
+    "open_read_only",
+]
 
 
 def default_database_path() -> Path:
@@ -74,6 +89,7 @@ class Store:
         *,
         staff: str | None,
         clock: Callable[[], date],
+        read_only: bool = False,
     ):
         if isinstance(db, sqlite3.Connection) or is_cipher_connection(db):
             self.connection = db
@@ -82,6 +98,9 @@ class Store:
             self.connection = db.conn
             self._db = db
         self.path = path
+        self.read_only = read_only
+        # A file of an older version opened for reading is upgraded in a copy in memory.
+        self.copied_to_memory = False
         self.staff = staff
         self._clock = clock
         self._changed = False
@@ -106,13 +125,19 @@ class Store:
         return self._db
 
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
-        return self.connection.execute(sql, parameters)
+        try:
+            return self.connection.execute(sql, parameters)
+        except (OverflowError, sqlite3.ProgrammingError) as error:
+            refusal = unusable_value(error)
+            if refusal is None:
+                raise
+            raise refusal from error
 
     def query(
         self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
     ) -> Iterator[dict[str, Any]]:
         """Each row of ``sql`` as a dict of column name to value."""
-        cursor = self.connection.execute(sql, parameters)
+        cursor = self.execute(sql, parameters)
         names = [column[0] for column in cursor.description or ()]
         for row in cursor:
             yield dict(zip(names, row, strict=True))
@@ -125,7 +150,7 @@ class Store:
 
         def check() -> None:
             try:
-                _check_existing_file(self.path, integrity=True)
+                check_existing_file(self.path, integrity=True)
             except StorageError as error:
                 self._integrity_error = error
 
@@ -145,6 +170,17 @@ class Store:
             self._integrity_thread.join()
         if self._integrity_error is not None:
             raise self._integrity_error
+
+    def reader_connection(self) -> sqlite3.Connection | None:
+        """A second connection reading what this one reads, for another thread; None where
+        there can be none (a file upgraded in memory for reading)."""
+        if self.copied_to_memory:
+            return None
+        if self.read_only:
+            return connect_read_only(self.path)
+        connection = connect(self.path, uri_options="mode=ro")
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return connection
 
     @property
     def staff(self) -> str | None:
@@ -173,6 +209,8 @@ class Store:
         """One atomic change; nested calls join the outer transaction (as savepoints)."""
         if self._closed:
             raise StorageError(f"the database {self.path} is closed")
+        if self.read_only:
+            raise StorageError(f"{self.path} is open for reading only; nothing was changed")
         connection = self.connection
         outermost = not connection.in_transaction
         if outermost:
@@ -185,6 +223,9 @@ class Store:
                 try:
                     connection.execute("BEGIN IMMEDIATE")
                 except operational_errors() as error:
+                    failure = sqlite_write_failure(error, self.path)
+                    if failure is not None:
+                        raise failure from error
                     raise DatabaseBusyError(
                         f"the database {self.path} is busy in another program ({error}); "
                         "try again in a moment"
@@ -192,12 +233,20 @@ class Store:
             try:
                 with self.db.atomic():
                     yield self.db
-            except BaseException:
+                if outermost:
+                    connection.execute("COMMIT")
+            except BaseException as error:
                 if outermost and connection.in_transaction:
                     connection.execute("ROLLBACK")
+                # A full disk or a read-only file is said as such, not as a raw SQLite error.
+                failure = (
+                    sqlite_write_failure(error, self.path)
+                    if outermost and isinstance(error, operational_errors())
+                    else None
+                )
+                if failure is not None:
+                    raise failure from error
                 raise
-            if outermost:
-                connection.execute("COMMIT")
         finally:
             self._depth -= 1
         if self._depth == 0:
@@ -226,40 +275,36 @@ def open_database(
     staff: str | None = None,
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
+    read_only: bool = False,
 ) -> Store:
     """Open (creating or upgrading) the database at ``path``.
 
-    Raises NotADatabaseError or DatabaseTooNewError without writing a byte to the file.
+    Raises NotADatabaseError or DatabaseTooNewError without writing a byte to the file; an
+    existing empty file is refused too (only a path with no file is made a new database).
     With ``check_in_background`` the slow whole-file integrity check of a current-version
     file runs beside the first reads instead of before them (a large file takes a second);
     the first write waits for it, and ``wait_for_integrity`` reports its verdict.
+
+    ``read_only`` opens an existing file for reading only and leaves it byte for byte as it
+    was, with no -wal or -shm file made beside it; see ``_open_for_reading``.
     """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise NotADatabaseError(f"{path} is a folder, not a database file")
-    network = network_filesystem(path)
-    if network is not None:
-        raise NotADatabaseError(
-            f"{path} is on a network drive ({network}); an SQLite database shared over a network "
-            "can be corrupted. Keep the database on this computer, or run the clinic on one "
-            "server database for several workstations"
+    refuse_network_drive(path)
+    if read_only:
+        return _open_for_reading(
+            path, staff=staff, clock=clock, check_in_background=check_in_background
         )
-    check_later = False
-    if path.exists() and path.stat().st_size > 0:
-        # A file that still needs a schema change is written at once, so it is checked first.
-        up_to_date = _check_existing_file(path, integrity=not check_in_background)
-        check_later = check_in_background and up_to_date
-        if check_in_background and not up_to_date:
-            _check_existing_file(path, integrity=True)
-    else:
-        try:
-            private_folder(path.parent)
-            # Made 0600 before SQLite writes a byte; its -wal and -shm files take that mode.
-            create_private_file(path)
-        except OSError as error:
-            raise NotADatabaseError(f"cannot create {path}: {error.strerror or error}") from None
-        up_to_date = False
+    if not path.exists() and not path.is_symlink():
+        create_database_file(path, _configure)
     make_private(path)
+    refuse_unusable_file(path)
+    if has_unfinished_change(path):
+        complete_recovery(path)
+    # A file that still needs a schema change is written at once, so it is checked first.
+    up_to_date = check_existing_file(path, integrity=not check_in_background)
+    check_later = check_in_background and up_to_date
+    if check_in_background and not up_to_date:
+        check_existing_file(path, integrity=True)
     try:
         connection = connect(path)
         _configure(connection)
@@ -269,10 +314,75 @@ def open_database(
         if not up_to_date:
             apply_migrations(store.db)
     except database_errors() as error:
-        raise NotADatabaseError(f"cannot open {path} as a database: {error}") from error
+        failure = sqlite_write_failure(error, path, left="the file was not changed")
+        raise failure or NotADatabaseError(f"cannot open {path} as a database: {error}") from error
     if check_later:
         store._check_integrity_in_background()
     return store
+
+
+def _open_for_reading(
+    path: Path, *, staff: str | None, clock: Callable[[], date], check_in_background: bool
+) -> Store:
+    """An existing file opened so that nothing can change it (``PRAGMA query_only``).
+
+    A file of an older version cannot be upgraded without writing to it: it is copied into
+    memory and upgraded there, so the reader sees the current schema and the file stays as
+    it was.
+    """
+    refuse_unusable_file(path)
+    up_to_date = check_existing_file(path, integrity=not check_in_background)
+    if check_in_background and not up_to_date:
+        check_existing_file(path, integrity=True)
+    try:
+        connection = connect_read_only(path)
+        if not up_to_date:
+            if is_cipher_connection(connection):
+                # Encrypted files are all of a version that needs no upgrade to be read; a
+                # later one would need its copy in memory encrypted too.
+                connection.close()
+                raise NotADatabaseError(
+                    f"{path} was written by an older version of Rd Cycle Tracker; open it once "
+                    "in the application to bring it up to date (its records are kept)"
+                )
+            memory = sqlite3.connect(":memory:")
+            connection.backup(memory)
+            connection.close()
+            connection = memory
+            apply_migrations(Store(connection, path, staff=None, clock=clock).db)
+            connection.execute("PRAGMA query_only = ON")
+    except database_errors() as error:
+        raise NotADatabaseError(f"cannot read {path} as a database: {error}") from error
+    store = Store(connection, path, staff=staff, clock=clock, read_only=True)
+    store.copied_to_memory = not up_to_date
+    if check_in_background and up_to_date:
+        store._check_integrity_in_background()
+    return store
+
+
+def open_read_only(path: Path | str, *, clock: Callable[[], date] = date.today) -> Store:
+    """A Store on a read-only connection to the intact, up-to-date database at ``path``, for
+    checks that must leave the file exactly as it was and see it as it is (an older file is
+    refused rather than upgraded in memory, as ``open_database(read_only=True)`` would).
+
+    Raises NotADatabaseError for a missing, empty, damaged or foreign file, and for one that
+    an older version wrote (it needs opening once to be brought up to date).
+    """
+    path = Path(path).expanduser()
+    refuse_network_drive(path)
+    if not path.exists():
+        raise NotADatabaseError(f"there is no database file at {path}")
+    refuse_unusable_file(path)
+    if not check_existing_file(path, integrity=True):
+        raise NotADatabaseError(
+            f"{path} was written by an older version of Rd Cycle Tracker; open it once with "
+            "this version to bring it up to date (its records are kept), then check it"
+        )
+    try:
+        connection = connect_read_only(path)
+    except all_errors() as error:
+        raise NotADatabaseError(f"cannot read {path}: {error}") from error
+    return Store(connection, path, staff=None, clock=clock, read_only=True)
 
 
 def _configure(connection: sqlite3.Connection) -> None:
@@ -280,94 +390,3 @@ def _configure(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
-
-
-def _check_existing_file(path: Path, *, integrity: bool = True) -> bool:
-    """Refuse a damaged, foreign or too-new file, reading it through a read-only connection.
-
-    Returns whether every migration of this version is already applied.
-    """
-    # Without a write-ahead log beside it the file holds every committed change, and
-    # "immutable" reads it without creating -wal/-shm files; with one, read through the log.
-    has_log = Path(f"{path}-wal").exists()
-    options = "mode=ro" if has_log else "mode=ro&immutable=1"
-    try:
-        connection = connect(path, uri_options=options)
-    except all_errors() as error:
-        raise NotADatabaseError(f"cannot read {path}: {error}") from error
-    try:
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if integrity:
-            _check_intact(connection, path)
-        else:
-            _check_readable(connection, path)
-        return _check_version(connection, path)
-    finally:
-        connection.close()
-
-
-def _check_readable(connection: sqlite3.Connection, path: Path) -> None:
-    """The cheap part of the check: the header and schema parse as SQLite."""
-    try:
-        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except database_errors() as error:
-        raise NotADatabaseError(
-            f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
-            "it was left unchanged"
-        ) from error
-
-
-def _check_intact(connection: sqlite3.Connection, path: Path) -> None:
-    try:
-        problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
-        if is_cipher_connection(connection):
-            # Every page's HMAC, free pages too: one changed bit anywhere is reported.
-            problems += [row[0] for row in connection.execute("PRAGMA cipher_integrity_check")]
-    except (*database_errors(), MemoryError) as error:
-        # A damaged length field can make SQLite ask for an absurd allocation.
-        raise NotADatabaseError(
-            f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
-            "it was left unchanged"
-        ) from error
-    problems = [problem for problem in problems if problem != "ok"]
-    if problems:
-        detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
-        raise NotADatabaseError(
-            f"{path} is damaged and was left unchanged; restore it from a backup "
-            f"(integrity check: {_shorten(detail)})"
-        )
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-def _check_version(connection: sqlite3.Connection, path: Path) -> bool:
-    tables = {
-        row[0]
-        for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    }
-    applied: set[str] = set()
-    if MIGRATIONS_TABLE in tables:
-        applied = {
-            row[0]
-            for row in connection.execute(
-                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
-            )
-        }
-    unknown = applied - known_migration_names()
-    if unknown:
-        raise DatabaseTooNewError(
-            f"{path} was written by a newer version of Rd Cycle Tracker "
-            f"(it has schema change {sorted(unknown)[0]!r}); install the newer version to open "
-            "it. The file was left unchanged."
-        )
-    # A first run cut short leaves only the migrations table; that file is still ours.
-    if tables - {MIGRATIONS_TABLE} and not applied:
-        raise NotADatabaseError(
-            f"{path} is an SQLite database of another program, not Rd Cycle Tracker; "
-            "it was left unchanged"
-        )
-    return applied == known_migration_names()

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from tracker.storage.access_errors import PermissionDeniedError, SignInError
 from tracker.storage.accounts import enabled_account, unlock
-from tracker.storage.audit import write_audit
-from tracker.storage.backup import open_read_only, restore_database
+from tracker.storage.audit import ACTIONS_TABLE, record_action, write_audit
+from tracker.storage.backup import open_read_only
 from tracker.storage.connections import is_encrypted
 from tracker.storage.database import Store, open_database
 from tracker.storage.errors import StorageError, ValidationError
-from tracker.storage.export import export_csv
+from tracker.storage.export import ExportedFiles, export_csv
+from tracker.storage.restore import restore_database
 from tracker.storage.roles import ADMIN, EXPORT, check
 from tracker.storage.signatures import RESTORE_BACKUP, Signature, signed_by, utc_stamp
 
-DATABASE_ROW = "database"  # audit rows about the file as a whole
 EXPORT_ACTION, RESTORE_ACTION = "export", "restore"
 NOT_ENCRYPTED_NOTE = (
     "the exported files are not encrypted: anyone who can read them reads every record"
@@ -34,22 +34,23 @@ NOT_ENCRYPTED_NOTE = (
 
 def export_tables(
     store: Store, directory: Path | str, *, overwrite: bool = False
-) -> dict[str, Path]:
+) -> ExportedFiles:
     """Every table as CSV in ``directory`` (files 0600), audited; clinicians and admins."""
     check(store, EXPORT)
     directory = Path(directory)
     written = export_csv(store.path, directory, overwrite=overwrite)
-    with store.transaction():
-        write_audit(
-            store,
-            table=DATABASE_ROW,
-            row_id=None,
-            patient_id=None,
-            action=EXPORT_ACTION,
-            before=None,
-            after={"format": "csv", "files": len(written), "folder": str(directory.resolve())},
-        )
+    record_action(store, EXPORT_ACTION, export_detail(directory, written))
     return written
+
+
+def export_detail(directory: Path, written: ExportedFiles) -> dict[str, object]:
+    """What the audit row of an export keeps."""
+    return {
+        "format": "csv",
+        "folder": str(directory.resolve()),
+        "files": len(written),
+        "rows": sum(written.rows.values()),
+    }
 
 
 def open_as(
@@ -74,7 +75,7 @@ def _admin_of(database: Path, name: str, password: str) -> None:
     except SignInError as error:
         raise SignInError(f"{database.name} does not open for {name}: {error}") from None
     # Read only: the backup is not changed by being looked at.
-    with open_read_only(database, untouched=True) as connection:
+    with open_read_only(database) as connection:
         rows = connection.execute(
             "SELECT role, disabled FROM accounts WHERE name = ?", [name]
         ).fetchall()
@@ -119,14 +120,14 @@ def restore_signed(
             with signed_by(store, signature), store.transaction():
                 write_audit(
                     store,
-                    table=DATABASE_ROW,
+                    table=ACTIONS_TABLE,
                     row_id=None,
                     patient_id=None,
                     action=RESTORE_ACTION,
                     before=None,
                     after={
-                        "backup": backup_file.name,
-                        "safety_copy": None if safety is None else safety.name,
+                        "from": str(backup_file.resolve()),
+                        "replaced_database_kept_as": None if safety is None else str(safety),
                     },
                 )
     return safety

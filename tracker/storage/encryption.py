@@ -23,7 +23,6 @@ from tracker.storage.accounts import ACCOUNTS_TABLE, Account, account_name, chec
 from tracker.storage.audit import insert_row, write_audit
 from tracker.storage.backup import (
     Clock,
-    _held,
     _snapshot,
     _stamped_name,
     _utc_now,
@@ -51,6 +50,7 @@ from tracker.storage.database import Store, open_database
 from tracker.storage.errors import StorageError, ValidationError
 from tracker.storage.operations.settings import CLINIC_NAME_KEY, set_setting
 from tracker.storage.private_files import create_private_file, private_folder, sync_folder
+from tracker.storage.restore import _held
 from tracker.storage.roles import ADMIN
 from tracker.storage.validation import optional_text
 

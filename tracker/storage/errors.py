@@ -23,3 +23,12 @@ class NotFoundError(ValidationError):
 
 class DatabaseBusyError(StorageError):
     """Another program held the write lock for longer than the busy timeout."""
+
+
+class StaleRecordError(ValidationError):
+    """The record was changed by someone else after the caller read it; nothing was saved."""
+
+
+class BadStoredValueError(StorageError):
+    """A row holds a value no rule allows (written outside the program, or by an older
+    version); the message names the table, the row and the value."""

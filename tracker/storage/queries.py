@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.domain.regimen import Regimen, load_regimen
 from tracker.storage.database import Store
-from tracker.storage.errors import NotFoundError
+from tracker.storage.errors import NotFoundError, ValidationError
 from tracker.storage.records import (
     AdverseEvent,
     AuditEntry,
@@ -83,7 +83,19 @@ def mrn_clashes(store: Store) -> list[tuple[Patient, Patient]]:
     ]
 
 
+# No name or MRN is longer (``operations.patients``); a longer search could match nothing, and
+# SQLite refuses a LIKE pattern past 50,000 bytes ("LIKE or GLOB pattern too complex").
+MAX_SEARCH_LENGTH = 200
+
+
 def _patient_filter(search: str, include_archived: bool) -> tuple[str, list[Any]]:
+    if not isinstance(search, str):
+        raise ValidationError(f"the search must be text, not {search!r:.40}")
+    if len(search.strip()) > MAX_SEARCH_LENGTH:
+        raise ValidationError(
+            f"the search text is {len(search.strip()):,} characters long; no name or MRN is "
+            f"longer than {MAX_SEARCH_LENGTH}"
+        )
     clauses, params = [], []
     if not include_archived:
         clauses.append("archived = 0")

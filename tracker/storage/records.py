@@ -1,13 +1,22 @@
-"""Read-only records built from database rows; dates as ``datetime.date``, flags as bool."""
+"""Read-only records built from database rows; dates as ``datetime.date``, flags as bool.
+
+A value no rule allows (``value_rules``: written from another SQLite client, or by an older
+version) is refused as the record is built, with a BadStoredValueError naming the table, the
+row and the value, so every screen, sheet and command says so in one message instead of
+failing further on or, worse, reading a grade 9 as a death.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
-from typing import Any, Self, get_type_hints
+from typing import Any, ClassVar, Self, get_type_hints
+
+from tracker.storage.errors import BadStoredValueError
+from tracker.storage.value_rules import ValueRule, breaking_values, rules_of
 
 
 def _date(value: str | None) -> date | None:
@@ -38,31 +47,87 @@ def _field_converters(record_type: type) -> tuple[tuple[str, Callable[[Any], Any
     return tuple((field.name, _CONVERTERS.get(hints[field.name])) for field in fields(record_type))
 
 
+@cache
+def _field_rules(record_type: type) -> tuple[tuple[int, ValueRule], ...]:
+    """(field position, rule) for each field of the record whose column has a rule."""
+    table = getattr(record_type, "TABLE", None)
+    if table is None:
+        return ()
+    names = [field.name for field in fields(record_type)]
+    return tuple(
+        (names.index(rule.column), rule) for rule in rules_of(table) if rule.column in names
+    )
+
+
+def bad_value_message(table: str, row_id: Any, problem: str) -> str:
+    return (
+        f"{table} row {row_id} holds a value the program cannot use: {problem}. It was "
+        "written outside the program or by an older version; correct it or restore a backup "
+        "('tracker verify' lists every such value)"
+    )
+
+
+def stored_day(value: Any, table: str, row_id: Any, column: str) -> date:
+    """A required date column's value read on its own (not through a record)."""
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise BadStoredValueError(
+        bad_value_message(table, row_id, f"{column} {value!r} is not a real date written YYYY-MM-DD")
+    )
+
+
+def refuse_bad_values(connection: Any, table: str, columns: Collection[str]) -> None:
+    """Raise BadStoredValueError for the first row of ``table`` whose ``columns`` break their
+    rules: for reads that count in SQL and so never build a record."""
+    broken = next(breaking_values(connection, table, columns), None)
+    if broken is not None:
+        raise BadStoredValueError(
+            bad_value_message(table, broken.row_id, broken.rule.problem(broken.value))
+        )
+
+
 class RowRecord:
-    """A dataclass whose fields are columns of the same name, converted by their types."""
+    """A dataclass whose fields are columns of the same name, converted by their types.
+
+    ``TABLE`` names the table the rows come from, whose value rules are checked on reading.
+    """
+
+    TABLE: ClassVar[str | None] = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
-        return cls(
-            **{
-                name: row[name] if convert is None else convert(row[name])
-                for name, convert in _field_converters(cls)
-            }
-        )
+        return cls.from_values([row[name] for name, _ in _field_converters(cls)])
 
     @classmethod
     def from_values(cls, values: Sequence[Any]) -> Self:
         """From a row's values in field order (a query that selects exactly the fields)."""
-        return cls(
-            *[
-                value if convert is None else convert(value)
-                for value, (_, convert) in zip(values, _field_converters(cls), strict=True)
-            ]
-        )
+        for position, rule in _field_rules(cls):
+            if not rule.accepts(values[position]):
+                raise BadStoredValueError(
+                    bad_value_message(rule.table, values[0], rule.problem(values[position]))
+                )
+        try:
+            return cls(
+                *[
+                    value if convert is None else convert(value)
+                    for value, (_, convert) in zip(values, _field_converters(cls), strict=True)
+                ]
+            )
+        except (ValueError, TypeError) as error:
+            # A column without a rule that still could not be read (a date in a text column
+            # of an older file, say).
+            raise BadStoredValueError(
+                bad_value_message(cls.TABLE or cls.__name__, values[0], str(error))
+            ) from None
 
 
 @dataclass(frozen=True)
 class Patient(RowRecord):
+    TABLE = "patients"
+
     id: int
     mrn: str
     name: str
@@ -72,14 +137,21 @@ class Patient(RowRecord):
     creatinine: float | None
     creatinine_unit: str | None
     on_dialysis: bool
-    reproductive_potential: bool
     notes: str
     archived: bool
     date_of_death: date | None = None
+    # The Lenalidomide REMS category (``domain.rems_rules``), the reason for a female not of
+    # reproductive potential, and whether her menstrual cycles are irregular.
+    rems_category: str | None = None
+    rems_category_reason: str | None = None
+    irregular_cycles: bool = False
+    version: int = 1
 
 
 @dataclass(frozen=True)
 class Course(RowRecord):
+    TABLE = "courses"
+
     id: int
     patient_id: int
     regimen_id: str
@@ -106,6 +178,8 @@ class Course(RowRecord):
 
 @dataclass(frozen=True)
 class Cycle(RowRecord):
+    TABLE = "cycles"
+
     id: int
     course_id: int
     number: int
@@ -123,6 +197,8 @@ class Cycle(RowRecord):
 
 @dataclass(frozen=True)
 class LevelChangeRecord(RowRecord):
+    TABLE = "level_changes"
+
     id: int
     course_id: int
     effective_date: date
@@ -135,6 +211,8 @@ class LevelChangeRecord(RowRecord):
 class InterruptionRecord(RowRecord):
     """``drug`` interrupted from ``start_date``; ``end_date`` is the first day it is given
     again (None: still interrupted)."""
+
+    TABLE = "interruptions"
 
     id: int
     course_id: int
@@ -152,6 +230,8 @@ class InterruptionRecord(RowRecord):
 
 @dataclass(frozen=True)
 class DoseRecord(RowRecord):
+    TABLE = "dose_records"
+
     id: int
     course_id: int
     date: date
@@ -163,6 +243,8 @@ class DoseRecord(RowRecord):
 
 @dataclass(frozen=True)
 class LabResult(RowRecord):
+    TABLE = "labs"
+
     id: int
     patient_id: int
     date: date
@@ -177,6 +259,8 @@ class LabResult(RowRecord):
 
 @dataclass(frozen=True)
 class AdverseEvent(RowRecord):
+    TABLE = "adverse_events"
+
     id: int
     patient_id: int
     course_id: int | None
@@ -189,6 +273,7 @@ class AdverseEvent(RowRecord):
     resolution_date: date | None
     action: str
     note: str
+    version: int = 1
 
     @property
     def is_open(self) -> bool:
@@ -197,6 +282,8 @@ class AdverseEvent(RowRecord):
 
 @dataclass(frozen=True)
 class ResponseRecord(RowRecord):
+    TABLE = "responses"
+
     id: int
     course_id: int
     assessed_on: date
@@ -217,6 +304,7 @@ class AuditEntry(RowRecord):
     action: str
     before: dict | None
     after: dict | None
+    reason: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:

@@ -104,6 +104,12 @@ def check(store: Store, permission: Permission) -> None:
         )
 
 
+def check_signed_in(store: Store) -> None:
+    """On a database with accounts, refuse anything done without a signed-in account."""
+    if store.account is None and has_accounts(store):
+        raise SignInRequiredError("this database has staff accounts: sign in first")
+
+
 def check_writer(store: Store) -> None:
     """The last line, where every audit row is written: on a database with accounts no
     change is made without a signed-in account, nor by a viewer."""

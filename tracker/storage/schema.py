@@ -268,7 +268,53 @@ def m005_vte_risk_factors(db: Database) -> None:
     db["courses"].add_column("vte_risk_factors", str)
 
 
-def m006_accounts(db: Database) -> None:
+def m006_rems(db: Database) -> None:
+    """Pregnancy prevention (Lenalidomide REMS): the patient's REMS category replaces the bare
+    'reproductive potential' flag (mapped where the record decides it, reported where it does
+    not); pregnancy tests, contraception counselling, missed-period reports and each cycle's
+    lenalidomide prescription with its REMS authorization (``rems_upgrade``)."""
+    from datetime import date
+
+    from tracker.storage.rems_upgrade import upgrade_to_rems
+
+    upgrade_to_rems(db, date.today())
+
+
+def m007_row_versions(db: Database) -> None:
+    """Each clinical row carries a version, 1 when written, raised by one with every update
+    (a trigger refuses any other), so a save from an outdated form can be refused."""
+    from tracker.storage import guards
+    from tracker.storage.value_rules import CLINICAL_TABLES
+
+    for table in CLINICAL_TABLES:
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    guards.install(db, guards.version_triggers())
+
+
+def m008_audit_chain(db: Database) -> None:
+    """Audit rows carry the reason for a change and a hash chaining each to the one before;
+    the existing rows are chained in id order, what the clinical tables hold now is attested
+    (``attestation``), and triggers refuse any change to or removal of an audit row."""
+    from tracker.storage import guards
+    from tracker.storage.audit_chain import chain_existing_rows
+    from tracker.storage.chain_start import attest_existing_rows
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN reason TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT")
+    chain_existing_rows(db.conn)
+    attest_existing_rows(db.conn)
+    guards.install(db, guards.audit_triggers())
+
+
+def m009_value_rules(db: Database) -> None:
+    """Triggers refuse a value that breaks its column's rule (``value_rules``); rows that
+    already break one are kept as they are, and reported by ``tracker verify``."""
+    from tracker.storage import guards
+
+    guards.install(db, guards.value_triggers())
+
+
+def m010_accounts(db: Database) -> None:
     """Staff accounts, each with one role (``tracker.storage.roles``); their passwords are
     never stored, they unlock key slots beside the file (``tracker.storage.crypto``). The
     audit log names the signed-in account, and for an electronic signature its signer and
@@ -280,11 +326,12 @@ def m006_accounts(db: Database) -> None:
             "full_name": str,
             "role": str,  # "admin", "clinician", "nurse", "viewer"
             "disabled": int,
+            "version": int,
             **_BOOKKEEPING,
         },
         pk="id",
         not_null={"name", "role"},
-        defaults={"archived": 0, "disabled": 0, "full_name": ""},
+        defaults={"archived": 0, "disabled": 0, "full_name": "", "version": 1},
     )
     db["accounts"].create_index(["name"], unique=True)
     for column in ("account", "signer", "meaning"):
@@ -297,7 +344,11 @@ _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m003_date_of_death,
     m004_mrn_key,
     m005_vte_risk_factors,
-    m006_accounts,
+    m006_rems,
+    m007_row_versions,
+    m008_audit_chain,
+    m009_value_rules,
+    m010_accounts,
 )
 
 

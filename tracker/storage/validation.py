@@ -82,6 +82,13 @@ def note_text(value: Any, label: str = "note") -> str:
     return optional_text(value, label) or ""
 
 
+def text_items(values: Any, label: str) -> list[str]:
+    """A list or tuple of strings (never one string, which would be read letter by letter)."""
+    if not isinstance(values, list | tuple) or not all(isinstance(item, str) for item in values):
+        raise ValidationError(f"{label} must be a list of names, not {values!r:.60}")
+    return list(values)
+
+
 def choice(value: Any, allowed: Collection[str], label: str) -> str:
     if value not in allowed:
         options = ", ".join(f'"{option}"' for option in allowed)
@@ -124,3 +131,15 @@ def flag(value: Any, label: str) -> int:
     if not isinstance(value, bool | int) or value not in (0, 1):
         raise ValidationError(f"{label} must be yes or no")
     return int(value)
+
+
+REASON_MAX_LENGTH = 500
+
+
+def change_reason(value: Any) -> str:
+    """Why a saved record is being corrected or withdrawn: required, kept in the audit log."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(
+            "give a reason for changing a saved record; it is kept in the audit log"
+        )
+    return required_text(value, "reason for the change", max_length=REASON_MAX_LENGTH)

@@ -133,15 +133,23 @@ def startup_database(cli_path: Path | None, settings: AppSettings) -> tuple[Path
 
 
 def open_at_start(
-    window: MainWindow, path: Path, *, clock: Callable[[], date] = date.today
+    window: MainWindow,
+    path: Path,
+    *,
+    clock: Callable[[], date] = date.today,
+    read_only: bool = False,
 ) -> bool:
-    """Open (creating if new) the start-up database; a refused file leaves no database open."""
+    """Open (creating if new) the start-up database; a refused file leaves no database open.
+
+    ``read_only`` opens an existing file only to read it, leaving it byte for byte as it was.
+    """
     store, message = database_actions.try_open(
         path,
         staff=window.staff_initials,
         clock=clock,
         check_in_background=True,
         sign_in=window.session.sign_in_to,
+        read_only=read_only,
     )
     window.today_view.no_database_text = "No database is open."
     if store is None:
@@ -176,6 +184,7 @@ def launch(
     clock: Callable[[], date] = date.today,
     report_error: ErrorReport | None = None,
     sign_in_as: tuple[str, str] | None = None,
+    read_only: bool = False,
 ) -> MainWindow:
     """Show the main window at once, then open the database into it.
 
@@ -202,7 +211,7 @@ def launch(
             if not window.session.files.create_encrypted(path, first_run=True, clock=clock):
                 window.today_view.no_database_text = "No database is open."
                 window.today_view.reload()
-        elif open_at_start(window, path, clock=clock) and note:
+        elif open_at_start(window, path, clock=clock, read_only=read_only) and note:
             window.statusBar().showMessage(note, 15000)
         if ask_staff:
             QTimer.singleShot(0, window.ask_staff_initials_once)

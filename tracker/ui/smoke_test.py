@@ -185,6 +185,8 @@ def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
             db_path,
             AppSettings.in_file(Path(folder) / "settings.ini"),
             ask_staff=False,
+            # Only reading: the file is left byte for byte as it was, no -wal or -shm made.
+            read_only=True,
             report_error=lambda _parent, message: fail(
                 SMOKE_REFUSED, f"error: {_one_line(message)}"
             ),

@@ -106,7 +106,8 @@ def drawn(qtbot, view: CohortChartView) -> CohortChartView:
 def test_cohort_screen_draws_the_rates_and_intervals_of_the_database(qtbot, window, clinic):
     assert window.cohort_view is None  # nothing built, no matplotlib, until asked for
     view = show_cohort(qtbot, window)
-    assert window.stack.currentWidget() is view and window.commands.show_cohort.isChecked()
+    assert window.stack.currentWidget() is window.cohort_screen
+    assert window.cohort_screen.currentWidget() is view and window.commands.show_cohort.isChecked()
 
     drawn = bars(view.figure)
     assert drawn[CLINIC] == [50.0, 0.0, 25.0]  # 2/4, 0/4, 1/4

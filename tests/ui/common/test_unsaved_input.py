@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.conftest import activate
+from tests.ui.conftest import activate, close_window
 from tests.ui.patient_fixtures import seed_course
 from tracker.storage import queries
 from tracker.ui.common.unsaved_input import editor_values, has_unsaved_input
@@ -36,8 +36,7 @@ def test_a_value_typed_into_the_labs_dialog_is_not_lost_without_asking(
     assert dialog.anc.edit.text() == "0.8"
 
     answers.append(True)
-    window.close()
-    assert not window.isVisible()
+    close_window(qtbot, window)
     assert queries.labs_of(store, seeded.patient_id) == []  # closing saved nothing
 
 
@@ -49,8 +48,8 @@ def test_an_untouched_or_restored_labs_dialog_closes_without_asking(qtbot, windo
         qtbot.keyClick(dialog.anc.edit, Qt.Key.Key_Backspace)
     assert window.dialogs_with_unsaved_input() == []  # back to what it opened with
 
-    window.close()
-    assert not window.isVisible() and window.asked == []
+    close_window(qtbot, window)
+    assert window.asked == []
 
 
 def test_a_choice_made_with_the_keyboard_counts_as_input(qtbot, window, store, answers):
@@ -103,5 +102,5 @@ def test_a_print_preview_is_not_a_form(qtbot, window, store):
     preview = window.patient_view.sheets.preview_sheet()
     qtbot.waitExposed(preview)
     assert not has_unsaved_input(preview)
-    window.close()
-    assert not window.isVisible() and window.asked == []
+    close_window(qtbot, window)
+    assert window.asked == []

@@ -101,6 +101,12 @@ def test_double_click_edits_an_event_through_update_event(qtbot, store, context,
     dialog.resolution_edit.setDate(qdate(resolved))
     dialog.grade_spin.setValue(4)
     click_save(qtbot, dialog)
+    # A correction says why before it is saved.
+    assert messages == ["Say why the saved record is changed: the reason is kept in the audit log."]
+    assert queries.get_event(store, event_id).grade == 3
+    messages.clear()
+    dialog.reason_edit.setCurrentText("Grade misread from the lab report")
+    click_save(qtbot, dialog)
 
     assert messages == []
     event = queries.get_event(store, event_id)
@@ -110,7 +116,11 @@ def test_double_click_edits_an_event_through_update_event(qtbot, store, context,
     changes = history.index(0, 4).data()
     assert history.index(0, 2).data() == "Event: Neutropenia"
     assert history.index(0, 3).data() == "changed"
-    assert changes.splitlines() == ["Grade: 3 → 4", f"Resolved: – → {resolved}"]
+    assert changes.splitlines() == [
+        "Grade: 3 → 4",
+        f"Resolved: – → {resolved}",
+        "Why: Grade misread from the lab report",
+    ]
 
 
 def test_history_lists_who_changed_what_newest_first(qtbot, store, context):
@@ -132,14 +142,14 @@ def test_history_reads_as_words_with_doses_in_mg_and_units(qtbot, store, context
     courses.change_dose_level(store, seeded.course_id, "lenalidomide", 2, today, "neutropenia")
     labs.record_labs(store, seeded.patient_id, today, anc=650, anc_unit="/mm3", platelets=140)
     doses.record_dose(store, seeded.course_id, today, "lenalidomide", "taken")
-    doses.record_dose(store, seeded.course_id, today, "lenalidomide", "missed")
+    doses.record_dose(store, seeded.course_id, today, "lenalidomide", "missed", reason="misread")
     view = make_view(qtbot, context, seeded.patient_id)
     model = view.history_view.model
     shown: dict[str, list[str]] = {}  # the newest entry of each record
     for row in range(model.rowCount()):
         shown.setdefault(model.index(row, 2).data(), model.index(row, 4).data().splitlines())
 
-    assert shown[f"Lenalidomide {today}"] == ["Status: taken → missed"]
+    assert shown[f"Lenalidomide {today}"] == ["Status: taken → missed", "Why: misread"]
     assert shown["Lenalidomide dose level"] == [
         f"From: {today}",
         "Drug: Lenalidomide",
@@ -169,3 +179,32 @@ def test_models_pass_the_model_tester(qtbot, qtmodeltester, store):
     audit_model.set_entries(queries.audit_of_patient(store, seeded.patient_id))
     assert audit_model.rowCount() == 5
     qtmodeltester.check(audit_model, force_py=True)
+
+
+def test_an_event_logged_in_error_is_withdrawn_with_a_reason(qtbot, store, context, messages):
+    seeded = seed_course(store, days_ago=20)
+    onset = store.today() - timedelta(days=9)
+    events.log_event(store, seeded.patient_id, "vte", 2, onset, course_id=seeded.course_id)
+    view = make_view(qtbot, context, seeded.patient_id)
+    view.tabs.setCurrentWidget(view.events_view)
+    events_view = view.events_view
+    events_view.table.selectRow(0)
+    asked: list[str] = []
+    events_view.ask_reason = lambda _parent, _title, question: asked.append(question) or None
+    assert events_view.withdraw_selected() is False
+    assert len(queries.events_of(store, seeded.patient_id)) == 1
+    events_view.ask_reason = lambda _parent, _title, _question: "Logged for the wrong patient"
+    assert events_view.withdraw_selected() is True
+
+    assert asked == [
+        f"Withdraw thromboembolic event grade 2 from {onset}, logged in error? It leaves the "
+        "lists and the counts; the history keeps it, with the reason."
+    ]
+    assert messages == [] and queries.events_of(store, seeded.patient_id) == []
+    assert events_view.model.rowCount() == 0 and not events_view.withdraw_button.isEnabled()
+    history = view.history_view.model
+    assert history.index(0, 3).data() == "archived"
+    assert history.index(0, 4).data().splitlines() == [
+        "archived (kept for history)",
+        "Why: Logged for the wrong patient",
+    ]

@@ -231,3 +231,31 @@ def test_hold_advice_without_an_interruption_asks_too_but_not_for_the_rest(
         (today, "lenalidomide", "missed"),
         (today - timedelta(days=1), "lenalidomide", "taken"),
     }
+
+
+def test_an_interruption_recorded_in_error_is_withdrawn_with_a_reason(
+    qtbot, store, context, messages
+):
+    held = seed_held_course(store)
+    view = make_view(qtbot, context, held.patient_id)
+    asked: list[str] = []
+    reasons: list[str | None] = [None, "Recorded for the wrong patient"]
+
+    def ask_reason(_parent, _title, question):
+        asked.append(question)
+        return reasons.pop(0)
+
+    view.days.ask_reason = ask_reason
+    choose(qtbot, click_day(qtbot, view, held.interrupted), "withdraw-interruption")
+    assert len(interruption_rows(store)) == 1  # cancelled: nothing changed
+    choose(qtbot, click_day(qtbot, view, held.interrupted), "withdraw-interruption")
+
+    assert asked[0].startswith("Withdraw the interruption of lenalidomide from ")
+    assert messages == [] and interruption_rows(store) == []
+    assert view.calendar.cell_for_date(held.interrupted).is_held("lenalidomide") is False
+    (withdrawn, *_) = queries.audit_of_patient(store, held.patient_id)
+    assert (withdrawn.table_name, withdrawn.action, withdrawn.reason) == (
+        "interruptions",
+        "archive",
+        "Recorded for the wrong patient",
+    )

@@ -51,15 +51,47 @@ def test_a_mistaken_dose_record_is_cleared_from_the_day_menu(qtbot, store, conte
     assert "lenalidomide-clear" not in [action.objectName() for action in menu.actions()]
     choose(qtbot, menu, "lenalidomide-missed")
     assert view.calendar.cell_for_date(day).status("lenalidomide") == "missed"
+    asked: list[str] = []
+    reasons: list[str | None] = [None, "Recorded on the wrong day"]
 
+    def ask_reason(_parent, _title, question):
+        asked.append(question)
+        return reasons.pop(0)
+
+    view.days.ask_reason = ask_reason
+    choose(qtbot, click_day(qtbot, view, day), "lenalidomide-clear")  # and cancel
+    assert view.calendar.cell_for_date(day).status("lenalidomide") == "missed"
     choose(qtbot, click_day(qtbot, view, day), "lenalidomide-clear")
 
+    assert asked[0].startswith(f"Clear the lenalidomide record of {weekday_date(day)}?")
     assert messages == []
     assert queries.dose_records_of(store, seeded.course_id) == []
     cell = view.calendar.cell_for_date(day)
     assert cell.status("lenalidomide") is None and cell.planned.lenalidomide_mg == 25
     (archived,) = store.db.query("SELECT archived, status FROM dose_records")
     assert archived == {"archived": 1, "status": "missed"}
+    (withdrawn,) = [e for e in queries.audit_of_patient(store, seeded.patient_id) if e.action == "archive"]
+    assert withdrawn.reason == "Recorded on the wrong day"
+
+
+def test_recording_another_status_over_a_record_asks_why(qtbot, store, context, messages):
+    seeded = seed_course(store, days_ago=6)
+    view = make_view(qtbot, context, seeded.patient_id)
+    day = seeded.start + timedelta(days=3)
+    choose(qtbot, click_day(qtbot, view, day), "lenalidomide-missed")
+    asked: list[str] = []
+    view.days.ask_reason = lambda _parent, _title, question: asked.append(question) or "Found it"
+    choose(qtbot, click_day(qtbot, view, day), "lenalidomide-missed")  # the same again
+    assert asked == []
+    choose(qtbot, click_day(qtbot, view, day), "lenalidomide-taken")
+
+    assert asked == [
+        f"Lenalidomide is recorded otherwise on {weekday_date(day)}. Record it as taken instead?"
+    ]
+    assert messages == []
+    assert view.calendar.cell_for_date(day).status("lenalidomide") == "taken"
+    (latest, *_) = queries.audit_of_patient(store, seeded.patient_id)
+    assert (latest.action, latest.reason) == ("update", "Found it")
 
 
 def test_the_day_menu_offers_no_held_status(qtbot, store, context, messages):

@@ -243,6 +243,11 @@ def test_edit_changes_only_what_was_changed(qtbot, window, store, messages):
     qtbot.keyClicks(dialog.weight_edit, "58")
     assert dialog.has_unsaved_input()
     click_save(qtbot, dialog)
+    assert messages == ["Say why the saved record is changed: the reason is kept in the audit log."]
+    assert dialog.isVisible() and queries.get_patient(store, ids["E-1"]).weight_kg is None
+    messages.clear()
+    qtbot.keyClicks(dialog.reason_edit, "Weighed today")
+    click_save(qtbot, dialog)
 
     assert messages == [] and not dialog.isVisible()
     assert queries.get_patient(store, ids["E-1"]).weight_kg == 58.0
@@ -257,20 +262,27 @@ def test_edit_changes_only_what_was_changed(qtbot, window, store, messages):
     assert weight == "58 kg"
 
 
-def test_archive_asks_first_and_hides_the_patient(qtbot, window, store, answers):
+def test_archive_asks_why_first_and_hides_the_patient(qtbot, window, store):
     ids = add_people(store, [("K-1", "Keep, Me"), ("G-1", "Gone, Soon")])
     window.show()
     window.show_patients()
     view = window.patients_view
     view.select_patient(ids["G-1"])
+    asked: list[str] = []
+    reasons: list[str | None] = [None, "Duplicate of K-1"]
 
-    answers.append(False)
+    def ask_reason(_parent, _title, question):
+        asked.append(question)
+        return reasons.pop(0)
+
+    view.ask_reason = ask_reason
     assert view.archive_selected() is False
-    assert "Archive Gone, Soon (MRN G-1)?" in window.asked[0]
+    assert "Archive Gone, Soon (MRN G-1)?" in asked[0]
     assert sorted(view.visible_patient_ids()) == sorted(ids.values())
 
-    answers.append(True)
     assert view.archive_selected() is True
+    (entry,) = [e for e in queries.audit_of_patient(store, ids["G-1"]) if e.action == "archive"]
+    assert entry.reason == "Duplicate of K-1"
     assert view.visible_patient_ids() == [ids["K-1"]]
     assert [p.mrn for p in queries.list_patients(store, include_archived=True) if p.archived] == [
         "G-1"

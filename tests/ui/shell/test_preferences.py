@@ -15,7 +15,6 @@ from tests.ui.conftest import activate
 from tests.ui.patient_fixtures import seed_course
 from tracker.reports.sheet_settings import clinic_name, sheet_page_size
 from tracker.storage import queries
-from tracker.storage.operations.courses import start_check_for_cycle
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.settings import (
     CLINIC_NAME_MAX_LENGTH,
@@ -24,6 +23,7 @@ from tracker.storage.operations.settings import (
     save_settings,
     set_setting,
 )
+from tracker.storage.operations.start_checks import start_check_for_cycle
 from tracker.ui.shell.preferences_dialog import PreferencesDialog
 
 LETTER_POINTS = (612, 792)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMenu
 
-from tests.accounts import PASSWORDS, act_as
+from tests.accounts import PASSWORDS, act_as, signed_as
 from tests.ui.conftest import FIXED_TODAY, activate
 from tests.ui.patient_fixtures import click_day, seed_course
 from tests.ui.shell.signing import ModalAnswers, clinic, save_png, window_on
@@ -17,6 +17,7 @@ from tracker.storage.backup import backup_database
 from tracker.storage.connections import is_encrypted
 from tracker.storage.database import open_database
 from tracker.storage.operations.patients import add_patient
+from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.shell.first_run import NewDatabaseDialog, RecoveryKeyDialog
 from tracker.ui.shell.sign_in import SignInDialog
 
@@ -97,7 +98,8 @@ def test_switching_user_changes_the_account_and_what_it_may_do(qtbot, tmp_path):
 def test_a_nurse_gets_the_dose_menu_without_treatment_decisions(qtbot, tmp_path):
     messages: list[str] = []
     store = clinic(tmp_path, signed_in="doc")
-    seeded = seed_course(store, days_ago=5)
+    with signed_as(store, OVERRIDE_START):
+        seeded = seed_course(store, days_ago=5)
     act_as(store, "nina")
     window = window_on(qtbot, store, tmp_path, messages)
     window.resize(1200, 800)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -42,7 +43,7 @@ def menu_entries(window: MainWindow) -> dict[str, list[tuple[str, str]]]:
 
 def test_menus_and_their_shortcuts(window):
     entries = menu_entries(window)
-    assert list(entries) == ["File", "Patient", "View", "Help"]
+    assert list(entries) == ["File", "Patient", "View", "Tools", "Help"]
     assert [text for text, _ in entries["File"]] == [
         "New database…",
         "Open database…",
@@ -62,6 +63,7 @@ def test_menus_and_their_shortcuts(window):
         ("Patients", "Ctrl+2"),
         ("Cohort report", "Ctrl+3"),
     ]
+    assert entries["Tools"] == [("Verify records…", "")]
     assert [text for text, _ in entries["Help"]] == ["About Rd Cycle Tracker"]
     toolbar_texts = [a.text().replace("&", "") for a in window.toolbar.actions() if a.text()]
     assert toolbar_texts == ["Today", "Patients", "Cohort report", "New patient…", "Find patient"]
@@ -162,12 +164,27 @@ def test_new_database_is_created_and_an_existing_file_refused(window, context, t
     assert context.store.path == created
 
 
-def test_backup_writes_a_copy_that_opens(window, store, tmp_path):
+def test_backup_writes_a_copy_that_opens(qtbot, window, store, tmp_path):
     add_patient(store, mrn="B-1", name="Backed, Up")
-    written = window.backup_database(tmp_path / "copy.sqlite")
-    assert written == tmp_path / "copy.sqlite"
+    written = tmp_path / "copy.sqlite"
+    assert window.backup_database(written) is True
+    assert window.statusBar().currentMessage() == f"Backing up to {written}…"
+    assert not window.commands.backup.isEnabled()
+    qtbot.waitUntil(lambda: window.commands.backup.isEnabled(), timeout=10_000)
+    assert window.statusBar().currentMessage() == f"Backup written to {written}"
     with open_database(written) as copy:
         assert queries.patient_by_mrn(copy, "B-1").name == "Backed, Up"
+    recorded = store.execute(
+        "SELECT after_json FROM audit_log WHERE table_name = 'actions' AND action = 'backup'"
+    ).fetchall()
+    assert len(recorded) == 1 and str(written) in recorded[0][0]
+
+
+def test_a_refused_backup_is_said_and_nothing_is_written(qtbot, window, tmp_path, messages):
+    assert window.backup_database(tmp_path / "no-such-folder" / "copy.sqlite") is True
+    qtbot.waitUntil(lambda: window.commands.backup.isEnabled(), timeout=10_000)
+    assert messages and messages[0].startswith("The backup was not written: there is no folder")
+    assert not (tmp_path / "no-such-folder").exists()
 
 
 def test_closing_with_unsaved_form_input_asks_first(qtbot, window, answers):
@@ -193,14 +210,38 @@ def test_closing_with_an_untouched_form_does_not_ask(window):
     assert not window.isVisible() and window.asked == []
 
 
-def test_closing_after_a_change_takes_an_automatic_backup(window, context, tmp_path):
+def test_closing_after_a_change_backs_up_off_the_gui_thread_then_closes(
+    qtbot, window, context, store, tmp_path
+):
     window.show()
     context.run(add_patient, mrn="AB-1", name="Auto, Backup")
-    window.close()
+    started = time.perf_counter()
+    assert window.close() is False  # it waits for the backup, without blocking
+    assert time.perf_counter() - started < 0.5
+    assert window.isVisible()
+    assert window.statusBar().currentMessage() == "Backing up the database before closing…"
+    assert not window.centralWidget().isEnabled()  # no change can slip past the copy
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     backups = list((tmp_path / "backups").glob("clinic-*.sqlite"))
     assert len(backups) == 1
+    assert window.statusBar().currentMessage() == f"Backup written to {backups[0]}"
     with open_database(backups[0]) as copy:
         assert queries.patient_by_mrn(copy, "AB-1").name == "Auto, Backup"
+    recorded = store.execute(
+        "SELECT after_json FROM audit_log WHERE table_name = 'actions' AND action = 'backup'"
+    ).fetchall()
+    assert len(recorded) == 1 and str(backups[0]) in recorded[0][0]
+
+
+def test_a_failed_closing_backup_is_said_and_the_window_still_closes(
+    qtbot, window, context, store, tmp_path, messages
+):
+    window.show()
+    context.run(add_patient, mrn="AB-2", name="Backup, Fails")
+    (tmp_path / "backups").write_text("a file where the backup folder should be")
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert len(messages) == 1 and messages[0].startswith("The automatic backup failed")
 
 
 def test_closing_without_changes_takes_no_backup(window, tmp_path):
@@ -309,7 +350,9 @@ def test_uncaught_errors_are_logged_and_shown(tmp_path, monkeypatch):
     assert shown[0].startswith("Something went wrong: the printer caught fire.")
     assert str(log_path) in shown[0]
     logged = log_path.read_text()
-    assert "Traceback" in logged and "RuntimeError: the printer caught fire" in logged
+    # The log keeps where it happened, never the message, which may name a patient.
+    assert "Traceback" in logged and "RuntimeError: (message withheld)" in logged
+    assert "printer caught fire" not in logged.split("Traceback")[1].splitlines()[-1]
 
 
 def test_the_shown_window_has_not_loaded_matplotlib(tmp_path):
@@ -411,6 +454,7 @@ def test_patient_menu_lists_the_patient_screen_commands_while_a_patient_is_shown
         "Reduce dose…",
         "Record labs…",
         "Log event…",
+        "REMS…",
         "Response…",
         "End course…",
         "Print current cycle sheet…",

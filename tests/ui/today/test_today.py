@@ -119,7 +119,7 @@ def clinic(store):
     interrupt(store, course, days_ago(1), "ANC 0.4")
     add_patient(store, mrn="T-OFF", name="Evans, No Course")
     archived, _ = on_course(store, "T-ARC", "Fisher, Archived", 4)
-    archive_patient(store, archived)
+    archive_patient(store, archived, reason="entered in error")
     return ids
 
 
@@ -540,11 +540,14 @@ def test_a_renal_band_change_shows_in_the_row(qtbot, window, store):
         sex="F",
         weight_kg=68.0,
         creatinine=0.9,
+        rems_category="female_not_reproductive",
+        rems_category_reason="natural_menopause",
     )
     start_course(store, patient_id, days_ago(10), renal_band=">=60")
     record_labs(store, patient_id, days_ago(1), creatinine=1.6)
     show_loaded(qtbot, window)
     rows = settled(qtbot, window.today_view)
     assert "renal band changed" in rows["REN-2"]["Grade 3-4 events"]
-    tooltip = cell(window.today_view, "REN-2", 7, Qt.ItemDataRole.ToolTipRole)
+    events = HEADERS.index("Grade 3-4 events")
+    tooltip = cell(window.today_view, "REN-2", events, Qt.ItemDataRole.ToolTipRole)
     assert "(>=60 -> 30-60" in tooltip

@@ -97,3 +97,39 @@ def test_chart_without_counts_says_so_and_offers_no_save(qtbot, store, context):
     qtbot.waitUntil(lambda: view.chart_view.canvas is not None)
     assert view.chart_view.status_label.text() == "No counts recorded yet"
     assert not view.chart_view.save_button.isEnabled()
+
+
+def test_chart_tab_shows_the_courses_responses_and_progression(qtbot, store, context, messages):
+    from matplotlib.dates import date2num
+
+    from tracker.reports.response_marks import PROGRESSION_COLOUR
+    from tracker.storage.operations.responses import record_response
+
+    seeded = seed_course(store, days_ago=70)
+    today = store.today()
+    record_labs(store, seeded.patient_id, seeded.start, anc=2.1, platelets=180)
+    record_response(store, seeded.course_id, seeded.start + timedelta(days=56), "PR")
+    view = make_view(qtbot, context, seeded.patient_id)
+    chart = view.chart_view
+    view.tabs.setCurrentWidget(chart)
+    qtbot.waitUntil(lambda: chart.canvas is not None and chart.canvas.isVisible())
+    lane = chart.figure.axes[2]
+    assert lane.get_ylabel() == "Response"
+    assert [text.get_text() for text in lane.texts] == ["PR"]
+
+    # Progression recorded from the Response form while the tab is shown: drawn at once,
+    # on its date, across the counts.
+    dialog = view.record_response()
+    dialog.response_combo.setCurrentIndex(dialog.response_combo.findData("PD"))
+    progressed = today - timedelta(days=2)
+    dialog.progression_edit.setDate(progressed)
+    dialog.accept()
+    assert messages == []
+    lane = chart.figure.axes[2]
+    assert [text.get_text() for text in lane.texts][:2] == ["PR", "PD"]
+    for axes in chart.figure.axes:
+        assert date2num(progressed) in [
+            date2num(line.get_xdata()[0])
+            for line in axes.get_lines()
+            if line.get_color() == PROGRESSION_COLOUR
+        ]

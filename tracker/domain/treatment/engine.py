@@ -15,6 +15,7 @@ from tracker.domain.calendar import PlannedDay, plan_course
 from tracker.domain.grading import NEUTROPENIA, THROMBOCYTOPENIA
 from tracker.domain.label_rules import load_label_rules
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE
+from tracker.domain.rems_rules import rems_rules
 from tracker.domain.treatment.drops import Drop, find_drops
 from tracker.domain.treatment.history import (
     COUNT_TYPES,
@@ -33,6 +34,7 @@ from tracker.domain.treatment.label import (
     label_advice,
 )
 from tracker.domain.treatment.monitoring import count_schedule
+from tracker.domain.treatment.rems import RemsState, rems_state
 
 _SEVERE = (3, 4)
 
@@ -78,6 +80,8 @@ class DayState:
     status_text: str
     # The number of the cycle due next, while the course is between cycles.
     next_cycle_number: int | None = None
+    # Pregnancy prevention (None when the history carries no REMS facts).
+    rems: RemsState | None = None
 
     @property
     def on_hold(self) -> bool:
@@ -140,6 +144,7 @@ class DayState:
                 if self.advice.resume_mg is None
                 else _number(self.advice.resume_mg),
             },
+            "rems": None if self.rems is None else self.rems.as_json(),
         }
 
 
@@ -260,7 +265,9 @@ def day_state(history: CourseHistory, on: date) -> DayState:
         dex_planned = _planned(history, DEXAMETHASONE, cycle[0], cycle[1], on)
     between_cycles = active and cycle is None
     drops = find_drops(history, on, load_label_rules()) if active else []
-    advice = _advice_of_day(history, on, stopped, between_cycles, drops)
+    facts = history.rems
+    rems = None if facts is None else rems_state(facts, on, history, course_active=active)
+    advice = _advice_of_day(history, on, stopped, between_cycles, drops, rems)
     labs = labs_status(history, on, interruption, drops) if active else LabsStatus(False, None)
     status = stopped.capitalize() if stopped else _status_text(cycle, history, on)
     return DayState(
@@ -283,6 +290,7 @@ def day_state(history: CourseHistory, on: date) -> DayState:
         next_cycle_due=history.next_cycle_due if between_cycles else None,
         status_text=status,
         next_cycle_number=len(history.cycle_starts) + 1 if between_cycles else None,
+        rems=rems,
     )
 
 
@@ -292,11 +300,15 @@ def _advice_of_day(
     stopped: str | None,
     between_cycles: bool,
     drops: list[Drop],
+    rems: RemsState | None = None,
 ) -> Advice:
     if stopped is not None:
         return Advice(STOP, f"Nothing is due: {stopped}.")
     if on < history.start:
         return Advice(CONTINUE, f"The course starts on {history.start.isoformat()}.")
+    if rems is not None and rems.stop is not None:
+        # Embryo-fetal toxicity comes before any count: lenalidomide stops at once.
+        return Advice(STOP, rems.stop, (rems.stop_rule,), rems.stop_basis, rems_rules().source)
     advice = label_advice(history, on, drops)
     progression = history.progression_on_or_before(on)
     if progression is not None:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from tracker.domain.calendar import LevelChange
 from tracker.domain.grading import COUNT_EVENT_TYPES, NEUTROPENIA, THROMBOCYTOPENIA
 from tracker.domain.regimen import LENALIDOMIDE, Regimen
+from tracker.domain.treatment.rems_facts import RemsFacts
 
 COUNT_TYPES = COUNT_EVENT_TYPES
 COUNT_NAMES = {NEUTROPENIA: "ANC", THROMBOCYTOPENIA: "platelets"}
@@ -116,6 +117,8 @@ class CourseHistory:
     responses: tuple[ResponseFact, ...] = ()
     ended_on: date | None = None
     end_reason: str | None = None
+    # The patient's pregnancy prevention (None: not read, as in a history built by hand).
+    rems: RemsFacts | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", tuple(sorted(self.counts, key=lambda c: c.on)))

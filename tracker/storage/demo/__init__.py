@@ -10,7 +10,10 @@ reference trial's rates (``rates``), blood counts are drawn when the count sched
 label ask for them, and every hold, resume, reduced level and delayed cycle is what the
 treatment engine advised on that day for the history so far (``course_walk``). Holds are
 interruptions; doses are recorded only on days the engine has a dose due (``cohort``).
-Everything is written in one transaction (``writing``).
+Each course's outcome is drawn when it starts so that a large cohort lands near the trial's
+efficacy: response assessments after every two cycles, the progression that ends most
+courses, and a few deaths on treatment (``outcomes``). Everything is written in one
+transaction (``writing``).
 """
 
 from tracker.storage.demo.cohort import HISTORY_DAYS, MAX_CYCLES, CohortSimulator

@@ -27,16 +27,22 @@ from tracker.domain.renal import (
 )
 from tracker.domain.treatment.engine import course_days
 from tracker.domain.treatment.monitoring import count_schedule
+from tracker.domain.treatment.rems_start import cycle_capsules
+from tracker.storage.demo import rems as demo_rems
 from tracker.storage.demo.counts import LowSpell, PatientCounts
 from tracker.storage.demo.course_walk import CourseWalk
 from tracker.storage.demo.events import PlannedClot
+from tracker.storage.demo.outcomes import OutcomePlan, add_outcome_rows, plan_outcome
 from tracker.storage.demo.rates import EventRates
 from tracker.storage.demo.tables import DemoRows, Ids, IsoDates
 
 RISK_FACTORS = tuple(prophylaxis_rules().risk_factors)
 
-HISTORY_DAYS = 3 * 365
-MAX_CYCLES = 20
+# Courses start over the last four and a half years: with MM-010's time to progression that
+# leaves about a quarter of the cohort on treatment today, as in a clinic.
+HISTORY_DAYS = 1643
+# Cycles run until progression or a stop (``outcomes``); three years hold at most 40.
+MAX_CYCLES = 40
 # Myelosuppression and clots come early in treatment: most fall in cycles 1 to 3.
 _EVENT_CYCLES = (1, 1, 1, 2, 2, 3, 4, 5, 6)
 _SHARE_GRADE_4 = {NEUTROPENIA: 0.3, THROMBOCYTOPENIA: 0.35}
@@ -58,6 +64,7 @@ class CohortSimulator:
         first_ids: dict[str, int],
     ) -> None:
         self.random = random.Random(seed)
+        self.rems_random = random.Random(f"rems {seed}")
         self.seed = seed
         self.today = today
         self.rates = rates
@@ -67,14 +74,21 @@ class CohortSimulator:
         self.iso = IsoDates()
         self.len_ladder = regimen.lenalidomide.dose_ladder_mg
         self.umol_per_mg_dl = load_renal_rules().umol_per_mg_dl
+        self._cycle_ids: list[int] = []
 
     # -- one patient --------------------------------------------------------------------------
 
     def add_patient(self, number: int) -> None:
         rng = self.random
         patient_id = self.ids.take("patients")
-        sex = "F" if rng.random() < 0.42 else "M"
+        # Pregnancy prevention draws from a generator of its own, so the clinical events of
+        # the cohort are those of the same seed without it.
+        rems_rng = self.rems_random
+        reproductive = rems_rng.random() < demo_rems.SHARE_REPRODUCTIVE
+        sex = "F" if rng.random() < 0.42 or reproductive else "M"
         age = int(rng.triangular(45, 88, 69))
+        if reproductive:
+            age = rems_rng.randint(*demo_rems.REPRODUCTIVE_AGES)
         birth = self.today - timedelta(days=age * 365 + rng.randrange(365))
         weight = round(rng.gauss(68 if sex == "F" else 80, 12), 1)
         weight = min(max(weight, 42.0), 135.0)
@@ -87,7 +101,11 @@ class CohortSimulator:
         in_umol = rng.random() < 0.25
         creatinine_unit = UMOL_PER_L if in_umol else MG_PER_DL
         creatinine = round(creatinine_mg_dl * self.umol_per_mg_dl) if in_umol else creatinine_mg_dl
-        reproductive = sex == "F" and age < 50 and rng.random() < 0.5
+        category = (
+            demo_rems.reproductive_category(rems_rng)
+            if reproductive
+            else demo_rems.draw_category(rems_rng, sex, age)
+        )
         self.rows.tables["patients"].append(
             (
                 patient_id,
@@ -99,22 +117,31 @@ class CohortSimulator:
                 float(creatinine),
                 creatinine_unit,
                 int(on_dialysis),
-                int(reproductive),
+                category.category,
+                category.reason,
+                int(category.irregular_cycles),
                 f"Synthetic demo record (seed {self.seed}); not a real patient.",
                 mrn_key(f"DEMO-{number:05d}"),
+                None,  # date of death: set by the outcome if the patient dies on treatment
             )
         )
         start = self.today - timedelta(days=rng.randrange(HISTORY_DAYS))
         crcl = creatinine_clearance(
             age_on(birth, start), weight, float(creatinine), creatinine_unit, sex
         )
-        walk = self._walk_course(birth, start, crcl, on_dialysis)
-        course_id = self._add_course(patient_id, walk)
+        plan = plan_outcome(rng)
+        walk = self._walk_course(birth, start, crcl, on_dialysis, plan)
+        course_id = self._add_course(patient_id, walk, plan)
         self._add_labs_and_events(patient_id, course_id, walk, (float(creatinine), creatinine_unit))
+        starts = [cycle.actual for cycle in walk.cycles]
+        add_outcome_rows(self.rows, self.ids, self.iso, course_id, plan, starts, walk.end)
+        self._add_pregnancy_prevention(patient_id, course_id, walk, category)
 
-    def _walk_course(self, birth: date, start: date, crcl: float, on_dialysis: bool) -> CourseWalk:
+    def _walk_course(
+        self, birth: date, start: date, crcl: float, on_dialysis: bool, plan: OutcomePlan
+    ) -> CourseWalk:
         rng = self.random
-        planned_cycles = rng.randint(1, MAX_CYCLES)
+        planned_cycles = plan.planned_cycles(self.regimen.cycle_length_days, MAX_CYCLES)
         dose = renal_starting_dose(crcl, on_dialysis)
         len_level = self.len_ladder.index(dose.dose_mg)
         # MM-010 gave dexamethasone 40 mg whatever the age.
@@ -143,9 +170,9 @@ class CohortSimulator:
         walk.run()
         return walk
 
-    def _add_course(self, patient_id: int, walk: CourseWalk) -> int:
+    def _add_course(self, patient_id: int, walk: CourseWalk, plan: OutcomePlan) -> int:
         course_id = self.ids.take("courses")
-        end_reason = None if walk.end is None else self._end_reason(walk)
+        end_reason = None if walk.end is None else plan.end_reason
         self.rows.tables["courses"].append(
             (
                 course_id,
@@ -169,6 +196,35 @@ class CohortSimulator:
         self._add_cycles(course_id, walk)
         self._add_doses(course_id, walk)
         return course_id
+
+    def _add_pregnancy_prevention(
+        self, patient_id: int, course_id: int, walk: CourseWalk, category: demo_rems.Category
+    ) -> None:
+        """Each cycle's prescription; for a female of reproductive potential, her
+        contraception counselling and pregnancy tests too."""
+        rng, iso, tables = self.rems_random, self.iso, self.rows.tables
+        authorized = demo_rems.authorization_dates(rng, walk)
+        for cycle, cycle_id, on in zip(walk.cycles, self._cycle_ids, authorized, strict=True):
+            capsules = cycle_capsules(self.regimen, cycle.number, walk.len_every_days)
+            number = f"D{rng.randrange(10**7, 10**8)}"
+            tables["prescriptions"].append(
+                (self.ids.take("prescriptions"), course_id, cycle_id, number, iso(on), capsules,
+                 self.regimen.cycle_length_days, "")
+            )  # fmt: skip
+        if category.category != demo_rems.FEMALE_REPRODUCTIVE:
+            return
+        record = demo_rems.reproductive_record(rng, walk, category.irregular_cycles, authorized)
+        methods = record.methods
+        tables["contraception"].append(
+            (self.ids.take("contraception"), patient_id, iso(record.counselled_on),
+             methods[0] if methods else None, methods[1] if methods else None,
+             int(not methods), "")
+        )  # fmt: skip
+        for test in record.tests:
+            tables["pregnancy_tests"].append(
+                (self.ids.take("pregnancy_tests"), patient_id, iso(test.on), test.kind,
+                 test.sensitivity_miu_ml, test.result, "")
+            )  # fmt: skip
 
     def _plan_events(self, planned_cycles: int) -> tuple[list[LowSpell], list[PlannedClot]]:
         """This patient's grade 3-4 findings (and the clots that needed treatment), each in a
@@ -206,22 +262,17 @@ class CohortSimulator:
                 cycle -= 1
         return LowSpell(kind, grade, cycle, rng.randint(2, latest_day), days)
 
-    def _end_reason(self, walk: CourseWalk) -> str:
-        toxic = any(event.grade == 4 for event in walk.events)
-        roll = self.random.random()
-        if roll < (0.35 if toxic else 0.1):
-            return "toxicity"
-        return "progression" if roll < 0.95 else "other"
-
     # -- rows of the walked course ------------------------------------------------------------
 
     def _add_cycles(self, course_id: int, walk: CourseWalk) -> None:
         iso, take = self.iso, self.ids.take
         last = walk.cycles[-1]
+        self._cycle_ids = []
         for cycle in walk.cycles:
+            self._cycle_ids.append(take("cycles"))
             self.rows.tables["cycles"].append(
                 (
-                    take("cycles"),
+                    self._cycle_ids[-1],
                     course_id,
                     cycle.number,
                     iso(cycle.planned),

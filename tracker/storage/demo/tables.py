@@ -10,7 +10,8 @@ from datetime import date
 COLUMNS: dict[str, tuple[str, ...]] = {
     "patients": (
         "id", "mrn", "name", "date_of_birth", "sex", "weight_kg", "creatinine",
-        "creatinine_unit", "on_dialysis", "reproductive_potential", "notes", "mrn_key",
+        "creatinine_unit", "on_dialysis", "rems_category", "rems_category_reason",
+        "irregular_cycles", "notes", "mrn_key", "date_of_death",
     ),
     "courses": (
         "id", "patient_id", "regimen_id", "start_date", "len_start_level", "dex_start_level",
@@ -33,6 +34,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "adverse_events": (
         "id", "patient_id", "course_id", "lab_id", "event_type", "term", "grade",
         "ctcae_version", "onset_date", "resolution_date", "action", "note",
+    ),
+    "responses": ("id", "course_id", "assessed_on", "response", "progression_date", "note"),
+    "pregnancy_tests": (
+        "id", "patient_id", "date", "kind", "sensitivity_miu_ml", "result", "note",
+    ),
+    "contraception": (
+        "id", "patient_id", "counselled_on", "method_1", "method_2", "abstinence", "note",
+    ),
+    "prescriptions": (
+        "id", "course_id", "cycle_id", "authorization_number", "authorized_on", "capsules",
+        "days_supply", "note",
     ),
 }  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Writing a demo cohort into an empty database: every table in one transaction.
 
 Rows go straight into the tables with one ``executemany`` per table, with one audit row per
-table summarising the batch and one "added" row per patient for the patient's History:
+table summarising the batch and attesting its rows' contents (``attestation``), and one
+"added" row per patient for the patient's History:
 10,000 patients (millions of rows, mostly dose records) take well under a minute instead of
 the hours that one audited operation per row would.
 """
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.domain.regimen import Regimen, load_regimen
-from tracker.storage.audit import AUDIT_TABLE, INSERT, audit_json, os_user, utc_now, write_audit
+from tracker.storage.attestation import attest
+from tracker.storage.audit import INSERT, append_audit_rows, audit_row, utc_now, write_audit
 from tracker.storage.database import Store
 from tracker.storage.demo.cohort import CohortSimulator
 from tracker.storage.demo.rates import EventRates, reference_event_rates
@@ -110,6 +112,7 @@ def _insert_rows(store: Store, rows: DemoRows, *, stamp: str, seed: int) -> None
             )
             if table == "patients":
                 _audit_each_patient(store, columns, batch, stamp=stamp)
+            first_id, last_id = batch[0][0], batch[-1][0]
             write_audit(
                 store,
                 table=table,
@@ -121,8 +124,10 @@ def _insert_rows(store: Store, rows: DemoRows, *, stamp: str, seed: int) -> None
                     "demo": True,
                     "seed": seed,
                     "rows": len(batch),
-                    "first_id": batch[0][0],
-                    "last_id": batch[-1][0],
+                    "first_id": first_id,
+                    "last_id": last_id,
+                    # Patients have an audit row each (``_audit_each_patient``).
+                    **({} if table == "patients" else attest(db.conn, table, first_id, last_id) or {}),
                 },
             )
         # Joins this transaction: the flag and the cohort are committed together or not at all.
@@ -132,30 +137,32 @@ def _insert_rows(store: Store, rows: DemoRows, *, stamp: str, seed: int) -> None
 def _audit_each_patient(
     store: Store, columns: tuple[str, ...], batch: list[tuple], *, stamp: str
 ) -> None:
-    """One "added" row per demo patient, so each patient's History shows where they came
-    from; the other tables keep one summary row per batch (millions of dose records)."""
-    user = os_user()
-    # The audit row's own time says when; leaving the row's timestamps out keeps a demo of
-    # the same seed identical apart from its ``at`` column.
+    """One "added" row per demo patient, holding the whole row: each patient's History shows
+    where they came from, and ``tracker verify`` compares each patient with it. The other
+    tables keep one summary row per batch (millions of dose records), attesting them."""
     # Columns the demo leaves empty (a date of death, say) are in the record as NULL.
     unwritten = {
-        column.name: None
-        for column in store.db["patients"].columns
-        if column.name not in columns and column.name not in ("created_at", "updated_at")
+        column.name: None for column in store.db["patients"].columns if column.name not in columns
     }
-    bookkeeping = {**unwritten, "archived": 0}
-    store.db.conn.executemany(
-        f"INSERT INTO [{AUDIT_TABLE}] (at, os_user, staff, table_name, row_id, patient_id, "
-        "action, before_json, after_json) VALUES (?, ?, ?, 'patients', ?, ?, ?, NULL, ?)",
+    bookkeeping = {
+        **unwritten,
+        "archived": 0,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "version": 1,
+    }
+    append_audit_rows(
+        store,
         (
-            (
-                stamp,
-                user,
-                store.staff,
-                row[0],
-                row[0],
-                INSERT,
-                audit_json({**dict(zip(columns, row, strict=True)), **bookkeeping}),
+            audit_row(
+                store,
+                table="patients",
+                row_id=row[0],
+                patient_id=row[0],
+                action=INSERT,
+                before=None,
+                after={**dict(zip(columns, row, strict=True)), **bookkeeping},
+                at=stamp,
             )
             for row in batch
         ),

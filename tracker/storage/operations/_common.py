@@ -44,6 +44,8 @@ def open_course(store: Store, course_id: Any, doing: str) -> Course:
 
 
 def regimen_named(regimen_id: str) -> Regimen:
+    if not isinstance(regimen_id, str):
+        raise ValidationError(f"the regimen must be named by its id, not {regimen_id!r}")
     try:
         return load_regimen(regimen_id)
     except DomainError as error:

@@ -14,23 +14,27 @@ from tracker.storage.audit import insert_row, update_row
 from tracker.storage.course_history import course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
+from tracker.storage.operations import rems
 from tracker.storage.operations._common import iso, open_course, patient_row, regimen_named
 from tracker.storage.operations.start_checks import (
-    override_columns,
     start_check_for_course,
     start_check_for_cycle,
+    start_override,
 )
 from tracker.storage.queries import courses_of, cycles_of, dose_records_of
 from tracker.storage.records import Course
 from tracker.storage.roles import DECIDE_TREATMENT, requires
 from tracker.storage.signatures import END_COURSE, RECORD_DEATH, require_signature
 from tracker.storage.validation import (
+    as_date,
+    change_reason,
     choice,
     not_before,
     note_text,
     optional_choice,
     optional_text,
     past_or_today,
+    text_items,
 )
 
 THROMBOPROPHYLAXIS = ("aspirin", "LMWH", "warfarin", "DOAC", "none")
@@ -50,13 +54,9 @@ def checked_level(regimen: Regimen, drug: str, level: Any) -> int:
     return level
 
 
-def _drug(regimen: Regimen, drug: Any) -> str:
-    return choice(drug, tuple(regimen.drugs), "drug")
-
-
 def _risk_factors(factors: Sequence[str]) -> str | None:
     try:
-        chosen = check_risk_factors(factors)
+        chosen = check_risk_factors(text_items(factors, "VTE risk factors"))
     except DomainError as error:
         raise ValidationError(str(error)) from None
     return ",".join(chosen) or None
@@ -76,12 +76,13 @@ def start_course(
     regimen_id: str = DEFAULT_REGIMEN_ID,
     override_reason: str | None = None,
     vte_risk_factors: Sequence[str] = (),
+    prescription: rems.Prescription | None = None,
 ) -> int:
     """Start a course and its cycle 1 on ``start_date``; returns the course id.
 
-    ``vte_risk_factors`` are the IMWG risk factors ticked (``domain.prophylaxis``).
-
-    Counts missing, too old or below the hold thresholds need ``override_reason``.
+    ``vte_risk_factors``: the IMWG risk factors ticked; ``prescription``: cycle 1's
+    lenalidomide and its REMS authorization. Counts missing, too old or below the hold
+    thresholds need ``override_reason``; what the REMS still needs is refused outright.
     """
     regimen = regimen_named(regimen_id)
     start = past_or_today(store, start_date, "course start")
@@ -122,7 +123,8 @@ def start_course(
                     f"course start {start.isoformat()} is before the end of the previous "
                     f"course on {course.end_date.isoformat()}"
                 )
-        override = override_columns(
+        checked = rems.refuse_course_start(store, patient, start, prescription)
+        override = start_override(
             store,
             start_check_for_course(store, patient_id, start),
             override_reason,
@@ -134,7 +136,7 @@ def start_course(
             {"patient_id": patient_id, **values, **override},
             patient_id=patient_id,
         )
-        insert_row(
+        cycle_id = insert_row(
             store,
             "cycles",
             {
@@ -149,6 +151,7 @@ def start_course(
             },
             patient_id=patient_id,
         )
+        rems.insert_prescription(store, course_id, cycle_id, checked, patient_id)
     return course_id
 
 
@@ -171,13 +174,14 @@ def start_next_cycle(
     dex_level: int | None = None,
     resume_level: int | None = None,
     override_reason: str | None = None,
+    prescription: rems.Prescription | None = None,
 ) -> int:
     """Start the next cycle on ``actual_start`` (on or after its planned date: later is a
     delay); levels default to those in effect that day. Returns the cycle id.
 
     With lenalidomide interrupted, ``resume_level`` records the resume at that level with the
-    start. Counts missing, too old or below the hold thresholds, or an interruption left
-    open, need ``override_reason``.
+    start. Counts missing, too old or low, or an interruption left open, need
+    ``override_reason``; what the REMS needs (``prescription``) is refused outright.
     """
     from tracker.storage.operations.interruptions import resume
 
@@ -201,7 +205,8 @@ def start_next_cycle(
     resuming = resume_level is not None and history.interruption_on(start) is not None
     if resume_level is not None and not resuming:
         raise ValidationError("lenalidomide is not interrupted: there is nothing to resume")
-    override = override_columns(
+    checked = rems.refuse_cycle_start(store, history, number, start, prescription)
+    override = start_override(
         store,
         start_check_for_cycle(store, course, start, resuming=resuming),
         override_reason,
@@ -224,7 +229,7 @@ def start_next_cycle(
         update_row(
             store, "cycles", previous.id, {"status": "completed"}, patient_id=course.patient_id
         )
-        return insert_row(
+        cycle_id = insert_row(
             store,
             "cycles",
             {
@@ -240,6 +245,8 @@ def start_next_cycle(
             },
             patient_id=course.patient_id,
         )
+        rems.insert_prescription(store, course_id, cycle_id, checked, course.patient_id)
+        return cycle_id
 
 
 @requires(DECIDE_TREATMENT)
@@ -254,7 +261,7 @@ def change_dose_level(
     """From ``effective_date`` on, give ``drug`` at ``level``; returns the level change id."""
     course = open_course(store, course_id, "change a dose level")
     regimen = regimen_named(course.regimen_id)
-    drug = _drug(regimen, drug)
+    drug = choice(drug, tuple(regimen.drugs), "drug")
     level = checked_level(regimen, drug, level)
     effective = past_or_today(store, effective_date, "effective date")
     not_before(effective, course.start_date, "effective date", "the course start")
@@ -345,6 +352,7 @@ def _end(store: Store, course: Course, end: date, reason: str, note: str) -> Non
 def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -> None:
     """The patient died on ``died_on``: the date of death on the patient, and the active
     course (if any) ended for reason 'death' that day. Call inside the caller's transaction."""
+    died_on = as_date(died_on, "date of death")
     require_signature(store, RECORD_DEATH)
     with store.transaction():
         patient = patient_row(store, patient_id)
@@ -366,10 +374,12 @@ def update_course(
     store: Store,
     course_id: int,
     *,
+    reason: str | None = None,
     thromboprophylaxis: str | None = None,
     renal_band: str | None = None,
 ) -> None:
-    """Change the thromboprophylaxis or renal band noted on an active course."""
+    """Change the thromboprophylaxis or renal band noted on an active course, saying why."""
+    reason = change_reason(reason)
     course = open_course(store, course_id, "change it")
     changes: dict[str, Any] = {}
     if thromboprophylaxis is not None:
@@ -378,4 +388,4 @@ def update_course(
         )
     if renal_band is not None:
         changes["renal_band"] = optional_text(renal_band, "renal band", max_length=40)
-    update_row(store, "courses", course_id, changes, patient_id=course.patient_id)
+    update_row(store, "courses", course_id, changes, patient_id=course.patient_id, reason=reason)

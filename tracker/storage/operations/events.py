@@ -21,6 +21,7 @@ from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.courses import record_death
 from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import (
+    change_reason,
     choice,
     not_before,
     note_text,
@@ -156,24 +157,51 @@ def _record_death_of(store: Store, patient_id: int, event: dict[str, Any]) -> No
 
 
 @requires(RECORD_CARE)
-def update_event(store: Store, event_id: int, **changes: Any) -> None:
-    """Correct an event or record its resolution (``EDITABLE_FIELDS``)."""
+def update_event(
+    store: Store,
+    event_id: int,
+    *,
+    reason: str | None = None,
+    version: int | None = None,
+    **changes: Any,
+) -> None:
+    """Correct an event or record its resolution (``EDITABLE_FIELDS``), saying why. With
+    ``version``, the one the event was read at, an event changed since is refused."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationError(f"an adverse event has no field {unknown[0]!r} that can be changed")
+    reason = change_reason(reason)
     with store.transaction():
         current = current_row(store, "adverse_events", event_id, "adverse event")
         patient_id = current["patient_id"]
         merged = {**{key: current[key] for key in EDITABLE_FIELDS}, **changes}
         cleaned = _clean(store, patient_id, merged)
-        update_row(store, "adverse_events", event_id, cleaned, patient_id=patient_id)
+        update_row(
+            store,
+            "adverse_events",
+            event_id,
+            cleaned,
+            patient_id=patient_id,
+            reason=reason,
+            expected_version=version,
+        )
         if current["grade"] != DEATH_GRADE:
             _record_death_of(store, patient_id, cleaned)
 
 
 @requires(RECORD_CARE)
-def archive_event(store: Store, event_id: int) -> None:
-    """Withdraw an event entered in error; it stays in the database for history."""
+def archive_event(
+    store: Store, event_id: int, *, reason: str | None = None, version: int | None = None
+) -> None:
+    """Withdraw an event entered in error, saying why; it stays in the database for history."""
+    reason = change_reason(reason)
     with store.transaction():
         current = current_row(store, "adverse_events", event_id, "adverse event")
-        archive_row(store, "adverse_events", event_id, patient_id=current["patient_id"])
+        archive_row(
+            store,
+            "adverse_events",
+            event_id,
+            patient_id=current["patient_id"],
+            reason=reason,
+            expected_version=version,
+        )

@@ -13,7 +13,14 @@ from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, open_course, regimen_named
 from tracker.storage.queries import get_course, interruptions_of
 from tracker.storage.roles import DECIDE_TREATMENT, requires
-from tracker.storage.validation import choice, not_before, note_text, past_or_today, required_text
+from tracker.storage.validation import (
+    change_reason,
+    choice,
+    not_before,
+    note_text,
+    past_or_today,
+    required_text,
+)
 
 
 @requires(DECIDE_TREATMENT)
@@ -110,9 +117,15 @@ def resume(
 
 
 @requires(DECIDE_TREATMENT)
-def withdraw_interruption(store: Store, interruption_id: int) -> None:
-    """Withdraw an interruption recorded in error; it stays in the database for history."""
+def withdraw_interruption(
+    store: Store, interruption_id: int, *, reason: str | None = None
+) -> None:
+    """Withdraw an interruption recorded in error, saying why; it stays in the database for
+    history."""
+    reason = change_reason(reason)
     with store.transaction():
         row = current_row(store, "interruptions", interruption_id, "interruption")
         course = get_course(store, row["course_id"])
-        archive_row(store, "interruptions", interruption_id, patient_id=course.patient_id)
+        archive_row(
+            store, "interruptions", interruption_id, patient_id=course.patient_id, reason=reason
+        )

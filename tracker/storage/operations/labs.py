@@ -12,7 +12,13 @@ from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.patients import creatinine_unit as checked_creatinine_unit
 from tracker.storage.operations.patients import creatinine_value, plausible
 from tracker.storage.roles import RECORD_CARE, requires
-from tracker.storage.validation import not_before, note_text, optional_amount, past_or_today
+from tracker.storage.validation import (
+    change_reason,
+    not_before,
+    note_text,
+    optional_amount,
+    past_or_today,
+)
 
 PER_LITRE = "10^9/L"
 PER_MM3 = "/mm3"
@@ -31,7 +37,7 @@ _COUNT_UNIT_SPELLINGS = {
     "cells/mm3": PER_MM3,
 }
 def count_unit(value: Any, label: str) -> str:
-    unit = _COUNT_UNIT_SPELLINGS.get(value, value)
+    unit = _COUNT_UNIT_SPELLINGS.get(value, value) if isinstance(value, str) else value
     if unit not in COUNT_UNITS:
         raise ValidationError(f'{label} unit {value!r} is not "{PER_LITRE}" or "{PER_MM3}"')
     return unit
@@ -89,8 +95,10 @@ def record_labs(
 
 
 @requires(RECORD_CARE)
-def archive_labs(store: Store, lab_id: int) -> None:
-    """Withdraw a lab result entered in error; it stays in the database for history."""
+def archive_labs(store: Store, lab_id: int, *, reason: str | None = None) -> None:
+    """Withdraw a lab result entered in error, saying why; it stays in the database for
+    history."""
+    reason = change_reason(reason)
     with store.transaction():
         row = current_row(store, "labs", lab_id, "lab result")
-        archive_row(store, "labs", lab_id, patient_id=row["patient_id"])
+        archive_row(store, "labs", lab_id, patient_id=row["patient_id"], reason=reason)

@@ -11,6 +11,7 @@ from tracker.storage.operations._common import current_row, iso
 from tracker.storage.queries import get_course
 from tracker.storage.roles import DECIDE_TREATMENT, requires
 from tracker.storage.validation import (
+    change_reason,
     choice,
     not_before,
     note_text,
@@ -52,9 +53,13 @@ def record_response(
 
 
 @requires(DECIDE_TREATMENT)
-def archive_response(store: Store, response_id: int) -> None:
-    """Withdraw an assessment entered in error; it stays in the database for history."""
+def archive_response(store: Store, response_id: int, *, reason: str | None = None) -> None:
+    """Withdraw an assessment entered in error, saying why; it stays in the database for
+    history."""
+    reason = change_reason(reason)
     with store.transaction():
         row = current_row(store, "responses", response_id, "response assessment")
         course = get_course(store, row["course_id"])
-        archive_row(store, "responses", response_id, patient_id=course.patient_id)
+        archive_row(
+            store, "responses", response_id, patient_id=course.patient_id, reason=reason
+        )

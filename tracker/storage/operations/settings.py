@@ -84,6 +84,12 @@ def save_settings(store: Store, clinic_name: str, page_size: str, counts_max_age
 
     The counts' age limit is written only when it differs from the one in force, so leaving
     the shipped default alone adds no audit row."""
+    for label, value in (
+        ("clinic name", clinic_name), ("paper size", page_size),
+        ("latest counts' age limit", counts_max_age),
+    ):
+        if not isinstance(value, str):
+            raise ValidationError(f"the {label} must be text, not {value!r}")
     cleaned = " ".join(clinic_name.split())
     if len(cleaned) > CLINIC_NAME_MAX_LENGTH:
         raise ValidationError(

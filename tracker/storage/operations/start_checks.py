@@ -1,4 +1,5 @@
-"""The start check of a course or cycle, and the override a start that fails it needs."""
+"""What stands in the way of starting a course or a cycle, and the override columns a start
+keeps when a clinician starts it anyway."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from tracker.storage.operations.settings import start_counts_max_age
 from tracker.storage.queries import labs_of
 from tracker.storage.records import Course
 from tracker.storage.signatures import OVERRIDE_START, require_signature
-from tracker.storage.validation import optional_text
+from tracker.storage.validation import as_date, optional_text
 
 
-def override_columns(
+def start_override(
     store: Store, check: StartCheck, override_reason: str | None, what: str
 ) -> dict[str, Any]:
     """The override columns of a start; refused when the check found problems and no reason
@@ -37,7 +38,7 @@ def override_columns(
 def start_check_for_course(store: Store, patient_id: int, start: date) -> StartCheck:
     """What stands in the way of starting a course on ``start`` (latest counts)."""
     counts = count_results(labs_of(store, patient_id))
-    return start_check(counts, start, max_age_days=start_counts_max_age(store))
+    return start_check(counts, as_date(start, "start"), max_age_days=start_counts_max_age(store))
 
 
 def start_check_for_cycle(

@@ -2,6 +2,9 @@
 
 Views never write to the store themselves: they call ``context.run(operation, ...)``, which
 shows a refused change in a dialog and tells every view to refresh after a successful one.
+Changes committed by another program or window are noticed by polling SQLite's
+``PRAGMA data_version``, which moves only when another connection commits, and announced the
+same way.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.domain.errors import DomainError
+from tracker.storage.connections import all_errors
 from tracker.storage.errors import StorageError
 
 Result = TypeVar("Result")
 INTEGRITY_POLL_MS = 50
+# Views show another program's change within two seconds: a second between looks, plus the
+# refresh.
+OUTSIDE_WRITES_POLL_MS = 1000
 
 
 class AppContext(QObject):
@@ -33,6 +40,11 @@ class AppContext(QObject):
         self._integrity_timer = QTimer(self, interval=INTEGRITY_POLL_MS)
         self._integrity_timer.timeout.connect(self._integrity_verdict)
         self._closing_unreadable = False
+        self._data_version: int | None = None
+        self._outside_writes_timer = QTimer(self, interval=OUTSIDE_WRITES_POLL_MS)
+        self._outside_writes_timer.timeout.connect(self.check_outside_writes)
+        if store is not None:
+            self._watch_for_outside_writes()
 
     @property
     def store(self) -> Any:
@@ -56,10 +68,41 @@ class AppContext(QObject):
             QThreadPool.globalInstance().waitForDone()
             self._store.close()
         self._store = store
+        self._watch_for_outside_writes()
         self.store_replaced.emit()
         self.data_changed.emit()
-        if store is not None and getattr(store, "integrity_pending", False):
+        # The verdict is asked for even when the check has already finished: a small file's
+        # check can end before the store gets here, and its damage must still be reported.
+        if store is not None and hasattr(store, "wait_for_integrity"):
             self._integrity_timer.start()
+
+    def _watch_for_outside_writes(self) -> None:
+        self._data_version = self._read_data_version()
+        if self._data_version is None:
+            self._outside_writes_timer.stop()
+        else:
+            self._outside_writes_timer.start()
+
+    def _read_data_version(self) -> int | None:
+        if not self.has_store:
+            return None
+        connection = getattr(self._store, "connection", None)
+        if connection is None:
+            return None
+        try:
+            return connection.execute("PRAGMA data_version").fetchone()[0]
+        except all_errors():
+            # A damaged or vanished file: the reads report it; there is nothing to watch.
+            return None
+
+    def check_outside_writes(self) -> bool:
+        """Announce a change another connection committed since the last look; True if so."""
+        version = self._read_data_version()
+        if version is None or version == self._data_version:
+            return False
+        self._data_version = version
+        self.data_changed.emit()
+        return True
 
     def _integrity_verdict(self) -> None:
         """Close a database whose background integrity check found damage, and say so."""
@@ -134,9 +177,13 @@ def as_sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
+def error_box(parent: QWidget | None, message: str, title: str = "Cannot do that") -> QMessageBox:
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, as_sentence(message), QMessageBox.StandardButton.Ok, parent
     )
     box.setObjectName("errorDialog")
-    box.exec()
+    return box
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
+    error_box(parent, message, title).exec()

@@ -11,7 +11,6 @@ import gc
 import itertools
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signa
 from PySide6.QtWidgets import QWidget
 
 from tracker.domain.errors import DomainError
-from tracker.storage.connections import all_errors, connect, database_errors
+from tracker.storage.connections import all_errors, database_errors
 from tracker.storage.errors import StorageError
 from tracker.ui.common.context import AppContext
 
@@ -125,7 +124,7 @@ class BackgroundRead:
         self.cancelled = True
 
     def start(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        path, clock, delivery = Path(self._store.path), self._store.today, _the_delivery()
+        source, delivery = self._store, _the_delivery()
         self._query = (query, args, kwargs)
         token = next(_tokens)
 
@@ -138,7 +137,7 @@ class BackgroundRead:
         def work() -> None:
             # No cyclic collection happens on this thread (``_GuiThreadCollector``).
             try:
-                store = read_only_store(path, clock)
+                store = read_only_store(source)
             except (*all_errors(), StorageError) as error:
                 deliver(None, _NoSecondConnection(error))
                 return
@@ -178,7 +177,7 @@ class BackgroundRead:
         elif isinstance(error, database_errors()):
             self._context.read_failed(self._parent, error)
         self._on_result(None)
-        if not isinstance(error, StorageError | DomainError | database_errors()):
+        if not isinstance(error, (StorageError, DomainError, *database_errors())):
             raise error
 
 
@@ -186,8 +185,8 @@ class _NoSecondConnection(Exception):
     """The worker could not open its own connection to the file."""
 
 
-# Reads in flight by token, kept until their outcome is delivered.
-_RUNNING: dict[int, BackgroundRead] = {}
+# Reads (and jobs) in flight by token, kept until their outcome is delivered.
+_RUNNING: dict[int, BackgroundRead | _BackgroundJob] = {}
 _tokens = itertools.count(1)
 
 
@@ -202,12 +201,49 @@ def read_in_background(
     """Start ``query(store, *args, **kwargs)`` off the GUI thread; ``on_result`` gets what
     ``read`` would return. A store that is no file on disk (nothing a second connection could
     open) is read here and now instead, and None returned."""
-    if not Path(context.store.path).is_file():
+    if not Path(context.store.path).is_file() or context.store.copied_to_memory:
         on_result(read(context, query, *args, parent=parent, **kwargs))
         return None
     background = BackgroundRead(context, on_result, parent)
     background.start(query, *args, **kwargs)
     return background
+
+
+class _BackgroundJob:
+    """A job's ``on_done`` waiting for its outcome (see ``work_in_background``)."""
+
+    def __init__(self, on_done: Callable[[Any, BaseException | None], None]) -> None:
+        self._on_done = on_done
+
+    def arrived(self, result: Any, error: BaseException | None) -> None:
+        self._on_done(result, error)
+
+
+def work_in_background(
+    job: Callable[[], Result],
+    on_done: Callable[[Result | None, BaseException | None], None],
+) -> None:
+    """Run ``job()`` on Qt's thread pool and call ``on_done(result, error)`` with its outcome
+    on the GUI thread (``error`` is None when it succeeded).
+
+    The job must touch no Qt object and no connection of the GUI thread: it gets what it
+    needs (a file's path, say) as plain values.
+    """
+    delivery = _the_delivery()
+    token = next(_tokens)
+
+    def work() -> None:
+        try:
+            result = job()
+        except BaseException as error:  # handed to the GUI thread, which decides
+            outcome: tuple[Any, BaseException | None] = (None, error)
+        else:
+            outcome = (result, None)
+        with suppress(RuntimeError):
+            delivery.arrived.emit(token, *outcome)
+
+    _RUNNING[token] = _BackgroundJob(on_done)
+    QThreadPool.globalInstance().start(work)
 
 
 class LatestRead(QObject):
@@ -252,18 +288,18 @@ class LatestRead(QObject):
         )
 
 
-def read_only_store(path: Path, clock: Callable[[], date]) -> Store:
-    """A second, read-only connection to the database at ``path``, for one thread's reads.
+def read_only_store(source: Store) -> Store:
+    """A second, read-only connection to the database of ``source``, for one thread's reads.
 
     In write-ahead-log mode it reads the last committed state beside the main connection's
-    writes and never blocks them.
+    writes and never blocks them; beside a store opened read-only it creates no file either.
     """
-    from tracker.storage.database import BUSY_TIMEOUT_MS, Store
+    from tracker.storage.database import Store
 
-    # An encrypted file opens with the key this session unlocked.
-    connection = connect(path, uri_options="mode=ro")
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return Store(connection, path, staff=None, clock=clock)
+    connection = source.reader_connection()
+    if connection is None:
+        raise StorageError("the database is read from a copy in memory")
+    return Store(connection, source.path, staff=None, clock=source.today, read_only=True)
 
 
 class _GuiThreadCollector(QObject):

@@ -20,11 +20,14 @@ from tracker.reports.sheet_export import PAGE_SIZES, write_sheets_pdf
 from tracker.reports.sheet_model import CycleSheet
 from tracker.reports.sheet_render import SheetRenderError, render_sheets
 from tracker.reports.sheet_settings import DEFAULT_PAGE_SIZE, PAGE_SIZE_KEY, sheet_page_size
+from tracker.storage.errors import StorageError
+from tracker.storage.operations.actions import record_sheets
 from tracker.storage.operations.settings import set_setting
 from tracker.storage.roles import RECORD_CARE
 from tracker.ui.common.context import AppContext, show_error
 from tracker.ui.common.role_access import may
 from tracker.ui.common.settings import AppSettings
+from tracker.ui.common.store_state import open_database_files
 
 LAST_FOLDER_KEY = "sheets/last_folder"
 
@@ -44,6 +47,7 @@ def print_sheets(
     if not _paint(parent, printer, sheets, context):
         return False
     _remember_page_size(context, printer)
+    _record(parent, context, sheets)
     return True
 
 
@@ -122,12 +126,38 @@ def save_sheets_pdf(
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     try:
-        write_sheets_pdf(target, sheets, _page_size(context), print_date=_today(context))
-    except (OSError, SheetRenderError) as error:
+        # The save dialog has asked before replacing a file.
+        write_sheets_pdf(
+            target,
+            sheets,
+            _page_size(context),
+            print_date=_today(context),
+            overwrite=True,
+            guarded=open_database_files(context),
+        )
+    except (OSError, SheetRenderError, StorageError) as error:
         _report(parent, context, f"Could not save {target.name}: {error}")
         return None
     settings.qsettings.setValue(LAST_FOLDER_KEY, str(target.parent))
+    _record(parent, context, sheets, target)
     return target
+
+
+def _record(
+    parent: QWidget | None,
+    context: AppContext | None,
+    sheets: Sequence[CycleSheet],
+    file: Path | None = None,
+) -> None:
+    """Printed or saved sheets go into the audit trail; a refusal there is only shown."""
+    if context is None or not context.has_store:
+        return
+    try:
+        record_sheets(
+            context.store, [(sheet.mrn, sheet.cycle_number) for sheet in sheets], file=file
+        )
+    except StorageError as error:
+        _report(parent, context, f"The sheets were made but not recorded: {error}")
 
 
 def _ask_pdf_path(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.ui.common.context import AppContext
@@ -17,3 +18,11 @@ if TYPE_CHECKING:
 def open_store(context: AppContext) -> Store | None:
     """The context's store while it is open; None without one or once it is closed."""
     return context.store if context.has_store else None
+
+
+def open_database_files(context: AppContext | None) -> list[Path]:
+    """The open database and its -wal/-shm/-journal: files a saved output must never replace."""
+    from tracker.storage.output_files import database_files
+
+    store = open_store(context) if context is not None else None
+    return database_files(store.path) if store is not None else []

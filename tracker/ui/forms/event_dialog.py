@@ -1,4 +1,7 @@
-"""Log an adverse event or correct one, with the CTCAE definition of the term as help."""
+"""Log an adverse event or correct one, with the CTCAE definition of the term as help.
+
+A correction says why (kept in the audit log); one refused because someone else changed the
+event meanwhile says who and when, and the form shows the event as it is now."""
 
 from __future__ import annotations
 
@@ -16,9 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.domain import grading
+from tracker.storage import queries
 from tracker.storage.operations import events as event_operations
 from tracker.storage.signatures import RECORD_DEATH
 from tracker.ui.common.context import AppContext
+from tracker.ui.common.reason_prompt import MISSING_REASON, reason_field, reason_text
+from tracker.ui.common.unsaved_input import remember_input
 from tracker.ui.forms.record_dialog import (
     InputProblem,
     RecordDialog,
@@ -28,6 +34,7 @@ from tracker.ui.forms.record_dialog import (
     select_data,
     set_date,
 )
+from tracker.ui.forms.stale_save import reloading_when_stale
 
 if TYPE_CHECKING:
     from tracker.storage.records import AdverseEvent
@@ -126,9 +133,12 @@ class EventDialog(RecordDialog):
         self.form.addRow("", resolution_row)
         self.form.addRow("&Action", self.action_combo)
         self.form.addRow("&Note", self.note_edit)
+        self.reason_edit = reason_field()
         if event is not None:
+            self.form.addRow("&Reason for change", self.reason_edit)
             self._fill(event)
         else:
+            self.reason_edit.hide()
             select_data(self.type_combo, event_type or "neutropenia")
             self._limit_grades()
             self.grade_spin.setValue(grade or 1)
@@ -146,8 +156,8 @@ class EventDialog(RecordDialog):
         self.term_edit.setText(event.term or "")
         self.grade_spin.setValue(event.grade)
         set_date(self.onset_edit, event.onset_date)
+        self.resolved_check.setChecked(event.resolution_date is not None)
         if event.resolution_date is not None:
-            self.resolved_check.setChecked(True)
             set_date(self.resolution_edit, event.resolution_date)
         select_data(self.action_combo, event.action)
         self.note_edit.setText(event.note or "")
@@ -222,6 +232,22 @@ class EventDialog(RecordDialog):
         }
         if not changes:
             return True
+        reason = reason_text(self.reason_edit)
+        if not reason:
+            self.reason_edit.setFocus()
+            raise InputProblem(MISSING_REASON)
+        # Turning a saved event into a death records the death, under a signature.
         signing = death if self.event.grade != DEATH_GRADE else None
-        outcome = self.run_signed(signing, event_operations.update_event, self.event.id, **changes)
+        update = reloading_when_stale(event_operations.update_event, self._reload)
+        outcome = self.run_signed(
+            signing, update, self.event.id, reason=reason, version=self.event.version, **changes
+        )
         return outcome is not None
+
+    def _reload(self, store: Any) -> None:
+        """Show the event as saved now (after another save got there first)."""
+        assert self.event is not None
+        self.event = queries.get_event(store, self.event.id)
+        self._fill(self.event)
+        self._update_help()
+        remember_input(self)

@@ -13,11 +13,15 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 from tracker.domain.regimen import format_mg, load_regimen
 from tracker.domain.treatment.engine import day_state
 from tracker.domain.treatment.label import RESUME, Advice
+from tracker.domain.treatment.rems_start import cycle_capsules
 from tracker.storage.course_history import course_history
 from tracker.storage.operations import courses as course_operations
+from tracker.storage.operations import rems as rems_operations
+from tracker.storage.operations import start_checks
 from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
+from tracker.ui.forms.prescription_box import PrescriptionBox
 from tracker.ui.forms.record_dialog import (
     InputProblem,
     RecordDialog,
@@ -25,6 +29,7 @@ from tracker.ui.forms.record_dialog import (
     date_edit,
     date_of,
     select_data,
+    set_date,
     with_unit_symbols,
 )
 from tracker.ui.forms.start_check_rows import StartCheckRows
@@ -84,6 +89,10 @@ class NextCycleDialog(RecordDialog):
         self.form.addRow(self.resume_row)
         self.form.addRow(self.resume_advice)
         self.start_check = StartCheckRows(self.form, self)
+        capsules = cycle_capsules(self.regimen, self.number, course.len_every_days)
+        self.prescription_box = PrescriptionBox(date_of(self.start_edit), capsules)
+        self.form.addRow(self.prescription_box)
+        self.prescription_box.changed.connect(self.check_rems)
         self.resume_advised: Advice | None = None
 
         self.start_edit.dateChanged.connect(self._date_changed)
@@ -145,6 +154,7 @@ class NextCycleDialog(RecordDialog):
 
     # -- re-checking ------------------------------------------------------------------------
     def _date_changed(self) -> None:
+        set_date(self.prescription_box.authorized_on_edit, date_of(self.start_edit))
         self._show_delay()
         self._offer_resume(date_of(self.start_edit))
         self.check_start()
@@ -155,10 +165,22 @@ class NextCycleDialog(RecordDialog):
 
     def check_start(self) -> None:
         """The engine's start check for the date, with the resume if it is ticked."""
-        check = course_operations.start_check_for_cycle(
+        check = start_checks.start_check_for_cycle(
             self.context.store, self.course, date_of(self.start_edit), resuming=self.resuming()
         )
         self.start_check.show_check(check)
+        self.check_rems()
+
+    def check_rems(self) -> None:
+        """What the REMS still needs before the cycle starts (refused on Save, no override)."""
+        needs = rems_operations.cycle_start_needs(
+            self.context.store,
+            self.history,
+            self.number,
+            date_of(self.start_edit),
+            self.prescription_box.prescription(),
+        )
+        self.prescription_box.show_needs(needs)
         self.fit_to_contents()
 
     def submit(self) -> bool:
@@ -176,6 +198,7 @@ class NextCycleDialog(RecordDialog):
             delay_reason=reason,
             resume_level=self.resume_level(),
             override_reason=override,
+            prescription=self.prescription_box.prescription(),
         )
         if outcome is None:
             return False

@@ -1,7 +1,9 @@
 """The form to add a patient or edit one, with the renal starting dose worked out as you type.
 
 A refused save (duplicate MRN, missing name, a number that is not a number) is shown in a
-dialog and the form stays open with everything typed still in it. The starting dose is the
+dialog and the form stays open with everything typed still in it. Editing a patient asks why
+(kept in the audit log); a save refused because someone else changed the patient meanwhile
+says who and when, and the form shows the details as they are now. The starting dose is the
 domain's renal assessment, shown as the label's starting dose for that renal function; a
 creatinine that does not fit its unit shows the refusal Save would give instead.
 """
@@ -25,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.domain import renal
+from tracker.storage import queries
 from tracker.storage.operations import patients as patient_operations
 from tracker.storage.records import Patient
 from tracker.ui.common.context import AppContext
+from tracker.ui.common.reason_prompt import MISSING_REASON, reason_field, reason_text
 from tracker.ui.forms.lab_fields import PROBLEM_STYLE, creatinine_field
 from tracker.ui.forms.record_dialog import (
     InputProblem,
@@ -38,6 +42,8 @@ from tracker.ui.forms.record_dialog import (
     parse_number,
     select_data,
 )
+from tracker.ui.forms.rems_category_fields import RemsCategoryFields
+from tracker.ui.forms.stale_save import reloading_when_stale
 
 DATE_FORMAT_HINT = "YYYY-MM-DD"
 _SEXES = (("not recorded", None), ("Female", "F"), ("Male", "M"))
@@ -112,9 +118,7 @@ class PatientDialog(QDialog):
         self.creatinine_unit_combo = self.creatinine.unit_combo
 
         self.dialysis_check = QCheckBox("On dialysis", objectName="dialysisCheck")
-        self.reproductive_check = QCheckBox(
-            "Reproductive potential (pregnancy testing applies)", objectName="reproductiveCheck"
-        )
+        self.rems_fields = RemsCategoryFields()
         self.notes_edit = QPlainTextEdit(objectName="notesEdit")
         self.notes_edit.setPlaceholderText("Notes")
         self.notes_edit.setFixedHeight(70)
@@ -129,8 +133,13 @@ class PatientDialog(QDialog):
         )
         form.addRow("&Creatinine", self.creatinine)
         form.addRow("", self.dialysis_check)
-        form.addRow("", self.reproductive_check)
+        form.addRow("&REMS category", self.rems_fields)
         form.addRow("N&otes", self.notes_edit)
+        self.reason_edit = reason_field()
+        if self._patient is not None:
+            form.addRow("&Reason for change", self.reason_edit)
+        else:
+            self.reason_edit.hide()
 
         self.crcl_label = QLabel(objectName="crclLabel")
         self.crcl_label.setWordWrap(True)
@@ -163,18 +172,23 @@ class PatientDialog(QDialog):
         self.dob_edit.textChanged.connect(self.update_renal_estimate)
         self.sex_combo.currentIndexChanged.connect(self.update_renal_estimate)
         self.dialysis_check.toggled.connect(self.update_renal_estimate)
+        self.sex_combo.currentIndexChanged.connect(
+            lambda: self.rems_fields.set_sex(self.sex_combo.currentData())
+        )
 
     def _fill(self, patient: Patient) -> None:
         self.mrn_edit.setText(patient.mrn)
         self.name_edit.setText(patient.name)
-        if patient.date_of_birth is not None:
-            self.dob_edit.setText(patient.date_of_birth.isoformat())
+        born = patient.date_of_birth
+        self.dob_edit.setText(born.isoformat() if born is not None else "")
         select_data(self.sex_combo, patient.sex)
         self.weight_edit.setText(format_number(patient.weight_kg))
         # As stored: the unit is set with the number, so nothing is converted.
         self.creatinine.set_value(patient.creatinine, patient.creatinine_unit or "mg/dL")
         self.dialysis_check.setChecked(bool(patient.on_dialysis))
-        self.reproductive_check.setChecked(bool(patient.reproductive_potential))
+        self.rems_fields.set_values(
+            patient.rems_category, patient.rems_category_reason, patient.irregular_cycles
+        )
         self.notes_edit.setPlainText(patient.notes or "")
 
     # --- reading the form -----------------------------------------------------------------
@@ -193,8 +207,9 @@ class PatientDialog(QDialog):
             self.creatinine_edit.text(),
             self.creatinine_unit_combo.currentIndex(),
             self.dialysis_check.isChecked(),
-            self.reproductive_check.isChecked(),
+            self.rems_fields.raw(),
             self.notes_edit.toPlainText(),
+            reason_text(self.reason_edit),
         )
 
     def has_unsaved_input(self) -> bool:
@@ -215,7 +230,7 @@ class PatientDialog(QDialog):
             "creatinine": self.creatinine.value(),
             "creatinine_unit": self.creatinine.unit(),
             "on_dialysis": self.dialysis_check.isChecked(),
-            "reproductive_potential": self.reproductive_check.isChecked(),
+            **self.rems_fields.values(),
             "notes": self.notes_edit.toPlainText().strip(),
         }
 
@@ -288,11 +303,34 @@ class PatientDialog(QDialog):
                 for key, value in values.items()
                 if value != _stored_value(self._patient, key)
             }
-            if changes and not self._context.run(
-                _update_patient, self._patient.id, parent=self, **changes
-            ):
+            if changes and not self._save_changes(changes):
                 return
         self.accept()
+
+    def _save_changes(self, changes: dict[str, Any]) -> bool:
+        reason = reason_text(self.reason_edit)
+        if not reason:
+            self._context.report_error(self, MISSING_REASON)
+            self.reason_edit.setFocus()
+            return False
+        assert self._patient is not None
+        return bool(
+            self._context.run(
+                reloading_when_stale(_update_patient, self._reload),
+                self._patient.id,
+                parent=self,
+                reason=reason,
+                version=self._patient.version,
+                **changes,
+            )
+        )
+
+    def _reload(self, store: Any) -> None:
+        """Show the patient as saved now (after another save got there first)."""
+        assert self._patient is not None
+        self._patient = queries.get_patient(store, self._patient.id)
+        self._fill(self._patient)
+        self._initial = self._raw_input()
 
 
 def _update_patient(store: Any, patient_id: int, **changes: Any) -> bool:
@@ -303,7 +341,7 @@ def _update_patient(store: Any, patient_id: int, **changes: Any) -> bool:
 
 def _stored_value(patient: Patient, key: str) -> Any:
     value = getattr(patient, key)
-    if key in ("on_dialysis", "reproductive_potential"):
+    if key in ("on_dialysis", "irregular_cycles"):
         return bool(value)
     if key == "notes":
         return value or ""

@@ -19,9 +19,13 @@ from tracker.domain.regimen import (
     format_mg,
     load_regimen,
 )
+from tracker.domain.treatment.rems_start import cycle_capsules
 from tracker.storage.operations import courses as course_operations
+from tracker.storage.operations import rems as rems_operations
+from tracker.storage.operations import start_checks
 from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.common.context import AppContext
+from tracker.ui.forms.prescription_box import PrescriptionBox
 from tracker.ui.forms.record_dialog import (
     InputProblem,
     RecordDialog,
@@ -30,6 +34,7 @@ from tracker.ui.forms.record_dialog import (
     date_edit,
     date_of,
     select_data,
+    set_date,
 )
 from tracker.ui.forms.risk_factor_box import RiskFactorBox
 from tracker.ui.forms.start_check_rows import StartCheckRows
@@ -127,9 +132,14 @@ class StartCourseDialog(RecordDialog):
         self.suggestion_label = WrappedLabel(objectName="prophylaxisSuggestion")
         self.form.addRow("&Thromboprophylaxis", self.prophylaxis_combo)
         self.form.addRow("", self.suggestion_label)
+        self.prescription_box = PrescriptionBox(self.today(), self._capsules())
+        self.form.addRow(self.prescription_box)
         self.renal_band: str | None = None
         self._suggest_starting_doses()
-        self.start_edit.dateChanged.connect(self.check_start)
+        self._schedule_changed()
+        self.start_edit.dateChanged.connect(self._start_moved)
+        self.schedule_combo.currentIndexChanged.connect(self._schedule_changed)
+        self.prescription_box.changed.connect(self.check_rems)
         self.risk_box.changed.connect(self._suggest_prophylaxis)
         self.dex_combo.currentIndexChanged.connect(self._suggest_prophylaxis)
         self._suggest_prophylaxis()
@@ -137,11 +147,33 @@ class StartCourseDialog(RecordDialog):
 
     def check_start(self) -> None:
         """Show the latest counts and what stands in the way of starting on the date."""
-        check = course_operations.start_check_for_course(
+        check = start_checks.start_check_for_course(
             self.context.store, self.patient.id, date_of(self.start_edit)
         )
         self.start_check.show_check(check)
+        self.check_rems()
+
+    def check_rems(self) -> None:
+        """What the REMS still needs before the start (refused on Save, no override)."""
+        needs = rems_operations.course_start_needs(
+            self.context.store,
+            self.patient.id,
+            date_of(self.start_edit),
+            self.prescription_box.prescription(),
+        )
+        self.prescription_box.show_needs(needs)
         self.fit_to_contents()
+
+    def _capsules(self) -> int:
+        return cycle_capsules(self.regimen, 1, self.schedule_combo.currentData() or 1)
+
+    def _start_moved(self) -> None:
+        # The first prescription is usually authorized on the day treatment starts.
+        set_date(self.prescription_box.authorized_on_edit, date_of(self.start_edit))
+        self.check_start()
+
+    def _schedule_changed(self) -> None:
+        self.prescription_box.capsules_spin.setValue(self._capsules())
 
     def _suggest_starting_doses(self) -> None:
         suggestion = renal_start_suggestion(self.patient, self.today(), self.regimen)
@@ -179,6 +211,7 @@ class StartCourseDialog(RecordDialog):
             regimen_id=self.regimen.id,
             override_reason=override,
             vte_risk_factors=self.risk_box.chosen(),
+            prescription=self.prescription_box.prescription(),
         )
         if outcome is None:
             return False

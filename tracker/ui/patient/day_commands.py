@@ -1,5 +1,7 @@
 """The calendar's day menu and what it does: record a dose taken or missed, clear a mistaken
-record, interrupt lenalidomide from the day, or resume it on the day.
+record, interrupt lenalidomide from the day, resume it on the day, or withdraw an
+interruption recorded in error. Clearing a record, recording another status over it, or
+withdrawing an interruption asks why (kept in the audit log).
 
 Every write goes through ``context.run``, so the screens refresh after it. Whether a day is
 interrupted, and whether lenalidomide should be withheld on it, is the treatment engine's
@@ -16,10 +18,13 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, format_mg
-from tracker.storage.operations.doses import clear_dose, record_doses
+from tracker.storage import queries
+from tracker.storage.operations.doses import clear_dose, record_doses, recorded_differently
+from tracker.storage.operations.interruptions import withdraw_interruption
 from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
+from tracker.ui.common.reason_prompt import AskReason, ask_for_reason
 from tracker.ui.common.role_access import show_what_the_role_may_do
 from tracker.ui.patient.calendar_cells import DOSE_STATUSES, DRUG_LABELS, DayCell
 from tracker.ui.patient.patient_status import advice_headline
@@ -64,6 +69,7 @@ class DayCommands(QObject):
         self.menu: QMenu | None = None
         # Tests answer here instead of in a modal box.
         self.confirm: Confirm = ask_to_confirm
+        self.ask_reason: AskReason = ask_for_reason
 
     # -- the menu ---------------------------------------------------------------------------
     def open_menu(self, cell: DayCell, anchor: QPoint) -> QMenu:
@@ -153,17 +159,20 @@ class DayCommands(QObject):
                 f" ({covering.reason})" if covering.reason else ""
             )
             menu.addAction(text).setEnabled(False)
-            return
-        action = menu.addAction("Resume lenalidomide on this day…")
-        action.setObjectName("resume")
-        if day <= covering.start:
-            # Storage takes a resume from the day after the interruption starts.
-            after = long_date(covering.start + timedelta(days=1))
-            action.setText(f"Resume lenalidomide on this day… (possible from {after})")
-            action.setEnabled(False)
         else:
-            action.setEnabled(not future)
-        action.triggered.connect(lambda _checked=False: self.resume_on(day))
+            action = menu.addAction("Resume lenalidomide on this day…")
+            action.setObjectName("resume")
+            if day <= covering.start:
+                # Storage takes a resume from the day after the interruption starts.
+                after = long_date(covering.start + timedelta(days=1))
+                action.setText(f"Resume lenalidomide on this day… (possible from {after})")
+                action.setEnabled(False)
+            else:
+                action.setEnabled(not future)
+            action.triggered.connect(lambda _checked=False: self.resume_on(day))
+        withdraw = menu.addAction("Withdraw this interruption (recorded in error)…")
+        withdraw.setObjectName("withdraw-interruption")
+        withdraw.triggered.connect(lambda _checked=False: self.withdraw_interruption(day))
 
     # -- what the choices do ----------------------------------------------------------------
     def record(self, day: date, drugs: tuple[str, ...], status: str) -> bool:
@@ -178,15 +187,71 @@ class DayCommands(QObject):
                 question = withheld_question(state)
                 if not self.confirm(self._owner, "Lenalidomide is held", question):
                     return False
+        reason = None
+        store = self._context.store
+        corrected = recorded_differently(store, shown.course.id, day, drugs, status)
+        if corrected:
+            names = " and ".join(DRUG_LABELS[drug].lower() for drug in corrected)
+            reason = self.ask_reason(
+                self._owner,
+                "Correct the dose record",
+                f"{names.capitalize()} is recorded otherwise on {weekday_date(day)}. "
+                f"Record it as {status} instead?",
+            )
+            if reason is None:
+                return False
         result = self._context.run(
-            record_doses, shown.course.id, day, drugs, status, parent=self._owner
+            record_doses, shown.course.id, day, drugs, status, reason=reason, parent=self._owner
         )
         return result is not None
 
-    def clear(self, day: date, drug: str) -> None:
+    def clear(self, day: date, drug: str) -> bool:
+        """Withdraw the day's record of ``drug`` after asking why; True when cleared."""
         shown = self._shown()
-        if shown is not None:
-            self._context.run(clear_dose, shown.course.id, day, drug, parent=self._owner)
+        if shown is None:
+            return False
+        reason = self.ask_reason(
+            self._owner,
+            "Clear the dose record",
+            f"Clear the {DRUG_LABELS[drug].lower()} record of {weekday_date(day)}? The day "
+            "reads “not recorded” again; the history keeps what it said, with the reason.",
+        )
+        if reason is None:
+            return False
+        result = self._context.run(
+            clear_dose, shown.course.id, day, drug, reason=reason, parent=self._owner
+        )
+        return result is not None
+
+    def withdraw_interruption(self, day: date) -> bool:
+        """Withdraw the interruption covering ``day`` after asking why; True when done."""
+        shown = self._shown()
+        covering = shown.history.interruption_on(day) if shown is not None else None
+        if shown is None or covering is None:
+            return False
+        record = next(
+            (
+                record
+                for record in queries.interruptions_of(self._context.store, shown.course.id)
+                if record.drug == covering.drug and record.start_date == covering.start
+            ),
+            None,
+        )
+        if record is None:
+            return False
+        reason = self.ask_reason(
+            self._owner,
+            "Withdraw the interruption",
+            f"Withdraw the interruption of lenalidomide from {long_date(covering.start)}, "
+            "recorded in error? Its days read as planned again; the history keeps it, with the "
+            "reason.",
+        )
+        if reason is None:
+            return False
+        result = self._context.run(
+            withdraw_interruption, record.id, reason=reason, parent=self._owner
+        )
+        return result is not None
 
     def interrupt_from(self, day: date) -> QDialog | None:
         from tracker.ui.patient.interruption_dialogs import InterruptDialog

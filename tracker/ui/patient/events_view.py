@@ -1,4 +1,5 @@
-"""The Events tab: the patient's adverse events; double-click one to correct it."""
+"""The Events tab: the patient's adverse events; double-click one to correct it, or withdraw
+one logged in error (asking why)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.storage import queries
+from tracker.storage.operations.events import archive_event
 from tracker.ui.common.context import AppContext
+from tracker.ui.common.reason_prompt import AskReason, ask_for_reason
 from tracker.ui.forms.event_dialog import ACTIONS, EventDialog, definition_help, event_label
 from tracker.ui.widgets.table_model import ReadOnlyTableModel, record_table
 
@@ -90,10 +93,16 @@ class EventsView(QWidget):
         self.log_button.clicked.connect(self.log_requested)
         self.edit_button = QPushButton("E&dit…", objectName="editEventButton")
         self.edit_button.clicked.connect(self._edit_selected)
+        self.withdraw_button = QPushButton("&Withdraw…", objectName="withdrawEventButton")
+        self.withdraw_button.setToolTip("Withdraw an event logged in error; the history keeps it")
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        # Tests answer here instead of in a modal box.
+        self.ask_reason: AskReason = ask_for_reason
         hint = QLabel("Double-click an event to correct it. Grade 3-4 rows are shaded.")
         buttons = QHBoxLayout()
         buttons.addWidget(self.log_button)
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.withdraw_button)
         buttons.addWidget(hint, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -112,6 +121,7 @@ class EventsView(QWidget):
         else:
             self.model.set_events(queries.events_of(self.context.store, self.patient_id))
         self.edit_button.setEnabled(self.model.rowCount() > 0)
+        self.withdraw_button.setEnabled(self.model.rowCount() > 0)
 
     def _edit_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -120,6 +130,26 @@ class EventsView(QWidget):
         elif self.model.rowCount():
             self.edit_event_at(self.model.index(0, 0))
 
+    def withdraw_selected(self) -> bool:
+        """Archive the selected event after asking why; True when it was withdrawn."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return False
+        event = self.model.event_at(rows[0].row())
+        reason = self.ask_reason(
+            self,
+            "Withdraw adverse event",
+            f"Withdraw {event_label(event.event_type, event.term).lower()} grade {event.grade} "
+            f"from {event.onset_date.isoformat()}, logged in error? It leaves the lists and the "
+            "counts; the history keeps it, with the reason.",
+        )
+        if reason is None:
+            return False
+        done = self.context.run(
+            _withdraw, event.id, reason, event.version, parent=self
+        )
+        return bool(done)
+
     def edit_event_at(self, index: QModelIndex) -> None:
         if not index.isValid() or self.patient_id is None:
             return
@@ -127,3 +157,8 @@ class EventsView(QWidget):
         dialog = EventDialog(self.context, self.patient_id, event=event, parent=self)
         self.last_dialog = dialog
         dialog.open()
+
+
+def _withdraw(store: Any, event_id: int, reason: str, version: int) -> bool:
+    archive_event(store, event_id, reason=reason, version=version)
+    return True

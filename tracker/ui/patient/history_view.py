@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from tracker.domain.errors import DomainError
 from tracker.domain.regimen import DEXAMETHASONE, LENALIDOMIDE, Regimen, format_mg, load_regimen
+from tracker.domain.rems_rules import FEMALE_NOT_REPRODUCTIVE, rems_rules
 from tracker.storage import queries
 from tracker.ui.common.context import AppContext
 from tracker.ui.forms.event_dialog import ACTIONS as EVENT_ACTIONS
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 
 # Bookkeeping columns, links between records and the patient (whose history this is) say
 # nothing to a reader of the change list.
-_HIDDEN = {"id", "created_at", "updated_at", "patient_id", "course_id", "lab_id"}
+_HIDDEN = {
+    "id", "created_at", "updated_at", "version", "patient_id", "course_id", "cycle_id", "lab_id",
+}  # fmt: skip
 TABLE_LABELS = {
     "patients": "Patient",
     "courses": "Course",
@@ -35,6 +38,10 @@ TABLE_LABELS = {
     "adverse_events": "Adverse event",
     "responses": "Response",
     "settings": "Setting",
+    "pregnancy_tests": "Pregnancy test",
+    "contraception": "Contraception",
+    "menstrual_reports": "Missed period / bleeding",
+    "prescriptions": "Prescription (REMS)",
 }
 ACTION_LABELS = {"insert": "added", "update": "changed", "archive": "archived"}
 # Field -> what the reader sees, in the order a form shows them.
@@ -46,6 +53,9 @@ FIELD_LABELS = {
     "weight_kg": "Weight",
     "on_dialysis": "On dialysis",
     "reproductive_potential": "Reproductive potential",
+    "rems_category": "REMS category",
+    "rems_category_reason": "Not of reproductive potential",
+    "irregular_cycles": "Irregular menstrual cycles",
     "regimen_id": "Regimen",
     "number": "Cycle",
     "start_date": "Start date",
@@ -84,18 +94,36 @@ FIELD_LABELS = {
     "reason": "Reason",
     "key": "Setting",
     "value": "Value",
+    "time": "Time",
+    "kind": "Kind",
+    "sensitivity_miu_ml": "Sensitivity (mIU/mL)",
+    "result": "Result",
+    "counselled_on": "Counselled on",
+    "method_1": "Method",
+    "method_2": "Second method",
+    "abstinence": "Continuous abstinence",
+    "reported_on": "Reported on",
+    "cleared_on": "Cleared on",
+    "clearance": "Cleared because",
+    "authorization_number": "REMS authorization",
+    "authorized_on": "Authorized on",
+    "authorized_at": "Authorized at",
+    "capsules": "Capsules",
+    "days_supply": "Days of supply",
     "note": "Note",
     "notes": "Notes",
     "archived": "Archived",
 }
 _ORDER = {field: place for place, field in enumerate(FIELD_LABELS)}
 UNIT_LABELS = {"10^9/L": "×10⁹/L", "/mm3": "/mm³", "umol/L": "µmol/L"}
-_YES_NO = {"on_dialysis", "reproductive_potential", "archived"}
+_YES_NO = {"on_dialysis", "reproductive_potential", "irregular_cycles", "abstinence", "archived"}
 # Stored codes whose meaning the forms spell out.
 _WORDS = {
     "sex": {"F": "Female", "M": "Male"},
     "drug": {LENALIDOMIDE: "Lenalidomide", DEXAMETHASONE: "Dexamethasone"},
     "action": dict(EVENT_ACTIONS),
+    "rems_category": {key: c.label for key, c in rems_rules().categories.items()},
+    "rems_category_reason": rems_rules().category(FEMALE_NOT_REPRODUCTIVE).reasons,
 }
 # Level fields and the drug whose ladder they index.
 _LEVEL_DRUGS = {
@@ -230,6 +258,11 @@ def record_label(entry: AuditEntry) -> str:
     return named or label
 
 
+def why_changed(entry: AuditEntry) -> list[str]:
+    """The reason given for correcting or withdrawing a saved record, as the last line."""
+    return [f"Why: {entry.reason}"] if entry.reason else []
+
+
 def who(entry: AuditEntry) -> str:
     if entry.staff:
         return f"{entry.staff} ({entry.os_user})"
@@ -250,7 +283,10 @@ class AuditTableModel(ReadOnlyTableModel["AuditEntry"]):
         self.beginResetModel()
         self._rows = list(entries)
         self._changes = {
-            entry.id: "\n".join(describe_changes(entry, regimens)) for entry in self._rows
+            entry.id: "\n".join(
+                [*describe_changes(entry, regimens), *why_changed(entry)]
+            )
+            for entry in self._rows
         }
         self.endResetModel()
 

@@ -29,6 +29,7 @@ class PatientActions:
     log_event: QAction
     record_response: QAction
     end_course: QAction
+    pregnancy_prevention: QAction
 
     def all(self) -> list[QAction]:
         return [
@@ -37,6 +38,7 @@ class PatientActions:
             self.reduce_dose,
             self.record_labs,
             self.log_event,
+            self.pregnancy_prevention,
             self.record_response,
             self.end_course,
         ]
@@ -53,6 +55,7 @@ class PatientSlots:
     log_event: Slot
     record_response: Slot
     end_course: Slot
+    pregnancy_prevention: Slot
 
 
 def create_patient_actions(owner: QWidget, slots: PatientSlots) -> PatientActions:
@@ -81,7 +84,17 @@ def create_patient_actions(owner: QWidget, slots: PatientSlots) -> PatientAction
             "recordResponseAction", "Res&ponse…", "Ctrl+Shift+R", slots.record_response
         ),
         end_course=action("endCourseAction", "E&nd course…", "Ctrl+Shift+E", slots.end_course),
+        pregnancy_prevention=_with_tip(
+            action("remsAction", "RE&MS…", "Ctrl+Shift+G", slots.pregnancy_prevention),
+            "Pregnancy prevention (Lenalidomide REMS): pregnancy tests, contraception, a missed "
+            "period, authorizations (Ctrl+Shift+G)",
+        ),
     )
+
+
+def _with_tip(action: QAction, tip: str) -> QAction:
+    action.setToolTip(tip)
+    return action
 
 
 def sheet_button(sheets: SheetActions) -> QToolButton:

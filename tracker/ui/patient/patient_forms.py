@@ -102,6 +102,14 @@ class PatientForms:
             return None
         return self._open(ResponseDialog(view.context, view.course, parent=view))
 
+    def pregnancy_prevention(self) -> QDialog | None:
+        from tracker.ui.forms.pregnancy_prevention_dialog import PregnancyPreventionDialog
+
+        view = self.view
+        if view.patient is None:
+            return None
+        return self._open(PregnancyPreventionDialog(view.context, view.patient, parent=view))
+
     def end_course(self) -> QDialog | None:
         from tracker.ui.forms.end_course_dialog import EndCourseDialog
 

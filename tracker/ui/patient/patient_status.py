@@ -26,6 +26,7 @@ from tracker.domain.treatment.label import (
     STOP,
 )
 from tracker.ui.common.dates import long_date, short_date
+from tracker.ui.common.rems_text import pregnancy_test_text, rems_detail
 from tracker.ui.forms.record_dialog import with_unit_symbols
 
 if TYPE_CHECKING:
@@ -123,6 +124,35 @@ def labs_chip(state: DayState, today: date) -> Chip | None:
     return None
 
 
+def rems_chip(state: DayState, today: date) -> Chip | None:
+    """The last pregnancy test and the next one due, a stop, or a missing category: the
+    engine's REMS answer (None where the REMS asks nothing of this patient)."""
+    rems = state.rems
+    if rems is None or not (rems.testing or rems.category_missing or rems.stop):
+        return None
+    tooltip = rems_detail(rems)
+    if rems.stop is not None:
+        return Chip("rems", f"STOP: {rems.stop_what}", tooltip, ALERT)
+    if rems.category_missing:
+        return Chip("rems", "REMS category not set", tooltip, ALERT)
+    last = rems.last_test
+    parts = [f"last {pregnancy_test_text(last, today)}" if last else "no test recorded"]
+    urgency = OK
+    if rems.next_test is not None and state.course_active:
+        if rems.overdue:
+            parts.insert(0, f"overdue since {short_date(rems.next_test, today)}")
+            urgency = ALERT
+        elif rems.test_due:
+            parts.insert(0, "due today")
+            urgency = WATCH
+        else:
+            parts.append(f"next {short_date(rems.next_test, today)}")
+    if rems.authorization_missing:
+        parts.append("authorization missing")
+        urgency = ALERT
+    return Chip("rems", "Pregnancy test " + " · ".join(parts), tooltip, urgency)
+
+
 def _resume_part(state: DayState) -> str:
     mg = state.advice.resume_mg
     return "" if mg is None else f"; once the counts recover, resume at {format_mg(mg)} mg"
@@ -159,7 +189,9 @@ def advice_headline(state: DayState) -> str:
     if advice.action == DELAY_CYCLE:
         return "Delay the next cycle" + _resume_part(state)
     if advice.action == STOP:
-        first = advice.reason.split(". ")[0].rstrip(".")
+        # A REMS stop is named by its finding: 'Stop: positive pregnancy test on ...'.
+        stop = state.rems.stop if state.rems is not None else None
+        first = stop.split(": stop")[0] if stop else advice.reason.split(". ")[0].rstrip(".")
         return f"Stop: {first[:1].lower()}{first[1:]}" if state.course_active else first
     return advice.reason
 
@@ -195,6 +227,9 @@ def status_facts(state: DayState, today: date, renal_note: str | None = None) ->
     labs = labs_chip(state, today) if state.course_active else None
     if labs is not None:
         chips.append(labs)
+    rems = rems_chip(state, today)
+    if rems is not None:
+        chips.append(rems)
     if renal_note is not None:
         chips.append(Chip("renal", "Renal band changed", renal_note, ADVISE))
     details = advice_details(state)
@@ -221,7 +256,7 @@ class StatusStrip(QFrame):
         self.chip_labels: dict[str, QLabel] = {}
         self.chips_row = QHBoxLayout()
         self.chips_row.setContentsMargins(0, 0, 0, 0)
-        for name in ("anc", "platelets", "events", "labs", "renal"):
+        for name in ("anc", "platelets", "events", "labs", "rems", "renal"):
             label = QLabel(objectName=f"{name}Status")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.chip_labels[name] = label

@@ -99,6 +99,7 @@ class PatientView(QWidget):
                 log_event=self.log_event,
                 record_response=self.record_response,
                 end_course=self.end_course,
+                pregnancy_prevention=lambda: self.forms.pregnancy_prevention(),
             ),
         )
         self.sheets = CycleSheetCommands(
@@ -195,15 +196,13 @@ class PatientView(QWidget):
         # While the course is read its cycles are not known yet; every course has a first one.
         shown = self.snapshot.shown if self.snapshot else None
         has_cycles = bool(shown.cycles) if shown is not None else active
-        for action in (
-            self.patient_actions.next_cycle,
-            self.patient_actions.reduce_dose,
-            self.patient_actions.end_course,
-        ):
+        actions = self.patient_actions
+        for action in (actions.next_cycle, actions.reduce_dose, actions.end_course):
             action.setEnabled(active and has_cycles)
         self.patient_actions.record_response.setEnabled(course is not None)
         self.patient_actions.record_labs.setEnabled(has_patient)
         self.patient_actions.log_event.setEnabled(has_patient)
+        self.patient_actions.pregnancy_prevention.setEnabled(has_patient)
         self._enable_sheets(has_patient)
 
     def _enable_sheets(self, has_patient: bool) -> None:

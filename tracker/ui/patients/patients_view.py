@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from tracker.storage import queries
 from tracker.storage.operations import patients as patient_operations
-from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import read
+from tracker.ui.common.reason_prompt import AskReason, ask_for_reason
 from tracker.ui.forms.patient_dialog import PatientDialog
 from tracker.ui.patients.patients_model import NAME_COLUMN, PatientsModel
 from tracker.ui.widgets.table_model import open_on_enter, record_table
@@ -33,7 +33,7 @@ class PatientsView(QWidget):
         self.setObjectName("patientsView")
         self._context = context
         self._stale = True
-        self.confirm: Confirm = ask_to_confirm
+        self.ask_reason: AskReason = ask_for_reason
 
         self.model = PatientsModel(self)
 
@@ -221,20 +221,22 @@ class PatientsView(QWidget):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def archive_selected(self) -> bool:
+        """Archive the selected patient after asking why (the reason is audited)."""
         patient_id = self.selected_patient_id()
         if patient_id is None:
             return False
         row = self.model.row_at(self.model.row_of_patient(patient_id))
         question = (
             f"Archive {row.name} (MRN {row.mrn})?\n\nThe patient leaves the lists; "
-            "their records stay in the database and the audit log."
+            "their records stay in the database and the audit log, with the reason."
         )
-        if not self.confirm(self, "Archive patient", question):
+        reason = self.ask_reason(self, "Archive patient", question)
+        if reason is None:
             return False
-        done = self._context.run(_archive, patient_id, parent=self)
+        done = self._context.run(_archive, patient_id, reason, parent=self)
         return bool(done)
 
 
-def _archive(store: object, patient_id: int) -> bool:
-    patient_operations.archive_patient(store, patient_id)
+def _archive(store: object, patient_id: int, reason: str) -> bool:
+    patient_operations.archive_patient(store, patient_id, reason=reason)
     return True

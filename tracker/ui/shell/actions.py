@@ -28,6 +28,7 @@ class MainActions:
     show_today: QAction
     show_patients: QAction
     show_cohort: QAction
+    verify_records: QAction
     about: QAction
 
     @classmethod
@@ -86,6 +87,12 @@ class MainActions:
                 "Ctrl+3",
                 "The clinic's grade 3-4 event rates against the MM-010 trial",
             ),
+            verify_records=action(
+                "verifyRecordsAction",
+                "&Verify records…",
+                None,
+                "Check the audit trail, every record against it and the stored values",
+            ),
             about=action("aboutAction", "&About Rd Cycle Tracker", None, "Version and sources"),
         )
 
@@ -113,6 +120,10 @@ class MainActions:
         view_menu = menus.addMenu("&View")
         view_menu.setObjectName("viewMenu")
         view_menu.addActions(self.screens())
+
+        tools_menu = menus.addMenu("&Tools")
+        tools_menu.setObjectName("toolsMenu")
+        tools_menu.addAction(self.verify_records)
 
         help_menu = menus.addMenu("&Help")
         help_menu.setObjectName("helpMenu")

@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from tracker.storage.connections import all_errors, is_encrypted
 from tracker.storage.database import Store, open_database
 from tracker.storage.errors import StorageError
+from tracker.storage.operations.actions import record_backup
 from tracker.ui.common.context import AppContext
+from tracker.ui.common.reads import work_in_background
+
+if TYPE_CHECKING:
+    from tracker.ui.shell.main_window import MainWindow
 
 try:
     from tracker.storage import backup as storage_backup
@@ -39,21 +46,29 @@ def try_open(
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
     sign_in: SignIn | None = None,
+    read_only: bool = False,
 ) -> tuple[Store | None, str | None]:
     """(store, None) or (None, message fit for a dialog). Never raises for a bad file.
 
     ``check_in_background`` suits start-up, when there is no other database to fall back on:
     the screens fill while the whole-file check runs, and AppContext reports its verdict.
     An encrypted file is opened by ``sign_in`` (which asks who is working).
+    ``read_only`` opens an existing file without changing a byte of it (the smoke test).
     """
     try:
         if sign_in is not None and is_encrypted(path):
-            store = sign_in(path, clock=clock, check_in_background=check_in_background)
+            store = sign_in(
+                path, clock=clock, check_in_background=check_in_background, read_only=read_only
+            )
             if store is None:
                 return None, f"{path} is encrypted and nobody signed in to open it."
             return store, None
         store = open_database(
-            path, staff=staff, clock=clock, check_in_background=check_in_background
+            path,
+            staff=staff,
+            clock=clock,
+            check_in_background=check_in_background,
+            read_only=read_only,
         )
         return store, None
     except StorageError as error:
@@ -104,24 +119,65 @@ def create_new(
 
 
 def backup_to(
-    context: AppContext, destination: Path | str, *, parent: QWidget | None
-) -> Path | None:
-    """Copy the open database to ``destination`` (replacing a file the user chose to replace)."""
+    context: AppContext,
+    destination: Path | str,
+    *,
+    parent: QWidget | None,
+    on_done: Callable[[Path | None], None],
+) -> bool:
+    """Start copying the open database to ``destination`` off the GUI thread (the database
+    and the copy are checked whole: seconds for a large clinic). ``on_done(written)``
+    follows on the GUI thread, with None after a refusal was shown. False when nothing was
+    started."""
     if storage_backup is None:
         context.report_error(parent, "Backups are not available in this version.")
-        return None
-    return context.run(_backup, Path(destination), parent=parent)
+        return False
+    store = context.store
+    source, target = Path(store.path), Path(destination)
+
+    def done(written: Path | None, error: BaseException | None) -> None:
+        if error is not None or written is None:
+            reason = str(error) if isinstance(error, StorageError) else repr(error)
+            context.report_error(parent, f"The backup was not written: {reason}")
+            on_done(None)
+            return
+        if context.has_store and context.store is store:
+            try:
+                record_backup(store, written)
+            except StorageError as refused:
+                context.report_error(parent, f"The backup was written but not recorded: {refused}")
+        on_done(written)
+
+    # The save dialog has asked before replacing a file.
+    work_in_background(
+        lambda: storage_backup.backup_database(source, target, overwrite=True), done
+    )
+    return True
 
 
-def _backup(store: Store, destination: Path) -> Path:
-    return storage_backup.backup_database(store.path, destination, overwrite=True)
-
-
-def automatic_backup(store: Store, backup_dir: Path | None) -> Path | None:
-    """The rotating backup taken on close when anything changed; StorageError if it fails."""
+def back_up_in_background(
+    database: Path,
+    backup_dir: Path | None,
+    on_done: Callable[[Path | None, BaseException | None], None],
+) -> bool:
+    """Start the rotating backup taken on close off the GUI thread (the source and each copy
+    are checked whole, seconds for a large clinic); ``on_done(written, error)`` follows on
+    the GUI thread. False (and nothing started) without backups in this version."""
     if storage_backup is None:
-        return None
-    return storage_backup.automatic_backup(store, backup_dir)
+        return False
+    path = Path(database)
+    work_in_background(lambda: storage_backup.rotate_backups(path, backup_dir), on_done)
+    return True
+
+
+def record_automatic_backup(context: AppContext, written: Path) -> None:
+    """Note the closing backup in the audit trail; a refusal is only shown."""
+    if not context.has_store:
+        return
+    try:
+        record_backup(context.store, written, automatic=True)
+    except StorageError as error:
+        context.report_error(None, f"The backup was written but not recorded: {error}")
 
 
 def choose_database_to_open(parent: QWidget | None, start: Path | None) -> Path | None:
@@ -149,3 +205,27 @@ def choose_backup_file(parent: QWidget | None, store: Store) -> Path | None:
         parent, "Back up database", str(suggested), DATABASE_FILTER
     )
     return Path(chosen) if chosen else None
+
+
+def start_backup(window: MainWindow, destination: Path | str | None) -> bool:
+    """File > Back up: asks where unless told; True once a backup has started (off the GUI
+    thread). The action waits, disabled, until it is done."""
+    if not window.context.has_store:
+        return False
+    if destination is None:
+        destination = choose_backup_file(window, window.context.store)
+        if destination is None:
+            return False
+
+    def done(written: Path | None) -> None:
+        if not shiboken6.isValid(window):
+            return
+        window.commands.backup.setEnabled(window.context.has_store)
+        if written is not None:
+            window.statusBar().showMessage(f"Backup written to {written}", 8000)
+
+    started = backup_to(window.context, destination, parent=window, on_done=done)
+    if started:
+        window.commands.backup.setEnabled(False)
+        window.statusBar().showMessage(f"Backing up to {destination}…")
+    return started

@@ -98,7 +98,7 @@ class DatabaseFiles:
         if store is None:
             return False
         path = store.path
-        folder = self.window._automatic_backup_dir
+        folder = self.window.closing_backup.backup_dir
 
         def encrypt(answers: FirstAdmin):
             # The file must be closed (background reads included) while it is rewritten.
@@ -178,7 +178,7 @@ class DatabaseFiles:
             self.context.replace_store(None)
             try:
                 restore_signed(
-                    backup, target, name, password, safety_dir=self.window._automatic_backup_dir
+                    backup, target, name, password, safety_dir=self.window.closing_backup.backup_dir
                 )
             finally:
                 # The restored file, or the old one if the restore was refused.

@@ -1,5 +1,5 @@
-"""The application window: Today, Patients, the Cohort report and the patient screen in one
-stack.
+"""The application window: Today, Patients, the Cohort report (grade 3-4 events and
+outcomes) and the patient screen in one stack.
 
 Only Today is built with the window. The Patients, patient and cohort screens are built the
 first time they are needed (the patient screen also when the Patient menu first opens, to
@@ -22,25 +22,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from tracker import __version__
-from tracker.storage.errors import StorageError
 from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.settings import APPLICATION, AppSettings
-from tracker.ui.common.store_state import open_store
 from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
 from tracker.ui.shell import database_actions
 from tracker.ui.shell.actions import MainActions
+from tracker.ui.shell.closing_backup import ClosingBackup
 from tracker.ui.shell.session import Session
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
+    from tracker.ui.cohort.cohort_screen import CohortScreen
     from tracker.ui.cohort.cohort_view import CohortChartView
+    from tracker.ui.cohort.outcomes_view import OutcomesView
     from tracker.ui.patient.patient_view import PatientView
     from tracker.ui.patients.patients_view import PatientsView
 
@@ -61,7 +60,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.context = context
         self.settings = settings
-        self._automatic_backup_dir = automatic_backup_dir
+        self.closing_backup = ClosingBackup(self, automatic_backup_dir)
         self.staff_initials: str | None = None
         self._staff_asked = False
         # Replaced by tests to answer questions without modal dialogs.
@@ -75,7 +74,9 @@ class MainWindow(QMainWindow):
         self.today_view = TodayView(context, self, settings=settings)
         self._patients_view: PatientsView | None = None
         self.patient_view: PatientView | None = None
+        self.cohort_screen: CohortScreen | None = None
         self.cohort_view: CohortChartView | None = None
+        self.outcomes_view: OutcomesView | None = None
         self._return_to: QWidget = self.today_view
         self.stack = QStackedWidget(objectName="screens")
         self.stack.addWidget(self.today_view)
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         actions.show_today.triggered.connect(self.show_today)
         actions.show_patients.triggered.connect(self.show_patients)
         actions.show_cohort.triggered.connect(self.show_cohort)
+        actions.verify_records.triggered.connect(lambda: self.verify_records())
         actions.about.triggered.connect(self.show_about)
         actions.backup.setEnabled(database_actions.backups_available())
 
@@ -136,6 +138,10 @@ class MainWindow(QMainWindow):
             self._database_label.setText(str(store.path))
             self._database_label.setToolTip("The database file in use")
             self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+            # Imported with the first database, not before the window shows.
+            from tracker.ui.shell import verify_dialog
+
+            verify_dialog.check_recent_records(self.context, self, self.statusBar())
         else:
             self._database_label.setText("No database open")
             self.setWindowTitle(APPLICATION)
@@ -143,6 +149,7 @@ class MainWindow(QMainWindow):
             self.commands.new_patient,
             self.commands.find_patient,
             self.commands.preferences,
+            self.commands.verify_records,
         ):
             action.setEnabled(has_store)
         self.commands.print_week_sheets.setEnabled(has_store and sheets_available())
@@ -158,7 +165,7 @@ class MainWindow(QMainWindow):
         self.commands.show_patients.setChecked(
             current is not None and current is self._patients_view
         )
-        self.commands.show_cohort.setChecked(current is not None and current is self.cohort_view)
+        self.commands.show_cohort.setChecked(current is not None and current is self.cohort_screen)
 
     # --- screens --------------------------------------------------------------------------
 
@@ -218,13 +225,15 @@ class MainWindow(QMainWindow):
             self.patient_menu.addActions(view.sheet_actions.all())
         return self.patient_view
 
-    def _ensure_cohort_view(self) -> CohortChartView:
-        if self.cohort_view is None:
-            from tracker.ui.cohort.cohort_view import CohortChartView
+    def _ensure_cohort_view(self) -> CohortScreen:
+        if self.cohort_screen is None:
+            from tracker.ui.cohort.cohort_screen import CohortScreen
 
-            self.cohort_view = CohortChartView(self.context, self)
-            self.stack.addWidget(self.cohort_view)
-        return self.cohort_view
+            self.cohort_screen = CohortScreen(self.context, self)
+            self.cohort_view = self.cohort_screen.events_view
+            self.outcomes_view = self.cohort_screen.outcomes_view
+            self.stack.addWidget(self.cohort_screen)
+        return self.cohort_screen
 
     # --- database -------------------------------------------------------------------------
 
@@ -255,17 +264,19 @@ class MainWindow(QMainWindow):
             self.context, path, staff=self.staff_initials, parent=self
         )
 
-    def backup_database(self, destination: Path | str | None = None) -> Path | None:
+    def backup_database(self, destination: Path | str | None = None) -> bool:
+        """File > Back up: True once a backup has started (off the GUI thread)."""
+        return database_actions.start_backup(self, destination)
+
+    # --- records --------------------------------------------------------------------------
+
+    def verify_records(self) -> QDialog | None:
+        """Tools > Verify records: the whole check, in a dialog (None without a database)."""
         if not self.context.has_store:
             return None
-        if destination is None:
-            destination = database_actions.choose_backup_file(self, self.context.store)
-            if destination is None:
-                return None
-        written = database_actions.backup_to(self.context, destination, parent=self)
-        if written is not None:
-            self.statusBar().showMessage(f"Backup written to {written}", 8000)
-        return written
+        from tracker.ui.shell import verify_dialog
+
+        return verify_dialog.open_verify_dialog(self.context, self)
 
     # --- settings -------------------------------------------------------------------------
 
@@ -324,14 +335,9 @@ class MainWindow(QMainWindow):
     # --- help -----------------------------------------------------------------------------
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APPLICATION}",
-            f"<b>{APPLICATION}</b> {__version__}<br><br>"
-            "Cycles, doses and toxicity of lenalidomide plus dexamethasone (Rd) for multiple "
-            "myeloma, following the MM-010 regimen (Dimopoulos et al., NEJM 2007;357:2123-32)."
-            "<br><br>Dose advice is decision support for a clinician, never an automatic change.",
-        )
+        from tracker.ui.shell.about import show_about
+
+        show_about(self)
 
     # --- closing --------------------------------------------------------------------------
 
@@ -361,6 +367,9 @@ class MainWindow(QMainWindow):
         ]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.closing_backup.running:
+            event.ignore()
+            return
         unsaved = self.dialogs_with_unsaved_input()
         if unsaved:
             titles = ", ".join(dialog.windowTitle() for dialog in unsaved)
@@ -375,16 +384,8 @@ class MainWindow(QMainWindow):
                 dialog.reject()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self._backup_on_close()
+        if self.closing_backup.start():
+            # The window closes once the backup is done.
+            event.ignore()
+            return
         event.accept()
-
-    def _backup_on_close(self) -> None:
-        store = open_store(self.context)
-        if store is not None and store.changed:
-            try:
-                written = database_actions.automatic_backup(store, self._automatic_backup_dir)
-            except StorageError as error:
-                self.context.report_error(self, f"The automatic backup failed: {error}")
-            else:
-                if written is not None:
-                    self.statusBar().showMessage(f"Backup written to {written}")

@@ -138,6 +138,10 @@ class Session(QObject):
             show_what_the_role_may_do(action, self.context)
 
     def _set_menu(self, accounts: bool) -> None:
+        for action in self.actions.values():
+            # Without accounts these are not offered at all (nor their shortcuts).
+            action.setVisible(accounts)
+            action.setEnabled(accounts)
         if accounts == self._in_menu:
             return
         file_menu = self.window.menuBar().findChild(QMenu, "fileMenu")
@@ -158,13 +162,24 @@ class Session(QObject):
     # --- signing in -----------------------------------------------------------------------
 
     def sign_in_to(
-        self, path: Path, *, clock: Callable[[], date], check_in_background: bool = False
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], date],
+        check_in_background: bool = False,
+        read_only: bool = False,
     ) -> Store | None:
-        """Open the encrypted ``path`` signed in: the smoke test's credentials, else asked."""
+        """Open the encrypted ``path`` signed in: the smoke test's credentials (``read_only``
+        applies to them: the smoke test leaves the file as it was), else asked."""
         if self.preset is not None:
             name, password = self.preset
             return sign_in(
-                path, name, password, clock=clock, check_in_background=check_in_background
+                path,
+                name,
+                password,
+                clock=clock,
+                check_in_background=check_in_background,
+                read_only=read_only,
             )
         if not self.interactive:
             raise SignInRequiredError(

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tracker.ui.common.dates import long_date, short_date
+from tracker.ui.today.today_rems import QUIET_RANK, needs_action, rems_cell
 
 if TYPE_CHECKING:
     from tracker.domain.treatment.engine import DayState
@@ -58,6 +59,13 @@ class TodayLine:
     advice_rank: int  # what to act on first sorts first
     # Renal function has left the band the course started in (from the latest creatinine).
     renal_note: str | None = None
+    # Pregnancy prevention (``today_rems``): the cell and its rank, acted-on first.
+    rems_text: str = ""
+    rems_rank: int = QUIET_RANK + 1
+
+    @property
+    def rems_needs_action(self) -> bool:
+        return needs_action(self.rems_rank)
 
     @property
     def advice(self) -> Advice:
@@ -84,6 +92,7 @@ TEXT_FIELDS = (
     "lenalidomide_text",
     "dexamethasone_text",
     "labs_text",
+    "rems_text",
     "advice_text",
     "events_text",
 )
@@ -136,6 +145,7 @@ def summary_text(lines: list[TodayLine]) -> str:
         (actions.count("resume"), "advised to resume"),
         (sum(line.labs_due for line in lines), "with labs due"),
         (sum(1 for line in lines if line.events_count), "with open grade 3-4 events"),
+        (sum(line.rems_needs_action for line in lines), "with a REMS item to act on"),
     )
     parts = [f"{len(lines):,} on treatment"]
     parts += [f"{number:,} {what}" for number, what in counted if number]
@@ -159,6 +169,7 @@ def line_from(
     order = _advice_order()
     len_text, len_key = _lenalidomide(row)
     dex_text, dex_key = _dexamethasone(state)
+    rems_text, rems_rank = rems_cell(state.rems)
     return TodayLine(
         patient_id=row.patient.id,
         mrn=row.patient.mrn,
@@ -179,6 +190,8 @@ def line_from(
         stands_out=state.withholds_lenalidomide or state.advice.action != CONTINUE,
         advice_rank=order.get(state.advice.action, len(order)),
         renal_note=renal_note,
+        rems_text=rems_text,
+        rems_rank=rems_rank,
     )
 
 
@@ -333,6 +346,8 @@ def advice_line(state: DayState, on: date, next_cycle: int | None = None) -> str
     if advice.action == RESUME:
         return f"Resume at {mg_text(advice.resume_mg)}" if resume else "Resume"
     if advice.action == STOP:
+        if state.rems is not None and state.rems.stop is not None:
+            return f"Stop lenalidomide: {state.rems.stop_what}"
         if state.course_active:
             return "Stop: progression"
         return f"Stop: {state.status_text[:1].lower()}{state.status_text[1:]}"

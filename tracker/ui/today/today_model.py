@@ -15,6 +15,7 @@ from tracker.ui.today.today_lines import (
     labs_detail,
     lenalidomide_detail,
 )
+from tracker.ui.today.today_rems import rems_detail
 from tracker.ui.widgets.table_model import PATIENT_ID_ROLE, Column, ReadOnlyTableModel
 
 __all__ = ["COLUMNS", "PATIENT_ID_ROLE", "TodayModel"]
@@ -29,6 +30,7 @@ COLUMNS: tuple[Column[TodayLine], ...] = (
     Column("Len today", lambda line: line.lenalidomide_text, lambda line: line.lenalidomide_key),
     Column("Dex today", lambda line: line.dexamethasone_text, lambda line: line.dexamethasone_key),
     Column("Labs", lambda line: line.labs_text, lambda line: (not line.labs_due, line.labs_text)),
+    Column("REMS", lambda line: line.rems_text, lambda line: (line.rems_rank, line.rems_text)),
     Column("Advice", lambda line: line.advice_text, lambda line: line.advice_rank),
     Column("Grade 3-4 events", lambda line: line.events_text, lambda line: -line.events_count),
 )
@@ -38,12 +40,14 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _FONT = Qt.ItemDataRole.FontRole.value
-LABS_COLUMN, ADVICE_COLUMN, EVENTS_COLUMN = 5, 6, 7
+LABS_COLUMN, REMS_COLUMN, ADVICE_COLUMN, EVENTS_COLUMN = 5, 6, 7, 8
 HEADER_TIPS = {
     LENALIDOMIDE_COLUMN: "Lenalidomide due today: the dose, held (interrupted) since a date, "
     "rest, or none on an off day",
     4: "Dexamethasone due today",
     LABS_COLUMN: "Whether a blood count is due today, else when the next one is",
+    REMS_COLUMN: "Pregnancy prevention (Lenalidomide REMS): a pregnancy test due today or "
+    "overdue, an authorization missing, a stop, or a female patient without a category",
     ADVICE_COLUMN: "The US label's advice for today from the counts, events and interruptions "
     "recorded (decision support only; the clinician decides)",
 }
@@ -90,6 +94,8 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
                 return self._attention_foreground
             if column in (ADVICE_COLUMN, LENALIDOMIDE_COLUMN) and line.stands_out:
                 return self._attention_foreground
+            if column == REMS_COLUMN and line.rems_needs_action:
+                return self._attention_foreground
             return None
         if role == _FONT:
             if (column == LABS_COLUMN and line.labs_due) or (
@@ -97,6 +103,8 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
             ):
                 return self._bold
             if column == LENALIDOMIDE_COLUMN and line.held:
+                return self._bold
+            if column == REMS_COLUMN and line.rems_needs_action:
                 return self._bold
         return None
 
@@ -110,6 +118,8 @@ class TodayModel(ReadOnlyTableModel[TodayLine]):
             return labs_detail(line.state) or None
         if column == EVENTS_COLUMN:
             return events_detail(line.state, line.renal_note) or None
+        if column == REMS_COLUMN:
+            return rems_detail(line.state.rems) or None
         return COLUMNS[column].text(line) or None
 
     def headerData(

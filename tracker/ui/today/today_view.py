@@ -36,6 +36,7 @@ from tracker.ui.today.today_model import (
     LABS_COLUMN,
     LENALIDOMIDE_COLUMN,
     NAME_COLUMN,
+    REMS_COLUMN,
     TodayModel,
 )
 from tracker.ui.widgets.table_model import PATIENT_ID_ROLE, open_on_enter, record_table
@@ -45,12 +46,12 @@ __all__ = ["COLUMNS", "PATIENT_ID_ROLE", "TodayModel", "TodayView", "sheets_avai
 _EXPOSE_POLL_MS = 10
 # Widest a column is made to fit its text; the events column, last, takes what is left and
 # the full text of any cell is in its tooltip.
-_MOST_WIDTH = {0: 140, 1: 220, 2: 120, 3: 140, 4: 120, 5: 170, 6: 400}
+_MOST_WIDTH = {0: 140, 1: 220, 2: 120, 3: 140, 4: 120, 5: 170, 6: 230, 7: 400}
 _EVENTS_LEAST_WIDTH = 40
 # In a narrow window these columns give way, in this order and down to these widths, before
 # the events column does (every cell's full text is in its tooltip); the advice and the
 # doses never do.
-_GIVING_WAY = ((LABS_COLUMN, 100), (CYCLE_COLUMN, 90), (NAME_COLUMN, 100))
+_GIVING_WAY = ((LABS_COLUMN, 100), (CYCLE_COLUMN, 90), (REMS_COLUMN, 120), (NAME_COLUMN, 100))
 _HEADER_PADDING = 16
 _MEASURED_TEXTS, _CELL_PADDING = 8, 14
 NO_PATIENTS_YET = (
@@ -73,6 +74,8 @@ def _is_bold(column: int, text: str) -> bool:
         return text.startswith("due")
     if column == LENALIDOMIDE_COLUMN:
         return text.startswith("held")
+    if column == REMS_COLUMN:
+        return bool(text) and not text.startswith("next test")
     return column == ADVICE_COLUMN and text != "Continue"
 
 

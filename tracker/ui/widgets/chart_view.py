@@ -25,7 +25,7 @@ from tracker.reports.errors import ReportError
 from tracker.storage import queries
 from tracker.storage.errors import StorageError
 from tracker.ui.common.context import AppContext
-from tracker.ui.common.store_state import open_store
+from tracker.ui.common.store_state import open_database_files, open_store
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -125,7 +125,8 @@ class LazyChart(QWidget):
         if self.figure is None or self._stale:
             self.redraw()
         assert self.figure is not None
-        save_figure(self.figure, path)
+        # The save dialog has asked before replacing a file.
+        save_figure(self.figure, path, overwrite=True, guarded=open_database_files(self.context))
 
     def ask_and_save(self) -> None:
         path, chosen_filter = QFileDialog.getSaveFileName(
@@ -135,7 +136,7 @@ class LazyChart(QWidget):
             return
         try:
             self.save_to(with_suffix_for_filter(path, chosen_filter))
-        except (OSError, ReportError) as error:
+        except (OSError, ReportError, StorageError) as error:
             self.context.report_error(self, f"Cannot save the chart: {error}")
 
     def default_file_name(self) -> str:
@@ -143,7 +144,8 @@ class LazyChart(QWidget):
 
 
 class PatientChartView(LazyChart):
-    """ANC and platelets over time with the hold thresholds, cycle starts and events."""
+    """ANC and platelets over time with the hold thresholds, cycle starts and events, and
+    the current course's response assessments and progression under them."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "Counts over time", parent)
@@ -169,7 +171,11 @@ class PatientChartView(LazyChart):
         starts = (
             [cycle.actual_start for cycle in queries.cycles_of(store, course.id)] if course else []
         )
-        charts.patient_chart(figure, labs, starts, events, charts.DEFAULT_THRESHOLDS)
+        # The same course's response assessments and progression, on the same timeline.
+        responses = queries.responses_of(store, course.id) if course else []
+        charts.patient_chart(
+            figure, labs, starts, events, charts.DEFAULT_THRESHOLDS, responses=responses
+        )
         self._file_name = f"counts-{_safe_file_part(patient.mrn)}.png"
         if not labs:
             return "No counts recorded yet"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tracker.domain.outcome_statistics import OutcomeStatistics, ResponseRate, TimeToEvent
 from tracker.domain.references import ReferenceArm
 from tracker.domain.survival import DAYS_PER_MONTH
-from tracker.reports.charts import (
+from tracker.reports.bars import (
     CLINIC_COLOUR,
     REFERENCE_COLOURS,
     clinic_bars,

@@ -23,13 +23,13 @@ from tracker.storage.access_errors import (
 from tracker.storage.account_admin import disable_account, reset_password_with_recovery
 from tracker.storage.accounts import LOCKOUT, MAX_FAILED_SIGN_INS, failed_attempts, sign_in
 from tracker.storage.backup import backup_database, check_tracker_database
-from tracker.storage.restore import restore_database
 from tracker.storage.connections import SQLITE_HEADER, is_encrypted, key_file_path
 from tracker.storage.crypto import OWASP_ARGON2ID, forget_keys, read_key_file
 from tracker.storage.database import open_database
 from tracker.storage.encryption import create_encrypted_database, encrypt_database
 from tracker.storage.errors import NotADatabaseError, ValidationError
 from tracker.storage.operations.patients import add_patient
+from tracker.storage.restore import restore_database
 
 TODAY = date(2027, 6, 1)
 

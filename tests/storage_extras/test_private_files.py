@@ -16,11 +16,11 @@ import pytest
 
 from tests.accounts import PASSWORDS, SECRET_MRN, SECRET_NAME, encrypted_clinic
 from tracker.storage.backup import backup_database, rotate_backups
-from tracker.storage.restore import restore_database
 from tracker.storage.crypto import forget_keys
 from tracker.storage.database import open_database
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient, update_patient
+from tracker.storage.restore import restore_database
 
 REPOSITORY = Path(__file__).resolve().parent.parent.parent
 POSIX = os.name == "posix"

@@ -100,6 +100,7 @@ class LockScreen(QFrame):
         buttons.addWidget(self.unlock_button)
         box = QFrame(objectName="lockBox")
         box.setFrameShape(QFrame.Shape.StyledPanel)
+        box.setMinimumWidth(360)
         box.setMaximumWidth(440)
         inner = QVBoxLayout(box)
         inner.addWidget(self.title)

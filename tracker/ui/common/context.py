@@ -9,7 +9,6 @@ same way.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.domain.errors import DomainError
+from tracker.storage.connections import all_errors
 from tracker.storage.errors import StorageError
 
 Result = TypeVar("Result")
@@ -91,7 +91,7 @@ class AppContext(QObject):
             return None
         try:
             return connection.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:
+        except all_errors():
             # A damaged or vanished file: the reads report it; there is nothing to watch.
             return None
 

@@ -32,6 +32,9 @@ $(PACKAGE_STAMP): $(STAMP) pyproject.toml
 
 # The one-folder bundle; then, on a fresh demo database made by the bundle, the commands
 # that load what a bundle most easily leaves out, and the application's smoke test.
+# The bundle's demo database is encrypted: its administrator signs the checks in.
+package: export RD_TRACKER_USER = demo
+package: export RD_TRACKER_PASSWORD = demo-password
 package: $(PACKAGE_STAMP)
 	@start=$$(date +%s); \
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \

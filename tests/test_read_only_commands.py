@@ -156,7 +156,8 @@ def test_an_empty_file_is_refused_not_taken_for_a_new_database(qapp, tmp_path: P
 def test_demo_on_a_new_path_still_creates_the_database(tmp_path: Path):
     result = run_tracker("demo", "--db", tmp_path / "new.sqlite", "--patients", "2")
     assert result.returncode == 0, result.stderr
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["new.sqlite"]
+    # Encrypted, with its key file beside it; no -wal, -shm or half-made file is left.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new.sqlite", "new.sqlite-keys"]
 
 
 def test_a_new_database_is_made_whole_or_not_at_all(tmp_path: Path, monkeypatch):

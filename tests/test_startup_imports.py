@@ -85,6 +85,7 @@ def test_a_new_database_records_its_schema_changes_under_their_released_names(tm
         "m007_row_versions",
         "m008_audit_chain",
         "m009_value_rules",
+        "m010_accounts",
     ]
     assert recorded == [(MIGRATION_SET, name) for name in released]
     assert known_migration_names() == set(released)

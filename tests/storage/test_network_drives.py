@@ -47,7 +47,6 @@ def test_a_database_on_a_network_drive_is_refused_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(filesystems, "network_filesystem", lambda path: "nfs4")
-    monkeypatch.setattr("tracker.storage.database.network_filesystem", lambda path: "nfs4")
     target = tmp_path / "shared.sqlite"
     with pytest.raises(NotADatabaseError, match=r"on a network drive \(nfs4\)"):
         open_database(target)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from tracker.cli.signing_in import DEMO_PASSWORD, DEMO_USER
+from tracker.storage.accounts import sign_in
 from tracker.storage.audit import insert_row
-from tracker.storage.database import Store, open_database
+from tracker.storage.database import Store
 
 FIXED_TODAY = date(2026, 3, 2)
 
@@ -19,5 +21,6 @@ def add_plain_patient(store: Store, mrn: str, name: str | None = None) -> int:
 
 
 def patient_mrns(path: Path) -> list[str]:
-    with open_database(path) as store:
+    # ``tracker demo`` makes a new file encrypted, its administrator the documented default.
+    with sign_in(path, DEMO_USER, DEMO_PASSWORD) as store:
         return [row["mrn"] for row in store.db.query("SELECT mrn FROM patients ORDER BY id")]

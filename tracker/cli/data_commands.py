@@ -6,6 +6,7 @@ Storage is imported inside the handlers so other commands start quickly.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,15 @@ from tracker.cli.database_option import (
     record_in_audit_trail,
 )
 from tracker.cli.errors import CommandError
+from tracker.cli.signing_in import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    PASSWORD_VARIABLE,
+    allowed,
+    credentials,
+    is_encrypted,
+    user_name,
+)
 
 DEFAULT_DEMO_PATIENTS = 200
 Result = TypeVar("Result")
@@ -92,10 +102,18 @@ def _storage_call(action: Callable[[], Result]) -> Result:
 
 def run_backup(args: argparse.Namespace) -> int:
     from tracker.storage.backup import backup_database, rotate_backups
+    from tracker.storage.roles import BACKUP
 
     database = existing_database_path(args)
     if is_server(args):
         return _back_up_server(args)
+    with allowed(database, args, BACKUP) as account:
+        return _backup(args, database, account, backup_database, rotate_backups)
+
+
+def _backup(
+    args: argparse.Namespace, database: Path, account: str | None, backup_database, rotate_backups
+) -> int:
     if args.rotate:
         written = _storage_call(lambda: rotate_backups(database, args.backup_dir, args.keep))
     else:
@@ -104,7 +122,10 @@ def run_backup(args: argparse.Namespace) -> int:
         )
     print(f"backed up {database} to {written} (checked: intact)")
     record_in_audit_trail(
-        database, "backup", {"file": str(written.resolve()), "bytes": written.stat().st_size}
+        database,
+        "backup",
+        {"file": str(written.resolve()), "bytes": written.stat().st_size},
+        account=account,
     )
     return 0
 
@@ -134,6 +155,7 @@ def _server_refusal(args: argparse.Namespace, command: str, instead: str) -> Non
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from tracker.storage.database_files import restore_signed
     from tracker.storage.restore import restore_database
 
     _server_refusal(
@@ -141,10 +163,17 @@ def run_restore(args: argparse.Namespace) -> int:
     )
     database = database_path(args)
     source = args.file or args.from_file
+    if is_encrypted(database) or is_encrypted(source):
+        # Signed: the password given is the administrator's electronic signature; the
+        # restored database's audit trail records it.
+        name, password = credentials(args, database)
+        safety = _storage_call(
+            lambda: restore_signed(source, database, name, password, safety_dir=args.backup_dir)
+        )
+        _say_restored(database, source, safety)
+        return 0
     safety = _storage_call(lambda: restore_database(source, database, safety_dir=args.backup_dir))
-    print(f"restored {database} from {source}")
-    if safety is not None:
-        print(f"the database it replaced is kept as {safety}")
+    _say_restored(database, source, safety)
     record_in_audit_trail(
         database,
         "restore",
@@ -156,24 +185,31 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_restored(database: Path, source: Path, safety: Path | None) -> None:
+    print(f"restored {database} from {source}")
+    if safety is not None:
+        print(f"the database it replaced is kept as {safety}")
+
+
 def run_export(args: argparse.Namespace) -> int:
+    from tracker.storage.database_files import NOT_ENCRYPTED_NOTE, export_detail
     from tracker.storage.export import export_csv
+    from tracker.storage.roles import EXPORT
 
     _server_refusal(args, "export", "copy it to a file first (tracker copy) and export that")
     database = existing_database_path(args)
-    written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
+    with allowed(database, args, EXPORT) as account:
+        written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
     rows = sum(written.rows.values())
     print(f"wrote {len(written)} CSV files ({rows} rows, each file checked) to {args.output}")
+    print(f"note: {NOT_ENCRYPTED_NOTE}")
     record_in_audit_trail(
-        database,
-        "export",
-        {"folder": str(Path(args.output).resolve()), "files": len(written), "rows": rows},
+        database, "export", export_detail(Path(args.output), written), account=account
     )
     return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from tracker.storage.database import open_database
     from tracker.storage.demo import MAX_PATIENTS, fill_demo_database
 
     _server_refusal(args, "demo", "write the demo to a file and copy it (tracker copy)")
@@ -183,14 +219,14 @@ def run_demo(args: argparse.Namespace) -> int:
     created = not database.exists()
     started = time.perf_counter()
     try:
-        with _storage_call(lambda: open_database(database)) as store:
+        with _storage_call(lambda: _demo_store(database, args, created)) as store:
             summary = _storage_call(
                 lambda: fill_demo_database(store, args.patients, seed=args.seed)
             )
     except BaseException:
         # A refused demo leaves no empty database behind where there was none.
         if created:
-            for leftover in ("", "-wal", "-shm"):
+            for leftover in ("", "-wal", "-shm", "-keys"):
                 Path(f"{database}{leftover}").unlink(missing_ok=True)
         raise
     seconds = time.perf_counter() - started
@@ -198,3 +234,22 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"wrote a demo cohort of {summary.patients} patients (seed {summary.seed}) to {database}")
     print(f"{counts}; {seconds:.1f} s")
     return 0
+
+
+def _demo_store(database: Path, args: argparse.Namespace, created: bool):
+    """A new file is encrypted, its administrator ``--user`` (or ``$RD_TRACKER_USER``, else
+    ``demo``) with ``$RD_TRACKER_PASSWORD`` (else ``demo-password``); an existing encrypted
+    one is signed in to with the same."""
+    from tracker.storage.accounts import sign_in
+    from tracker.storage.encryption import create_encrypted_database
+
+    name = user_name(args) or DEMO_USER
+    password = os.environ.get(PASSWORD_VARIABLE) or DEMO_PASSWORD
+    if not created:
+        return sign_in(database, name, password)
+    store, recovery_key = create_encrypted_database(
+        database, admin_name=name, password=password, clinic_name="Demo clinic"
+    )
+    print(f"{database} is encrypted; its administrator is {store.account.name}")
+    print(f"recovery key (shown once; keep it apart from the database): {recovery_key}")
+    return store

@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.errors import CommandError
+from tracker.cli.signing_in import (
+    add_user_option,
+    signed_in_server,
+    signed_in_store,
+    storage_refusals,
+)
 
 if TYPE_CHECKING:
     from tracker.storage.database import Store
@@ -32,6 +38,7 @@ def add_database_option(parser: argparse.ArgumentParser, text: str = "database f
         help=f"{text}, or a server database postgresql://user@host:port/dbname "
         "(default: the application's database)",
     )
+    add_user_option(parser)
 
 
 def is_server(args: argparse.Namespace) -> bool:
@@ -64,46 +71,50 @@ def _fingerprint(path: Path) -> tuple[int, int]:
 
 @contextmanager
 def open_existing_store(args: argparse.Namespace) -> Iterator[Store]:
-    """Open the --db file for reading only; it is left byte for byte as it was, with no
-    -wal or -shm file made beside it. Refusals from storage or the clinical rules become
-    CommandErrors."""
-    from tracker.domain.errors import DomainError
-    from tracker.storage.database import open_database
-    from tracker.storage.errors import StorageError
-
+    """Open the --db file for reading only, signed in as ``--user`` when it has accounts; it
+    is left byte for byte as it was, with no -wal or -shm file made beside it. Refusals from
+    storage or the clinical rules become CommandErrors."""
     if is_server(args):
-        from tracker.storage.server import open_server
-
-        try:
-            with open_server(args.db, read_only=True) as store:
-                yield store
-        except (StorageError, DomainError) as error:
-            raise CommandError(str(error)) from error
+        with storage_refusals(), signed_in_server(args, read_only=True) as store:
+            yield store
         return
     path = existing_database_path(args)
     # Without a write-ahead log beside it the file is read without locks ("immutable"): a
     # program that wrote to it meanwhile would make the answer unreliable, so that is checked.
     unlocked = not Path(f"{path}-wal").exists()
     before = _fingerprint(path)
-    try:
-        with open_database(path, read_only=True) as store:
-            yield store
-    except (StorageError, DomainError) as error:
-        raise CommandError(str(error)) from error
+    with storage_refusals(), signed_in_store(path, args, read_only=True) as store:
+        yield store
     if unlocked and _fingerprint(path) != before:
         raise CommandError(
             f"{path} was changed by another program while it was read; run the command again"
         )
 
 
-def record_in_audit_trail(database: Path | str, action: str, detail: dict[str, Any]) -> None:
-    """Record an export, backup or restore in the database's audit trail.
+@contextmanager
+def open_store_to_change(args: argparse.Namespace) -> Iterator[Store]:
+    """Open the --db file to change it, signed in as ``--user`` when it has accounts;
+    refusals from storage or the clinical rules become CommandErrors."""
+    if is_server(args):
+        with storage_refusals(), signed_in_server(args) as store:
+            yield store
+        return
+    path = existing_database_path(args)
+    with storage_refusals(), signed_in_store(path, args) as store:
+        yield store
+
+
+def record_in_audit_trail(
+    database: Path | str, action: str, detail: dict[str, Any], *, account: str | None = None
+) -> None:
+    """Record an export, backup or restore in the database's audit trail, under ``account``
+    (signed in already) when the database has accounts.
 
     What was asked is done by then; a database that cannot take the record (read-only, in
     use too long) is said in a warning, and the command still succeeds.
     """
     from tracker.storage.audit import record_action
-    from tracker.storage.database import open_database
+    from tracker.storage.database_files import open_as
     from tracker.storage.engines import is_server_address
     from tracker.storage.errors import StorageError
     from tracker.storage.file_checks import check_existing_file
@@ -119,7 +130,7 @@ def record_in_audit_trail(database: Path | str, action: str, detail: dict[str, A
             # Recording would upgrade the file, which the version that wrote it could then
             # no longer open: a copy or an export must not do that behind the clinic's back.
             raise StorageError("the database is of an older version; open it in the application")
-        with open_database(database) as store:
+        with open_as(database, account or "") as store:
             record_action(store, action, detail)
     except StorageError as error:
         print(

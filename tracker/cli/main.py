@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Sequence
 
 from tracker.cli.errors import USAGE_ERROR, CommandError, report_error
 from tracker.domain.errors import DomainError
+from tracker.storage.connections import database_errors
+from tracker.storage.private_files import use_private_umask
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -37,6 +38,7 @@ def _command_modules(command: str | None) -> list:
         schedule,
         sheet_commands,
         status_command,
+        user_commands,
         verify_command,
     )
 
@@ -49,6 +51,7 @@ def _command_modules(command: str | None) -> list:
         report_commands,
         outcomes_command,
         status_command,
+        user_commands,
         verify_command,
     ]
 
@@ -73,6 +76,8 @@ def opens_the_application(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever this run writes (database, backups, exports, sheets, logs) is the user's alone.
+    use_private_umask()
     argv = list(sys.argv[1:] if argv is None else argv)
     if opens_the_application(argv):
         argv = ["gui", *argv]
@@ -89,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A file the command met that the system refused: said plainly, never a traceback.
         where = f"{error.filename}: " if error.filename else ""
         return report_error(f"{where}{error.strerror or error}")
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         return report_error(f"the database could not be read or written ({error})")
 
 

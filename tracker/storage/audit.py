@@ -1,10 +1,11 @@
 """Audited writes: each change and its audit_log row are committed together or not at all.
 
 Every operation goes through these helpers, so the audit log is a full history: who (the
-operating-system account and the staff initials), when (UTC), which row, the row as JSON
-before and after, and why, for a change to a record already saved. Each audit row is a link
-of a hash chain (``audit_chain``), and each clinical row carries a version that every update
-raises by one, so a save made from an outdated copy of a row is refused.
+signed-in account, with the signer and meaning of an electronic signature; the
+operating-system account), when (UTC), which row, the row as JSON before and after, and why,
+for a change to a record already saved. Each audit row is a link of a hash chain
+(``audit_chain``), and each clinical row carries a version that every update raises by one,
+so a save made from an outdated copy of a row is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from tracker.storage.audit_chain import AUDIT_TABLE, append_chained
 from tracker.storage.database import Store
 from tracker.storage.errors import NotFoundError, StaleRecordError
+from tracker.storage.roles import check_signed_in, check_writer
 
 PATIENTS_TABLE = "patients"
 INSERT, UPDATE, ARCHIVE = "insert", "update", "archive"
@@ -67,7 +69,9 @@ def audit_json(row: Mapping[str, Any] | None) -> str | None:
 
 def append_audit_rows(store: Store, rows: Iterable[Mapping[str, Any]]) -> int:
     """Add audit rows after the newest, each with its id and chained hash; call inside the
-    transaction of the change they describe. Returns how many were added."""
+    transaction of the change they describe. Returns how many were added. On a database with
+    accounts none is added without a signed-in account allowed to change data."""
+    check_writer(store)
     return append_chained(store.connection, rows)
 
 
@@ -95,6 +99,10 @@ def audit_row(
         "before_json": audit_json(before),
         "after_json": audit_json(after),
         "reason": reason,
+        # Who: the signed-in account, and the electronic signature the change carries.
+        "account": store.account.name if store.account else None,
+        "signer": store.signature.signer if store.signature else None,
+        "meaning": store.signature.meaning if store.signature else None,
     }
 
 
@@ -220,7 +228,7 @@ def stale_message(store: Store, table: str, row_id: int) -> str:
     what = RECORD_NAMES.get(table, f"{table} row {row_id}")
     rows = list(
         store.query(
-            f"SELECT at, os_user, staff FROM {AUDIT_TABLE} WHERE table_name = ? AND row_id = ? "
+            f"SELECT * FROM {AUDIT_TABLE} WHERE table_name = ? AND row_id = ? "
             "ORDER BY id DESC LIMIT 1",
             [table, row_id],
         )
@@ -228,7 +236,9 @@ def stale_message(store: Store, table: str, row_id: int) -> str:
     if not rows:
         return f"{what} was changed since it was read; nothing was saved"
     last = rows[0]
-    who = last["os_user"] + (f" (staff {last['staff']})" if last["staff"] else "")
+    who = last.get("account") or (
+        last["os_user"] + (f" (staff {last['staff']})" if last["staff"] else "")
+    )
     return (
         f"{what} was changed by {who} on {local_time(last['at'])} since it was read; "
         "nothing was saved"
@@ -253,13 +263,20 @@ def record_action(store: Store, action: str, detail: dict[str, Any]) -> None:
 
     ``detail`` (what was written where) is kept as the row's "after" JSON.
     """
+    # A viewer may print: what is recorded here changes no record, so signing in is enough.
+    check_signed_in(store)
     with store.transaction():
-        write_audit(
-            store,
-            table=ACTIONS_TABLE,
-            row_id=None,
-            patient_id=None,
-            action=action,
-            before=None,
-            after=detail,
+        append_chained(
+            store.connection,
+            [
+                audit_row(
+                    store,
+                    table=ACTIONS_TABLE,
+                    row_id=None,
+                    patient_id=None,
+                    action=action,
+                    before=None,
+                    after=detail,
+                )
+            ],
         )

@@ -3,7 +3,8 @@ the hash of the row before it (by id), so changing, removing or slipping in a ro
 breaks every link after it, and ``tracker verify`` names the first.
 
 The content hashed is canonical JSON (sorted keys, no spaces, UTF-8) of the columns in
-``HASHED_COLUMNS`` plus ``previous``; the first row chains from ``GENESIS``. The hash is not
+``HASHED_COLUMNS``, those of ``SIGNATURE_COLUMNS`` that hold a value (so rows written before
+accounts existed keep their hashes), plus ``previous``; the first row chains from ``GENESIS``. The hash is not
 keyed: it makes tampering evident, not impossible. Someone who can rewrite the file and knows
 this scheme could rebuild the chain from the tampered row on; the chain's newest hash, which
 ``tracker verify`` prints, noted outside the file (in a logbook, say) shows that too.
@@ -33,7 +34,10 @@ HASHED_COLUMNS = (
     "after_json",
     "reason",
 )
+# Who signed in, who signed and what the signature means: added with staff accounts.
+SIGNATURE_COLUMNS = ("account", "signer", "meaning")
 _SELECT_HASHED = ", ".join(HASHED_COLUMNS)
+
 def _unwritable(value: Any) -> Any:
     # The program never writes a blob, NaN or infinity (the value rules refuse them), but a
     # damaged page can hold one: it is hashed all the same, so the check reports a mismatch
@@ -56,6 +60,9 @@ def canonical_json(value: Any) -> str:
 def audit_hash(previous: str, row: Mapping[str, Any]) -> str:
     """The hash of the audit row ``row`` (its ``HASHED_COLUMNS``) following ``previous``."""
     content = {column: row.get(column) for column in HASHED_COLUMNS}
+    for column in SIGNATURE_COLUMNS:
+        if row.get(column) is not None:
+            content[column] = row[column]
     content["previous"] = previous
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
@@ -68,10 +75,11 @@ def chain_head(connection: sqlite3.Connection) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (row[0], row[1] or "")
 
 
-_INSERT = (
-    f"INSERT INTO {AUDIT_TABLE} ({_SELECT_HASHED}, hash) "
-    f"VALUES ({', '.join('?' * (len(HASHED_COLUMNS) + 1))})"
-)
+def _insert(columns: tuple[str, ...]) -> str:
+    return (
+        f"INSERT INTO {AUDIT_TABLE} ({', '.join(columns)}, hash) "
+        f"VALUES ({', '.join('?' * (len(columns) + 1))})"
+    )
 
 
 def append_chained(connection: sqlite3.Connection, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -79,14 +87,21 @@ def append_chained(connection: sqlite3.Connection, rows: Iterable[Mapping[str, A
     and chained hash; call inside the transaction of the change they describe. Returns how
     many were added."""
     last_id, previous = chain_head(connection)
-    values: list[tuple[Any, ...]] = []
+    by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    added = 0
     for row in rows:
         last_id += 1
         full = {**row, "id": last_id}
         previous = audit_hash(previous, full)
-        values.append((*(full.get(column) for column in HASHED_COLUMNS), previous))
-    connection.executemany(_INSERT, values)
-    return len(values)
+        # A row written before the signature columns exist (a schema upgrade) names none.
+        columns = HASHED_COLUMNS + tuple(c for c in SIGNATURE_COLUMNS if c in full)
+        by_columns.setdefault(columns, []).append(
+            (*(full.get(column) for column in columns), previous)
+        )
+        added += 1
+    for columns, values in by_columns.items():
+        connection.executemany(_insert(columns), values)
+    return added
 
 
 def chain_existing_rows(connection: sqlite3.Connection) -> int:
@@ -156,7 +171,7 @@ def walk_chain(
     count = broken_count = 0
     for row in _rows(
         connection,
-        f"SELECT {_SELECT_HASHED}, hash FROM {AUDIT_TABLE} WHERE id > ? ORDER BY id",
+        f"SELECT * FROM {AUDIT_TABLE} WHERE id > ? ORDER BY id",
         [after_id],
     ):
         count += 1

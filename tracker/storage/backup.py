@@ -7,17 +7,27 @@ first (a damaged one is refused, and no older backup is removed for it), and eac
 passes it again, written under a temporary name, before it is renamed into place. Rotation
 removes the oldest copies only after a new copy has passed, and never the newest copy that
 passed, whatever ``keep`` says: a damaged database can never push the good copies out.
+
+An encrypted database is copied encrypted, with the same data key, and its key file goes with
+it (in place before the copy is): a backup opens with the same accounts' passwords and the
+same recovery key. Copies and their folders are made readable by their owner only.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tracker.storage.connections import (
+    Connection,
+    connect,
+    database_errors,
+    is_encrypted,
+    key_file_path,
+)
 from tracker.storage.database import Store, default_database_path
 from tracker.storage.errors import NotADatabaseError, StorageError
 from tracker.storage.failures import os_error_text, sqlite_write_failure, write_failed
@@ -35,6 +45,7 @@ from tracker.storage.output_files import (
     remove_quietly,
     temporary_beside,
 )
+from tracker.storage.private_files import create_private_file, make_private, private_folder
 
 DEFAULT_KEEP = 10
 _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
@@ -59,7 +70,7 @@ def default_backup_dir() -> Path:
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def open_read_only(path: Path) -> Iterator[Connection]:
     """A read-only connection to an existing SQLite file, closed afterwards; it creates no
     file (not even the -wal and -shm of an idle WAL database)."""
     if not path.is_file():
@@ -71,20 +82,23 @@ def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
         raise StorageError(f"cannot read {path}: {error.strerror}") from None
     if not header:
         raise NotADatabaseError(f"{path}: empty file: not a tracker database")
-    if header != SQLITE_HEADER:
+    if header != SQLITE_HEADER and not is_encrypted(path):
         raise NotADatabaseError(f"{path} is not an SQLite database")
-    connection = connect_read_only(path)
+    try:
+        connection = connect_read_only(path)
+    except database_errors() as error:
+        raise NotADatabaseError(f"{path} is not a readable SQLite database ({error})") from None
     try:
         yield connection
     finally:
         connection.close()
 
 
-def _check_connection(connection: sqlite3.Connection, path: Path, *, thorough: bool) -> None:
+def _check_connection(connection: Connection, path: Path, *, thorough: bool) -> None:
     try:
         check_intact(connection, path, thorough=thorough)
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(f"{path} is not a readable SQLite database ({error})") from None
     if "_sqlite_migrations" not in tables or "patients" not in tables:
         raise NotADatabaseError(f"{path} is not a tracker database")
@@ -106,17 +120,25 @@ def check_tracker_database(path: Path | str, *, thorough: bool = False) -> None:
 # --- writing copies --------------------------------------------------------------------------
 
 
-def _snapshot(reader: sqlite3.Connection, source: Path, partial: Path) -> None:
-    """Copy what ``reader`` sees into the (new, empty) file ``partial``."""
+def _snapshot(reader: Connection, source: Path, partial: Path) -> None:
+    """Copy what ``reader`` sees into the (new, empty) file ``partial``; an encrypted source's
+    copy is encrypted with its key and gets its key file."""
+    from tracker.storage.crypto import unlocked_key
+
+    encrypted = is_encrypted(source)
     try:
-        writer = sqlite3.connect(partial)
+        create_private_file(partial)
+        make_private(partial)  # the temporary name may have been taken as an empty file
+        if encrypted:
+            _copy_key_file(source, key_file_path(partial))
+        writer = connect(partial, key=unlocked_key(source) if encrypted else None)
         try:
             reader.backup(writer)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
             writer.execute("PRAGMA journal_mode=DELETE")
         finally:
             writer.close()
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         failure = sqlite_write_failure(error, partial.parent, left="no backup was written")
         raise failure or NotADatabaseError(f"cannot copy {source}: {error}") from None
 
@@ -148,11 +170,21 @@ def _write_verified_copy(
                 f"the copy written for {destination.name} failed its check ({error}); it was "
                 "removed and nothing else changed"
             ) from None
+        if key_file_path(partial).exists():
+            # The keys first: a database in place without them could not be opened.
+            put_in_place(key_file_path(partial), key_file_path(destination), overwrite=True)
         put_in_place(partial, destination, overwrite=overwrite)
     except OSError as error:
         raise write_failed(error, destination, left="no backup was written") from None
     finally:
         remove_quietly(partial)
+        remove_quietly(key_file_path(partial))
+
+
+def _copy_key_file(source: Path, target: Path) -> None:
+    create_private_file(target)
+    target.write_bytes(key_file_path(source).read_bytes())
+    make_private(target)
 
 
 def _is_kept_copy_of(source: Path, name: str) -> bool:
@@ -207,7 +239,7 @@ def automatic_backups(store_path: Path | str, backup_dir: Path | str) -> list[Pa
 def make_backup_dir(backup_dir: Path | str | None) -> Path:
     folder = Path(backup_dir) if backup_dir is not None else default_backup_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as error:
         raise StorageError(f"cannot create {folder}: {os_error_text(error)}") from None
     if not folder.is_dir():
@@ -245,6 +277,7 @@ def rotate_backups(
         # A clock set back gives the new copy the oldest name; it is kept all the same.
         if stale != written:
             stale.unlink(missing_ok=True)
+            key_file_path(stale).unlink(missing_ok=True)
     return written
 
 

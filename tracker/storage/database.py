@@ -15,12 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.storage.errors import (
-    NotADatabaseError,
-    StorageError,
-    ValidationError,
+from tracker.storage.connections import (
+    all_errors,
+    connect,
+    database_errors,
+    is_cipher_connection,
 )
-from tracker.storage.failures import sqlite_write_failure
+from tracker.storage.errors import NotADatabaseError, StorageError
+from tracker.storage.failures import sqlite_write_failure, unusable_value
 from tracker.storage.file_checks import (
     BUSY_TIMEOUT_MS,
     MIGRATIONS_TABLE,
@@ -30,14 +32,17 @@ from tracker.storage.file_checks import (
     refuse_unusable_file,
 )
 from tracker.storage.file_creation import complete_recovery, create_database_file
-from tracker.storage.filesystems import network_filesystem
+from tracker.storage.filesystems import refuse_network_drive
+from tracker.storage.private_files import make_private
 from tracker.storage.schema import apply_migrations
 
 if TYPE_CHECKING:
     # Imported when a database is opened (see ``open_database``), not with this module.
     from sqlite_utils import Database
 
+    from tracker.storage.accounts import Account
     from tracker.storage.engines import Engine
+    from tracker.storage.signatures import Signature
 
 APP_DIRECTORY = "rd-cycle-tracker"
 DATABASE_FILE_NAME = "tracker.sqlite"
@@ -89,7 +94,7 @@ class Store:
             engine = SqliteEngine()
         # What differs between the embedded file and a server database (``engines``).
         self.engine: Engine = engine
-        if isinstance(db, sqlite3.Connection) or engine.name != "sqlite":
+        if isinstance(db, sqlite3.Connection) or is_cipher_connection(db) or engine.name != "sqlite":
             self.connection = db
             self._db: Database | None = None
         else:
@@ -108,6 +113,12 @@ class Store:
         self._closed = False
         self._integrity_thread: threading.Thread | None = None
         self._integrity_error: StorageError | None = None
+        # Access (tracker.storage.accounts, roles, signatures): the signed-in account, the
+        # electronic signature the change in progress carries, and whether the file has
+        # accounts at all (None until first asked).
+        self.account: Account | None = None
+        self.signature: Signature | None = None
+        self.has_accounts: bool | None = None
 
     @property
     def db(self) -> Database:
@@ -130,7 +141,7 @@ class Store:
         try:
             return self.connection.execute(sql, parameters)
         except (OverflowError, *self.engine.binding_errors) as error:
-            refusal = _unusable_value(error)
+            refusal = unusable_value(error)
             if refusal is None:
                 raise
             raise refusal from error
@@ -182,7 +193,7 @@ class Store:
             return None
         if self.read_only:
             return connect_read_only(self.path)
-        connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = connect(self.path, uri_options="mode=ro")
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return connection
 
@@ -264,16 +275,6 @@ class Store:
         return f"<Store {self.path}>"
 
 
-def _unusable_value(error: Exception) -> ValidationError | None:
-    """A value no SQLite column can hold (an id beyond 64 bits, a list) is bad input, said as
-    such; None for any other programming error, which stays what it is."""
-    if isinstance(error, OverflowError):
-        return ValidationError("a number given is too large to be stored or looked up")
-    if "binding parameter" in str(error) or "not supported" in str(error):
-        return ValidationError(f"a value given cannot be stored or looked up ({error})")
-    return None
-
-
 def open_database(
     path: Path | str,
     *,
@@ -294,13 +295,14 @@ def open_database(
     was, with no -wal or -shm file made beside it; see ``_open_for_reading``.
     """
     path = Path(path).expanduser()
-    _refuse_network_drive(path)
+    refuse_network_drive(path)
     if read_only:
         return _open_for_reading(
             path, staff=staff, clock=clock, check_in_background=check_in_background
         )
     if not path.exists() and not path.is_symlink():
         create_database_file(path, _configure)
+    make_private(path)
     refuse_unusable_file(path)
     if has_unfinished_change(path):
         complete_recovery(path)
@@ -310,14 +312,14 @@ def open_database(
     if check_in_background and not up_to_date:
         check_existing_file(path, integrity=True)
     try:
-        connection = sqlite3.connect(path)
+        connection = connect(path)
         _configure(connection)
         store = Store(connection, path, staff=staff, clock=clock)
         # A file of this version needs no schema change, and reading it needs no sqlite-utils:
         # its import (a tenth of a second) waits for the first write.
         if not up_to_date:
             apply_migrations(store.db)
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         failure = sqlite_write_failure(error, path, left="the file was not changed")
         raise failure or NotADatabaseError(f"cannot open {path} as a database: {error}") from error
     if check_later:
@@ -341,29 +343,27 @@ def _open_for_reading(
     try:
         connection = connect_read_only(path)
         if not up_to_date:
+            if is_cipher_connection(connection):
+                # Encrypted files are all of a version that needs no upgrade to be read; a
+                # later one would need its copy in memory encrypted too.
+                connection.close()
+                raise NotADatabaseError(
+                    f"{path} was written by an older version of Rd Cycle Tracker; open it once "
+                    "in the application to bring it up to date (its records are kept)"
+                )
             memory = sqlite3.connect(":memory:")
             connection.backup(memory)
             connection.close()
             connection = memory
             apply_migrations(Store(connection, path, staff=None, clock=clock).db)
             connection.execute("PRAGMA query_only = ON")
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(f"cannot read {path} as a database: {error}") from error
     store = Store(connection, path, staff=staff, clock=clock, read_only=True)
     store.copied_to_memory = not up_to_date
     if check_in_background and up_to_date:
         store._check_integrity_in_background()
     return store
-
-
-def _refuse_network_drive(path: Path) -> None:
-    network = network_filesystem(path)
-    if network is not None:
-        raise NotADatabaseError(
-            f"{path} is on a network drive ({network}); an SQLite database shared over a network "
-            "can be corrupted. Keep the database on this computer, or run the clinic on one "
-            "server database for several workstations"
-        )
 
 
 def open_read_only(path: Path | str, *, clock: Callable[[], date] = date.today) -> Store:
@@ -375,7 +375,7 @@ def open_read_only(path: Path | str, *, clock: Callable[[], date] = date.today) 
     an older version wrote (it needs opening once to be brought up to date).
     """
     path = Path(path).expanduser()
-    _refuse_network_drive(path)
+    refuse_network_drive(path)
     if not path.exists():
         raise NotADatabaseError(f"there is no database file at {path}")
     refuse_unusable_file(path)
@@ -386,7 +386,7 @@ def open_read_only(path: Path | str, *, clock: Callable[[], date] = date.today) 
         )
     try:
         connection = connect_read_only(path)
-    except sqlite3.Error as error:
+    except all_errors() as error:
         raise NotADatabaseError(f"cannot read {path}: {error}") from error
     return Store(connection, path, staff=None, clock=clock, read_only=True)
 
@@ -396,4 +396,3 @@ def _configure(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
-

@@ -30,6 +30,7 @@ from tracker.storage.output_files import (
     sync_file,
     temporary_beside,
 )
+from tracker.storage.private_files import create_private_file, make_private, private_folder
 
 # The rows of a big table are read back and counted at this many bytes a read.
 _READ_BACK_BUFFER = 1 << 20
@@ -55,6 +56,9 @@ def _write_table(connection: sqlite3.Connection, table: str, path: Path) -> int:
     cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
     header = [column[0] for column in cursor.description]
     count = 0
+    # Patient data in plain text: readable by its owner only (0600) from its first byte.
+    create_private_file(path)
+    make_private(path)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -119,7 +123,7 @@ def export_csv(
             staging = _staging_folder(directory / ".export")
         else:
             try:
-                directory.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(directory.parent)
             except OSError as error:
                 raise write_failed(error, directory) from None
             staging = _staging_folder(directory)
@@ -134,7 +138,11 @@ def export_csv(
 
 def _staging_folder(beside: Path) -> Path:
     remove_leftovers(beside.parent)
-    return temporary_beside(beside, folder=True)
+    staging = temporary_beside(beside, folder=True)
+    # The folder is renamed into place whole: it is made its owner's alone from the start.
+    if os.name == "posix":
+        os.chmod(staging, 0o700)
+    return staging
 
 
 def _write_and_check(
@@ -145,6 +153,7 @@ def _write_and_check(
         for table in tables:
             written = staging / f"{table}.csv"
             _write_table(connection, table, written)
+            make_private(written)
             rows[table] = _check_written(connection, table, written)
     except OSError as error:
         raise write_failed(error, staging.parent, left="nothing was exported") from None

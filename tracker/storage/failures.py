@@ -11,7 +11,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from tracker.storage.errors import StorageError
+from tracker.storage.errors import StorageError, ValidationError
 
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_READONLY = 8
@@ -74,4 +74,14 @@ def sqlite_write_failure(
         return StorageError(f"the disk holding {path} failed to write ({error}): {left}")
     if code == SQLITE_CANTOPEN:
         return StorageError(f"{path} cannot be opened for writing ({error}): {left}")
+    return None
+
+
+def unusable_value(error: Exception) -> ValidationError | None:
+    """A value no SQLite column can hold (an id beyond 64 bits, a list) is bad input, said as
+    such; None for any other programming error, which stays what it is."""
+    if isinstance(error, OverflowError):
+        return ValidationError("a number given is too large to be stored or looked up")
+    if "binding parameter" in str(error) or "not supported" in str(error):
+        return ValidationError(f"a value given cannot be stored or looked up ({error})")
     return None

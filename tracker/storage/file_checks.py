@@ -8,9 +8,16 @@ file with no -wal beside it (nobody has it open) is read "immutable", which crea
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from tracker.storage.connections import (
+    Connection,
+    all_errors,
+    connect,
+    database_errors,
+    is_cipher_connection,
+    key_file_path,
+)
 from tracker.storage.errors import DatabaseTooNewError, NotADatabaseError, StorageError
 from tracker.storage.schema import MIGRATION_SET, known_migration_names
 
@@ -29,13 +36,19 @@ def read_only_uri(path: Path) -> str:
     cannot do so read-only. Without either, nothing can be pending, and "immutable" reads the
     file alone.
     """
+    return f"{path.resolve().as_uri()}?{read_only_options(path)}"
+
+
+def read_only_options(path: Path) -> str:
+    """The URI options of ``read_only_uri``."""
     pending = Path(f"{path}-wal").exists() or has_unfinished_change(path)
-    return f"{path.resolve().as_uri()}?{'mode=ro' if pending else 'mode=ro&immutable=1'}"
+    return "mode=ro" if pending else "mode=ro&immutable=1"
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that can only read ``path`` and leaves it and its folder as they were."""
-    connection = sqlite3.connect(read_only_uri(path), uri=True)
+def connect_read_only(path: Path) -> Connection:
+    """A connection that can only read ``path`` and leaves it and its folder as they were
+    (SQLCipher's, with the unlocked data key, for an encrypted file)."""
+    connection = connect(path, uri_options=read_only_options(path))
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA query_only = ON")
     return connection
@@ -71,7 +84,7 @@ def check_existing_file(path: Path, *, integrity: bool = True) -> bool:
     """
     try:
         connection = connect_read_only(path)
-    except sqlite3.Error as error:
+    except all_errors() as error:
         raise NotADatabaseError(f"cannot read {path}: {error}") from error
     try:
         if integrity:
@@ -91,24 +104,31 @@ def check_existing_file(path: Path, *, integrity: bool = True) -> bool:
         connection.close()
 
 
-def _check_readable(connection: sqlite3.Connection, path: Path) -> None:
+def _check_readable(connection: Connection, path: Path) -> None:
     """The cheap part of the check: the header and schema parse as SQLite."""
     try:
         connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         raise NotADatabaseError(
             f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
             "it was left unchanged"
         ) from error
 
 
-def check_intact(connection: sqlite3.Connection, path: Path, *, thorough: bool = False) -> None:
+def check_intact(connection: Connection, path: Path, *, thorough: bool = False) -> None:
     """``PRAGMA quick_check`` (or, ``thorough``, ``integrity_check``, which also compares every
     index with its table); NotADatabaseError naming the first problem."""
     pragma = "integrity_check" if thorough else "quick_check"
     try:
         problems = [row[0] for row in connection.execute(f"PRAGMA {pragma}")]
-    except (sqlite3.DatabaseError, MemoryError) as error:
+        if is_cipher_connection(connection):
+            # Every page's HMAC, free pages too: one changed bit anywhere is reported.
+            problems += [
+                row[0]
+                for row in connection.execute("PRAGMA cipher_integrity_check")
+                if row[0] != "ok"
+            ]
+    except (*database_errors(), MemoryError) as error:
         # A damaged length field can make SQLite ask for an absurd allocation.
         raise NotADatabaseError(
             f"{path} is not an Rd Cycle Tracker database or is damaged ({error}); "
@@ -126,7 +146,7 @@ def shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def check_version(connection: sqlite3.Connection, path: Path) -> bool:
+def check_version(connection: Connection, path: Path) -> bool:
     """Refuse a file of a newer version or of another program; whether it is up to date."""
     tables = {
         row[0]
@@ -159,7 +179,10 @@ def check_version(connection: sqlite3.Connection, path: Path) -> bool:
 
 
 def is_sqlite_file(path: Path) -> bool:
-    """Whether ``path`` is a file that begins as every SQLite database does."""
+    """Whether ``path`` is a file that begins as every SQLite database does, or an encrypted
+    database (its key file beside it)."""
+    if key_file_path(path).is_file() and path.is_file():
+        return True
     try:
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER

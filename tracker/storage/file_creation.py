@@ -8,31 +8,37 @@ refused, never taken for a new database).
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from tracker.storage.connections import Connection, connect, database_errors, key_file_path
 from tracker.storage.errors import NotADatabaseError
 from tracker.storage.failures import sqlite_write_failure, write_failed
 from tracker.storage.file_checks import BUSY_TIMEOUT_MS
+from tracker.storage.private_files import create_private_file, private_folder
 from tracker.storage.schema import apply_migrations
 
 
-def create_database_file(path: Path, configure: Callable[[sqlite3.Connection], None]) -> None:
+def create_database_file(path: Path, configure: Callable[[Connection], None]) -> None:
     """Make a new tracker database at ``path`` (which must not exist), whole or not at all;
-    ``configure`` sets the PRAGMAs every connection of the application has."""
+    ``configure`` sets the PRAGMAs every connection of the application has. With a key file
+    beside ``path`` (a sign-in unlocked its data key) the new file is encrypted."""
     from sqlite_utils import Database
 
+    from tracker.storage.crypto import unlocked_key
     from tracker.storage.output_files import remove_leftovers, temporary_beside
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except OSError as error:
         raise write_failed(error, path) from None
+    key = unlocked_key(path) if key_file_path(path).is_file() else None
     remove_leftovers(path.parent)
     temporary = temporary_beside(path, tag="creating")
     try:
-        connection = sqlite3.connect(temporary)
+        # Made 0600 before SQLite writes a byte; its -wal and -shm files take that mode.
+        create_private_file(temporary)
+        connection = connect(temporary, key=key)
         try:
             configure(connection)
             # Built with a rollback journal, then switched to WAL: a WAL's last checkpoint
@@ -44,7 +50,7 @@ def create_database_file(path: Path, configure: Callable[[sqlite3.Connection], N
         finally:
             connection.close()
         _link_into_place(temporary, path)
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         failure = sqlite_write_failure(error, path, left="no database was made")
         raise failure or NotADatabaseError(f"cannot make a database at {path}: {error}") from None
     except OSError as error:
@@ -71,12 +77,12 @@ def complete_recovery(path: Path) -> None:
     connection that may write does on its first read; the file then holds its last committed
     state, and the checks that follow see that."""
     try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         failure = sqlite_write_failure(error, path, left="the file was not changed")
         raise failure or NotADatabaseError(
             f"{path} has an unfinished change that could not be rolled back ({error})"

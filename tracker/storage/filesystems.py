@@ -100,3 +100,16 @@ def _windows_network_drive(path: Path) -> str | None:
         return "network share"
     drive_type = ctypes.windll.kernel32.GetDriveTypeW(root)  # type: ignore[attr-defined]
     return "network drive" if drive_type == _DRIVE_REMOTE else None
+
+
+def refuse_network_drive(path: Path) -> None:
+    """Refuse (NotADatabaseError) a database on a network filesystem."""
+    from tracker.storage.errors import NotADatabaseError
+
+    network = network_filesystem(path)
+    if network is not None:
+        raise NotADatabaseError(
+            f"{path} is on a network drive ({network}); an SQLite database shared over a network "
+            "can be corrupted. Keep the database on this computer, or run the clinic on one "
+            "server database for several workstations"
+        )

@@ -37,7 +37,8 @@ _LEFTOVER = re.compile(rf"^\..+\.(?P<pid>\d+)\.[a-z0-9_]{{8}}\.(?:{'|'.join(TAGS
 _OLD_LEFTOVER = re.compile(r"^\..+\.sqlite\.(partial|restoring)$")
 # Where a process cannot be asked whether it still runs, a leftover this old is abandoned.
 _ABANDONED_AFTER_SECONDS = 3600.0
-_SIDE_FILES = ("-wal", "-shm", "-journal")
+# The key file of an encrypted database is as much a part of it as its log.
+_SIDE_FILES = ("-wal", "-shm", "-journal", "-keys")
 
 
 def database_files(database: Path | str | None) -> list[Path]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +24,13 @@ from tracker.storage.backup import (
     check_tracker_database,
     make_backup_dir,
     open_read_only,
+)
+from tracker.storage.connections import (
+    Connection,
+    connect,
+    database_errors,
+    key_file_path,
+    operational_errors,
 )
 from tracker.storage.errors import StorageError
 from tracker.storage.output_files import (
@@ -46,18 +52,18 @@ def _readable(path: Path) -> bool:
     try:
         with open_read_only(path) as connection:
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except (StorageError, sqlite3.DatabaseError):
+    except (StorageError, *database_errors()):
         return False
     return True
 
 
 @contextlib.contextmanager
-def _held(target: Path) -> Iterator[sqlite3.Connection]:
+def _held(target: Path) -> Iterator[Connection]:
     """The target with its WAL folded in and a read lock held, so nobody writes until we let go.
 
     Refuses (StorageError) if another program has the database open.
     """
-    connection = sqlite3.connect(target, timeout=_RELEASE_TIMEOUT_SECONDS, isolation_level=None)
+    connection = connect(target, timeout=_RELEASE_TIMEOUT_SECONDS, isolation_level=None)
     try:
         try:
             # Leaving WAL mode needs every other connection gone, so this doubles as the check;
@@ -67,7 +73,7 @@ def _held(target: Path) -> Iterator[sqlite3.Connection]:
             connection.execute("ROLLBACK")
             connection.execute("BEGIN")
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as error:
+        except operational_errors() as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise StorageError(
                     f"{target} is in use by another program; close it and restore again"
@@ -80,20 +86,24 @@ def _held(target: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def _keep_snapshot(holder: sqlite3.Connection, target: Path, safety: Path) -> None:
-    """The replaced database as it is, whole (it is kept even if damaged: it is evidence)."""
+def _keep_snapshot(holder: Connection, target: Path, safety: Path) -> None:
+    """The replaced database as it is, whole (it is kept even if damaged: it is evidence),
+    with its key file when it is encrypted."""
     partial = temporary_beside(safety)
     try:
         _snapshot(holder, target, partial)
+        if key_file_path(partial).exists():
+            put_in_place(key_file_path(partial), key_file_path(safety), overwrite=True)
         put_in_place(partial, safety, overwrite=False)
     finally:
         remove_quietly(partial)
+        remove_quietly(key_file_path(partial))
 
 
 def _keep_raw_files(target: Path, safety: Path) -> None:
     """A damaged database is often the reason for restoring: keep it byte for byte, WAL included."""
     try:
-        for extension in ("", *_SIDECARS):
+        for extension in ("", *_SIDECARS, "-keys"):
             original = Path(f"{target}{extension}")
             if original.exists():
                 shutil.copy2(original, f"{safety}{extension}")
@@ -106,6 +116,10 @@ def _swap(staged: Path, target: Path) -> None:
         for sidecar in _SIDECARS:
             # Only a damaged target can still have these; a stale WAL must never meet the new file.
             Path(f"{target}{sidecar}").unlink(missing_ok=True)
+        # The keys of the backup come with it (a plaintext backup leaves the target's keys,
+        # which a plaintext file does not use, in place).
+        if key_file_path(staged).exists():
+            os.replace(key_file_path(staged), key_file_path(target))
         os.replace(staged, target)
     except OSError as error:
         raise StorageError(f"cannot replace {target}: {error.strerror or error}") from None
@@ -163,4 +177,5 @@ def restore_database(
             _swap(staged, target)
     finally:
         remove_quietly(staged)
+        remove_quietly(key_file_path(staged))
     return safety

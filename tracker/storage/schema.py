@@ -314,6 +314,30 @@ def m009_value_rules(db: Database) -> None:
     guards.install(db, guards.value_triggers())
 
 
+def m010_accounts(db: Database) -> None:
+    """Staff accounts, each with one role (``tracker.storage.roles``); their passwords are
+    never stored, they unlock key slots beside the file (``tracker.storage.crypto``). The
+    audit log names the signed-in account, and for an electronic signature its signer and
+    what the signature means (\"approved cycle start override\")."""
+    db["accounts"].create(
+        {
+            "id": int,
+            "name": str,
+            "full_name": str,
+            "role": str,  # "admin", "clinician", "nurse", "viewer"
+            "disabled": int,
+            "version": int,
+            **_BOOKKEEPING,
+        },
+        pk="id",
+        not_null={"name", "role"},
+        defaults={"archived": 0, "disabled": 0, "full_name": "", "version": 1},
+    )
+    db["accounts"].create_index(["name"], unique=True)
+    for column in ("account", "signer", "meaning"):
+        db["audit_log"].add_column(column, str)
+
+
 _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_initial,
     m002_interruptions,
@@ -324,6 +348,7 @@ _MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m007_row_versions,
     m008_audit_chain,
     m009_value_rules,
+    m010_accounts,
 )
 
 

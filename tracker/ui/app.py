@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tracker.storage.database import default_database_path
+from tracker.storage.private_files import (
+    create_private_file,
+    make_private,
+    private_folder,
+    use_private_umask,
+)
 from tracker.ui.common.context import AppContext, show_error
 from tracker.ui.common.settings import APPLICATION, ORGANIZATION, AppSettings
 from tracker.ui.shell import database_actions
@@ -56,12 +63,33 @@ def configure_logging(path: Path) -> None:
     and pickle modules it imports) out of the start-up; the log holds only errors and notices,
     so one session never fills it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     rotate_log(path)
+    create_private_file(path)
+    make_private(path)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+
+
+class PrivateFormatter(logging.Formatter):
+    """Tracebacks without their exceptions' messages: a message may name a patient or an
+    MRN (a refused duplicate MRN, a patient's name in a refusal); the frames, the kinds of
+    error and the record ids in the log's own lines never do."""
+
+    def formatException(self, exc_info) -> str:  # type: ignore[override]
+        _kind, error, _trace = exc_info
+        chain: list[BaseException] = []
+        while error is not None and error not in chain:
+            chain.append(error)
+            error = error.__cause__ or error.__context__
+        parts = []
+        for each in reversed(chain):
+            frames = "".join(traceback.format_tb(each.__traceback__))
+            kind = f"{type(each).__module__}.{type(each).__qualname__}"
+            parts.append(f"Traceback (most recent call last):\n{frames}{kind}: (message withheld)")
+        return "\n\nwhich led to\n\n".join(parts)
 
 
 def install_exception_hook(report: Callable[[str], None], log_path: Path | None) -> ExceptHook:
@@ -127,6 +155,7 @@ def open_at_start(
         staff=window.staff_initials,
         clock=clock,
         check_in_background=True,
+        sign_in=window.session.sign_in_to,
         read_only=read_only,
     )
     window.today_view.no_database_text = "No database is open."
@@ -161,18 +190,23 @@ def launch(
     ask_staff: bool = True,
     clock: Callable[[], date] = date.today,
     report_error: ErrorReport | None = None,
+    sign_in_as: tuple[str, str] | None = None,
     read_only: bool = False,
 ) -> MainWindow:
     """Show the main window at once, then open the database into it.
 
     Opening checks the whole file (seconds for a large clinic), so the window comes first and
     says what it is doing; the staff prompt follows once the database is open. Refusals go to
-    ``report_error`` (a dialog unless given).
+    ``report_error`` (a dialog unless given). With ``ask_staff`` a missing database is the
+    first run: it asks the clinic's name and first administrator and makes it encrypted; an
+    encrypted one asks who signs in (``sign_in_as`` answers instead, for the smoke test).
     """
     window = MainWindow(AppContext(), settings)
     if report_error is not None:
         window.context.report_error = report_error
     window.setWindowIcon(application_icon())
+    window.session.preset = sign_in_as
+    window.session.interactive = ask_staff
     path, note = startup_database(db_path, settings)
     window.today_view.no_database_text = f"Opening {path}…"
     window.statusBar().showMessage(f"Opening {path}…")
@@ -180,7 +214,11 @@ def launch(
 
     def open_database() -> None:
         window.statusBar().clearMessage()
-        if open_at_start(window, path, clock=clock, read_only=read_only) and note:
+        if ask_staff and not path.exists():
+            if not window.session.files.create_encrypted(path, first_run=True, clock=clock):
+                window.today_view.no_database_text = "No database is open."
+                window.today_view.reload()
+        elif open_at_start(window, path, clock=clock, read_only=read_only) and note:
             window.statusBar().showMessage(note, 15000)
         if ask_staff:
             QTimer.singleShot(0, window.ask_staff_initials_once)
@@ -202,6 +240,7 @@ def application() -> QApplication:
 
 
 def run_app(db_path: Path | str | None = None) -> int:
+    use_private_umask()
     log_path: Path | None = log_file_path()
     try:
         configure_logging(log_path)

@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 
+from tracker.storage.accounts import PASSWORD_VARIABLE, USER_VARIABLE
 from tracker.storage.errors import StorageError
 from tracker.ui.app import application, launch
 from tracker.ui.common.reads import wait_for_background_reads
@@ -150,6 +151,13 @@ def _drop_offscreen_notices() -> None:
     qInstallMessageHandler(handler)
 
 
+def _credentials() -> tuple[str, str] | None:
+    """Who signs in to an encrypted database: ``$RD_TRACKER_USER`` with
+    ``$RD_TRACKER_PASSWORD`` (a smoke test asks nothing)."""
+    name, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
+    return (name, password) if name and password is not None else None
+
+
 def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
     """Start as ``tracker gui --db`` does, wait for the database to open and Today to fill,
     draw the window, then once more on the cohort report, close it and the database, and
@@ -182,6 +190,7 @@ def run_smoke_test(db_path: Path, *, timeout_s: float) -> int:
             report_error=lambda _parent, message: fail(
                 SMOKE_REFUSED, f"error: {_one_line(message)}"
             ),
+            sign_in_as=_credentials(),
         )
         clock.watch_window(window)
         rendered: list[tuple[int, int]] = []

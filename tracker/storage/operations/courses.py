@@ -23,6 +23,8 @@ from tracker.storage.operations.start_checks import (
 )
 from tracker.storage.queries import courses_of, cycles_of, dose_records_of
 from tracker.storage.records import Course
+from tracker.storage.roles import DECIDE_TREATMENT, requires
+from tracker.storage.signatures import END_COURSE, RECORD_DEATH, require_signature
 from tracker.storage.validation import (
     as_date,
     change_reason,
@@ -60,6 +62,7 @@ def _risk_factors(factors: Sequence[str]) -> str | None:
     return ",".join(chosen) or None
 
 
+@requires(DECIDE_TREATMENT)
 def start_course(
     store: Store,
     patient_id: int,
@@ -122,7 +125,10 @@ def start_course(
                 )
         checked = rems.refuse_course_start(store, patient, start, prescription)
         override = start_override(
-            start_check_for_course(store, patient_id, start), override_reason, "starting a course"
+            store,
+            start_check_for_course(store, patient_id, start),
+            override_reason,
+            "starting a course",
         )
         course_id = insert_row(
             store,
@@ -157,6 +163,7 @@ def _interval(value: Any) -> int:
     return int(value)
 
 
+@requires(DECIDE_TREATMENT)
 def start_next_cycle(
     store: Store,
     course_id: int,
@@ -200,6 +207,7 @@ def start_next_cycle(
         raise ValidationError("lenalidomide is not interrupted: there is nothing to resume")
     checked = rems.refuse_cycle_start(store, history, number, start, prescription)
     override = start_override(
+        store,
         start_check_for_cycle(store, course, start, resuming=resuming),
         override_reason,
         f"starting cycle {number}",
@@ -241,6 +249,7 @@ def start_next_cycle(
         return cycle_id
 
 
+@requires(DECIDE_TREATMENT)
 def change_dose_level(
     store: Store,
     course_id: int,
@@ -299,12 +308,14 @@ def _sync_cycle_levels(store: Store, course: Course) -> None:
         update_row(store, "cycles", cycle.id, levels, patient_id=course.patient_id)
 
 
+@requires(DECIDE_TREATMENT)
 def end_course(store: Store, course_id: int, end_date: date, reason: str, note: str = "") -> None:
     """Stop the course: ``reason`` is "progression", "toxicity", "death" or "other". A death
     also records the patient's date of death, in the same transaction."""
     course = open_course(store, course_id, "end it again")
     end = past_or_today(store, end_date, "course end")
     reason = choice(reason, END_REASONS, "reason for ending")
+    require_signature(store, *((RECORD_DEATH,) if reason == "death" else (END_COURSE,)))
     with store.transaction():
         _end(store, course, end, reason, note)
         if reason == "death":
@@ -337,10 +348,12 @@ def _end(store: Store, course: Course, end: date, reason: str, note: str) -> Non
     update_row(store, "cycles", last.id, {"status": "completed"}, patient_id=course.patient_id)
 
 
+@requires(DECIDE_TREATMENT)
 def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -> None:
     """The patient died on ``died_on``: the date of death on the patient, and the active
     course (if any) ended for reason 'death' that day. Call inside the caller's transaction."""
     died_on = as_date(died_on, "date of death")
+    require_signature(store, RECORD_DEATH)
     with store.transaction():
         patient = patient_row(store, patient_id)
         recorded = patient["date_of_death"]
@@ -356,6 +369,7 @@ def record_death(store: Store, patient_id: int, died_on: date, note: str = "") -
         )
 
 
+@requires(DECIDE_TREATMENT)
 def update_course(
     store: Store,
     course_id: int,

@@ -11,6 +11,7 @@ from tracker.storage.course_history import course_history
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, open_course, regimen_named
+from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import (
     as_date,
     change_reason,
@@ -37,6 +38,7 @@ def _recorded_ids(store: Store, course_id: int, day: date, drug: str) -> list[in
     return [row["id"] for row in rows]
 
 
+@requires(RECORD_CARE)
 def record_dose(
     store: Store,
     course_id: int,
@@ -131,6 +133,7 @@ def recorded_differently(
     return [drug for drug in drugs if drug in differing]
 
 
+@requires(RECORD_CARE)
 def clear_dose(
     store: Store, course_id: int, day: date, drug: str, *, reason: str | None = None
 ) -> bool:
@@ -154,6 +157,7 @@ def clear_dose(
         return bool(existing)
 
 
+@requires(RECORD_CARE)
 def record_doses(
     store: Store,
     course_id: int,

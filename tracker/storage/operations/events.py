@@ -19,6 +19,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.courses import record_death
+from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import (
     change_reason,
     choice,
@@ -118,6 +119,7 @@ def _course_of_patient(store: Store, patient_id: int, course_id: Any) -> dict[st
     return course
 
 
+@requires(RECORD_CARE)
 def log_event(
     store: Store,
     patient_id: int,
@@ -154,6 +156,7 @@ def _record_death_of(store: Store, patient_id: int, event: dict[str, Any]) -> No
         )
 
 
+@requires(RECORD_CARE)
 def update_event(
     store: Store,
     event_id: int,
@@ -186,6 +189,7 @@ def update_event(
             _record_death_of(store, patient_id, cleaned)
 
 
+@requires(RECORD_CARE)
 def archive_event(
     store: Store, event_id: int, *, reason: str | None = None, version: int | None = None
 ) -> None:

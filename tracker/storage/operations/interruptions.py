@@ -12,6 +12,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, open_course, regimen_named
 from tracker.storage.queries import get_course, interruptions_of
+from tracker.storage.roles import DECIDE_TREATMENT, requires
 from tracker.storage.validation import (
     change_reason,
     choice,
@@ -22,6 +23,7 @@ from tracker.storage.validation import (
 )
 
 
+@requires(DECIDE_TREATMENT)
 def interrupt(
     store: Store,
     course_id: int,
@@ -68,6 +70,7 @@ def interrupt(
         )
 
 
+@requires(DECIDE_TREATMENT)
 def resume(
     store: Store,
     course_id: int,
@@ -113,6 +116,7 @@ def resume(
         return current.id
 
 
+@requires(DECIDE_TREATMENT)
 def withdraw_interruption(
     store: Store, interruption_id: int, *, reason: str | None = None
 ) -> None:

@@ -20,6 +20,7 @@ from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import events as event_operations
 from tracker.storage.operations import interruptions as interruption_operations
 from tracker.storage.operations import labs as lab_operations
+from tracker.storage.roles import RECORD_CARE, requires
 
 DEFAULT_INTERRUPTION_REASON = "low counts"
 
@@ -76,6 +77,7 @@ def _decisions(entry: LabEntry) -> int:
     )
 
 
+@requires(RECORD_CARE)
 def save_labs(store: Store, entry: LabEntry) -> SavedLabs:
     """Record the labs and whatever the clinician accepted with them, all or nothing."""
     if _decisions(entry) > 1:

@@ -11,6 +11,7 @@ from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import current_row, iso, patient_row
 from tracker.storage.operations.patients import creatinine_unit as checked_creatinine_unit
 from tracker.storage.operations.patients import creatinine_value, plausible
+from tracker.storage.roles import RECORD_CARE, requires
 from tracker.storage.validation import (
     change_reason,
     not_before,
@@ -49,6 +50,7 @@ def _count(value: Any, unit: str, quantity: str, label: str) -> float | None:
     return amount
 
 
+@requires(RECORD_CARE)
 def record_labs(
     store: Store,
     patient_id: int,
@@ -92,6 +94,7 @@ def record_labs(
         return insert_row(store, "labs", values, patient_id=patient_id)
 
 
+@requires(RECORD_CARE)
 def archive_labs(store: Store, lab_id: int, *, reason: str | None = None) -> None:
     """Withdraw a lab result entered in error, saying why; it stays in the database for
     history."""

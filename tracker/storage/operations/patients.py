@@ -12,6 +12,7 @@ from tracker.storage.audit import archive_row, insert_row, update_row
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations._common import iso, patient_row
+from tracker.storage.roles import DECIDE_TREATMENT, RECORD_CARE, requires
 from tracker.storage.validation import (
     change_reason,
     choice,
@@ -148,6 +149,7 @@ def _refuse_duplicate_mrn(store: Store, mrn: str, patient_id: int | None) -> str
     return key
 
 
+@requires(RECORD_CARE)
 def add_patient(
     store: Store,
     *,
@@ -170,6 +172,7 @@ def add_patient(
         return insert_row(store, "patients", {**values, "mrn_key": key}, patient_id=None)
 
 
+@requires(RECORD_CARE)
 def update_patient(
     store: Store,
     patient_id: int,
@@ -199,6 +202,7 @@ def update_patient(
         )
 
 
+@requires(DECIDE_TREATMENT)
 def archive_patient(
     store: Store, patient_id: int, *, reason: str | None = None, version: int | None = None
 ) -> None:

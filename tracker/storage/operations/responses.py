@@ -9,6 +9,7 @@ from tracker.storage.database import Store
 from tracker.storage.errors import NotFoundError
 from tracker.storage.operations._common import current_row, iso
 from tracker.storage.queries import get_course
+from tracker.storage.roles import DECIDE_TREATMENT, requires
 from tracker.storage.validation import (
     change_reason,
     choice,
@@ -22,6 +23,7 @@ from tracker.storage.validation import (
 RESPONSES = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD")
 
 
+@requires(DECIDE_TREATMENT)
 def record_response(
     store: Store,
     course_id: int,
@@ -50,6 +52,7 @@ def record_response(
     return insert_row(store, "responses", values, patient_id=course.patient_id)
 
 
+@requires(DECIDE_TREATMENT)
 def archive_response(store: Store, response_id: int, *, reason: str | None = None) -> None:
     """Withdraw an assessment entered in error, saying why; it stays in the database for
     history."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tracker.storage.audit import write_audit
 from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
+from tracker.storage.roles import CHANGE_SETTINGS, RECORD_CARE, check, requires
 from tracker.storage.validation import required_text
 
 SETTINGS_TABLE = "settings"
@@ -20,6 +21,9 @@ def get_setting(store: Store, key: str, default: str | None = None) -> str | Non
 
 def set_setting(store: Store, key: str, value: str) -> None:
     key = required_text(key, "setting name", max_length=100)
+    # The paper size is remembered for whoever prints (a viewer changes nothing, so not for
+    # a viewer); the demo flag comes with demo patients.
+    check(store, RECORD_CARE if key in (PAGE_SIZE_KEY, "demo") else CHANGE_SETTINGS)
     if not isinstance(value, str):
         raise ValidationError(f"setting {key} must be text")
     with store.transaction():
@@ -73,6 +77,7 @@ def counts_max_age_days(text: str) -> int:
     return int(cleaned)
 
 
+@requires(CHANGE_SETTINGS)
 def save_settings(store: Store, clinic_name: str, page_size: str, counts_max_age: str) -> bool:
     """Store the settings form in one transaction; True once saved. ValidationError if any
     value is unusable (nothing is written then).

@@ -13,12 +13,16 @@ from tracker.storage.errors import ValidationError
 from tracker.storage.operations.settings import start_counts_max_age
 from tracker.storage.queries import labs_of
 from tracker.storage.records import Course
+from tracker.storage.signatures import OVERRIDE_START, require_signature
 from tracker.storage.validation import as_date, optional_text
 
 
-def start_override(check: StartCheck, override_reason: str | None, what: str) -> dict[str, Any]:
+def start_override(
+    store: Store, check: StartCheck, override_reason: str | None, what: str
+) -> dict[str, Any]:
     """The override columns of a start; refused when the check found problems and no reason
-    was given. A reason given where none was needed is not kept."""
+    was given, or (on a database with accounts) without the clinician's signature. A reason
+    given where none was needed is not kept."""
     if not check.needs_override:
         return {"start_override": None, "start_problems": None}
     reason = optional_text(override_reason, "override reason", max_length=500)
@@ -27,6 +31,7 @@ def start_override(check: StartCheck, override_reason: str | None, what: str) ->
             f"{what} on {check.on.isoformat()} needs a clinician's override reason: "
             + "; ".join(check.problems)
         )
+    require_signature(store, OVERRIDE_START)
     return {"start_override": reason, "start_problems": "; ".join(check.problems)}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import sqlite3
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -20,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signa
 from PySide6.QtWidgets import QWidget
 
 from tracker.domain.errors import DomainError
+from tracker.storage.connections import all_errors, database_errors
 from tracker.storage.errors import StorageError
 from tracker.ui.common.context import AppContext
 
@@ -45,7 +45,7 @@ def read(
     except (StorageError, DomainError) as error:
         context.report_error(parent, str(error))
         return None
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         # Damage the opening check had not (yet) reported; the file is closed, not retried.
         context.read_failed(parent, error)
         return None
@@ -138,7 +138,7 @@ class BackgroundRead:
             # No cyclic collection happens on this thread (``_GuiThreadCollector``).
             try:
                 store = read_only_store(source)
-            except (sqlite3.Error, StorageError) as error:
+            except (*all_errors(), StorageError) as error:
                 deliver(None, _NoSecondConnection(error))
                 return
             try:
@@ -174,10 +174,10 @@ class BackgroundRead:
             return
         if isinstance(error, StorageError | DomainError):
             self._context.report_error(self._parent, str(error))
-        elif isinstance(error, sqlite3.DatabaseError):
+        elif isinstance(error, database_errors()):
             self._context.read_failed(self._parent, error)
         self._on_result(None)
-        if not isinstance(error, StorageError | DomainError | sqlite3.DatabaseError):
+        if not isinstance(error, (StorageError, DomainError, *database_errors())):
             raise error
 
 
@@ -301,7 +301,7 @@ def read_only_store(source: Store) -> Store:
 
     connection = source.reader_connection()
     if connection is None:
-        raise sqlite3.OperationalError("the database is read from a copy in memory")
+        raise StorageError("the database is read from a copy in memory")
     return Store(
         connection,
         source.path,

@@ -23,7 +23,9 @@ from tracker.reports.sheet_settings import DEFAULT_PAGE_SIZE, PAGE_SIZE_KEY, she
 from tracker.storage.errors import StorageError
 from tracker.storage.operations.actions import record_sheets
 from tracker.storage.operations.settings import set_setting
+from tracker.storage.roles import RECORD_CARE
 from tracker.ui.common.context import AppContext, show_error
+from tracker.ui.common.role_access import may
 from tracker.ui.common.settings import AppSettings
 from tracker.ui.common.store_state import open_database_files
 
@@ -222,8 +224,9 @@ def _set_page_size(printer: QPrinter, name: str) -> None:
 
 
 def _remember_page_size(context: AppContext | None, printer: QPrinter) -> None:
-    """Keep the paper the user picked (A4 or Letter) for the next sheet."""
-    if context is None or not context.has_store:
+    """Keep the paper the user picked (A4 or Letter) for the next sheet (a viewer, who
+    changes nothing, prints on it without it being kept)."""
+    if context is None or not context.has_store or not may(context, RECORD_CARE):
         return
     chosen = printer.pageLayout().pageSize().id()
     for name, size_id in PAGE_SIZES.items():

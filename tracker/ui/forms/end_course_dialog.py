@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from tracker.storage.operations import courses as course_operations
+from tracker.storage.signatures import END_COURSE, RECORD_DEATH
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date
 from tracker.ui.forms.record_dialog import (
@@ -49,7 +50,12 @@ class EndCourseDialog(RecordDialog):
         note = self.note_edit.toPlainText().strip()
         if reason == "other" and not note:
             raise InputProblem("Say in the note why the course ends")
-        outcome = self.run(
-            course_operations.end_course, self.course.id, date_of(self.end_edit), reason, note=note
+        outcome = self.run_signed(
+            RECORD_DEATH if reason == "death" else END_COURSE,
+            course_operations.end_course,
+            self.course.id,
+            date_of(self.end_edit),
+            reason,
+            note=note,
         )
         return outcome is not None

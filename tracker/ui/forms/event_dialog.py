@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from tracker.domain import grading
 from tracker.storage import queries
 from tracker.storage.operations import events as event_operations
+from tracker.storage.signatures import RECORD_DEATH
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reason_prompt import MISSING_REASON, reason_field, reason_text
 from tracker.ui.common.unsaved_input import remember_input
@@ -204,8 +205,11 @@ class EventDialog(RecordDialog):
 
     def submit(self) -> bool:
         values = self.values()
+        # Grade 5 is a death: recorded under the clinician's signature.
+        death = RECORD_DEATH if values["grade"] == DEATH_GRADE else None
         if self.event is None:
-            outcome = self.run(
+            outcome = self.run_signed(
+                death,
                 event_operations.log_event,
                 self.patient_id,
                 values.pop("event_type"),
@@ -232,11 +236,13 @@ class EventDialog(RecordDialog):
         if not reason:
             self.reason_edit.setFocus()
             raise InputProblem(MISSING_REASON)
+        # Turning a saved event into a death records the death, under a signature.
+        signing = death if self.event.grade != DEATH_GRADE else None
         update = reloading_when_stale(event_operations.update_event, self._reload)
-        return (
-            self.run(update, self.event.id, reason=reason, version=self.event.version, **changes)
-            is not None
+        outcome = self.run_signed(
+            signing, update, self.event.id, reason=reason, version=self.event.version, **changes
         )
+        return outcome is not None
 
     def _reload(self, store: Any) -> None:
         """Show the event as saved now (after another save got there first)."""

@@ -18,6 +18,7 @@ from tracker.storage.course_history import course_history
 from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import rems as rems_operations
 from tracker.storage.operations import start_checks
+from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
 from tracker.ui.forms.prescription_box import PrescriptionBox
@@ -189,7 +190,8 @@ class NextCycleDialog(RecordDialog):
                 f"Cycle {self.number} starts {self.delay_days()} days late: give a delay reason"
             )
         override = self.start_check.override_reason(f"Cycle {self.number}", self.today())
-        outcome = self.run(
+        outcome = self.run_signed(
+            OVERRIDE_START if override else None,
             course_operations.start_next_cycle,
             self.course.id,
             date_of(self.start_edit),

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.storage.signatures import signed
 from tracker.ui.common.context import AppContext
+from tracker.ui.common.signature_prompt import NotSigned, ask_signature
 
 Value = TypeVar("Value")
 
@@ -273,6 +275,19 @@ class RecordDialog(QDialog):
     ) -> Completed[Value] | None:
         """Call a storage operation via the context; None when it was refused."""
         return self.context.run(completed(operation), *args, parent=self, **kwargs)
+
+    def run_signed(
+        self, meaning: str | None, operation: Callable[..., Value], *args: Any, **kwargs: Any
+    ) -> Completed[Value] | None:
+        """``run`` under the signer's electronic signature meaning ``meaning`` (asked first;
+        None when the change needs none, or the database has no accounts)."""
+        if meaning is None:
+            return self.run(operation, *args, **kwargs)
+        try:
+            signature = ask_signature(self.context, self, meaning)
+        except NotSigned:
+            return None
+        return self.run(signed(operation, signature), *args, **kwargs)
 
     def submit(self) -> bool:
         """Write the record; True when it was saved. Raise InputProblem for bad input."""

@@ -23,6 +23,7 @@ from tracker.domain.treatment.rems_start import cycle_capsules
 from tracker.storage.operations import courses as course_operations
 from tracker.storage.operations import rems as rems_operations
 from tracker.storage.operations import start_checks
+from tracker.storage.signatures import OVERRIDE_START
 from tracker.ui.common.context import AppContext
 from tracker.ui.forms.prescription_box import PrescriptionBox
 from tracker.ui.forms.record_dialog import (
@@ -197,7 +198,8 @@ class StartCourseDialog(RecordDialog):
         agent = self.prophylaxis_combo.currentData()
         if agent is None:
             raise InputProblem("Choose the thromboprophylaxis agent, or 'none'")
-        outcome = self.run(
+        outcome = self.run_signed(
+            OVERRIDE_START if override else None,
             course_operations.start_course,
             self.patient.id,
             date_of(self.start_edit),

@@ -25,6 +25,7 @@ from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.dates import long_date, weekday_date
 from tracker.ui.common.reason_prompt import AskReason, ask_for_reason
+from tracker.ui.common.role_access import show_what_the_role_may_do
 from tracker.ui.patient.calendar_cells import DOSE_STATUSES, DRUG_LABELS, DayCell
 from tracker.ui.patient.patient_status import advice_headline
 
@@ -101,6 +102,7 @@ class DayCommands(QObject):
                 )
         if cell.started:
             self._add_interruption(menu, day.date, future)
+        show_what_the_role_may_do(menu, self._context)
         self.menu = menu
         menu.popup(anchor)
         return menu

@@ -27,7 +27,7 @@ BACKING_UP_TEXT = "Backing up the database before closing…"
 class ClosingBackup:
     def __init__(self, window: MainWindow, backup_dir: Path | None) -> None:
         self._window = window
-        self._backup_dir = backup_dir
+        self.backup_dir = backup_dir
         self.running = False
         self.taken = False
 
@@ -47,7 +47,7 @@ class ClosingBackup:
         if store.is_server:
             # The server's backups are its own; this workstation keeps a downtime copy.
             return False
-        if not database_actions.back_up_in_background(store.path, self._backup_dir, self._done):
+        if not database_actions.back_up_in_background(store.path, self.backup_dir, self._done):
             return False
         self.running = True
         # Nothing more can be changed (and so left out of the backup) while it is written.

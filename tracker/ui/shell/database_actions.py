@@ -6,13 +6,15 @@ open; nothing here ever swaps the store before the new one has opened cleanly.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from tracker.storage.connections import all_errors, is_encrypted
 from tracker.storage.copy import copy_database
 from tracker.storage.database import Store, open_database
 from tracker.storage.downtime import latest_downtime_copy, open_downtime_copy
@@ -23,11 +25,16 @@ from tracker.storage.server import open_server
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import work_in_background
 
+if TYPE_CHECKING:
+    from tracker.ui.shell.main_window import MainWindow
+
 try:
     from tracker.storage import backup as storage_backup
 except ImportError:  # backups ship in their own module; the menu entry is disabled without it
     storage_backup = None
 
+# Opens an encrypted database file signed in (``Session.sign_in_to``); None when nobody did.
+SignIn = Callable[..., "Store | None"]
 DATABASE_FILTER = "Tracker databases (*.sqlite *.db);;All files (*)"
 DATABASE_SUFFIX = ".sqlite"
 
@@ -42,17 +49,26 @@ def try_open(
     staff: str | None,
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
+    sign_in: SignIn | None = None,
     read_only: bool = False,
 ) -> tuple[Store | None, str | None]:
     """(store, None) or (None, message fit for a dialog). Never raises for a bad file.
 
     ``check_in_background`` suits start-up, when there is no other database to fall back on:
     the screens fill while the whole-file check runs, and AppContext reports its verdict.
+    An encrypted file is opened by ``sign_in`` (which asks who is working).
     ``read_only`` opens an existing file without changing a byte of it (the smoke test).
     """
     if is_server_address(path):
         return try_server(str(path), staff=staff, clock=clock, read_only=read_only)
     try:
+        if sign_in is not None and is_encrypted(path):
+            store = sign_in(
+                path, clock=clock, check_in_background=check_in_background, read_only=read_only
+            )
+            if store is None:
+                return None, f"{path} is encrypted and nobody signed in to open it."
+            return store, None
         store = open_database(
             path,
             staff=staff,
@@ -63,7 +79,7 @@ def try_open(
         return store, None
     except StorageError as error:
         return None, str(error)
-    except (sqlite3.Error, OSError) as error:
+    except (*all_errors(), OSError) as error:
         return None, f"Cannot open {path}: {error}"
 
 
@@ -91,7 +107,12 @@ def try_server(
 
 
 def open_existing(
-    context: AppContext, path: Path | str, *, staff: str | None, parent: QWidget | None
+    context: AppContext,
+    path: Path | str,
+    *,
+    staff: str | None,
+    parent: QWidget | None,
+    sign_in: SignIn | None = None,
 ) -> bool:
     """Switch to the database at ``path`` (a file or a server address); on failure say why
     and keep the current one."""
@@ -106,7 +127,7 @@ def open_existing(
     if not path.is_file():
         context.report_error(parent, f"{path} does not exist or is not a file.")
         return False
-    store, message = try_open(path, staff=staff)
+    store, message = try_open(path, staff=staff, sign_in=sign_in)
     if store is None:
         context.report_error(parent, f"{message}\n\nThe database already open stays open.")
         return False
@@ -245,3 +266,27 @@ def choose_backup_file(parent: QWidget | None, store: Store) -> Path | None:
         parent, "Back up database", str(suggested), DATABASE_FILTER
     )
     return Path(chosen) if chosen else None
+
+
+def start_backup(window: MainWindow, destination: Path | str | None) -> bool:
+    """File > Back up: asks where unless told; True once a backup has started (off the GUI
+    thread). The action waits, disabled, until it is done."""
+    if not window.context.has_store:
+        return False
+    if destination is None:
+        destination = choose_backup_file(window, window.context.store)
+        if destination is None:
+            return False
+
+    def done(written: Path | None) -> None:
+        if not shiboken6.isValid(window):
+            return
+        window.commands.backup.setEnabled(window.context.has_store)
+        if written is not None:
+            window.statusBar().showMessage(f"Backup written to {written}", 8000)
+
+    started = backup_to(window.context, destination, parent=window, on_done=done)
+    if started:
+        window.commands.backup.setEnabled(False)
+        window.statusBar().showMessage(f"Backing up to {destination}…")
+    return started

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -34,6 +33,7 @@ from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
 from tracker.ui.shell import database_actions, server_connection
 from tracker.ui.shell.actions import MainActions
 from tracker.ui.shell.closing_backup import ClosingBackup
+from tracker.ui.shell.session import Session
 from tracker.ui.today.today_view import TodayView, sheets_available
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._database_label)
 
         self._connect_actions()
+        self.session = Session(self)
         self.server_mode = server_connection.ServerMode(self)
         self.today_view.patient_activated.connect(self.open_patient)
         context.store_replaced.connect(self._store_replaced)
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.patient_view:
             self.show_today()
         self._update_staff_label()
+        self.session.store_replaced()
 
     def _screen_changed(self) -> None:
         current = self.stack.currentWidget()
@@ -242,7 +244,11 @@ class MainWindow(QMainWindow):
             if path is None:
                 return False
         return database_actions.open_existing(
-            self.context, path, staff=self.staff_initials, parent=self
+            self.context,
+            path,
+            staff=self.staff_initials,
+            parent=self,
+            sign_in=self.session.sign_in_to,
         )
 
     def new_database(self, path: Path | str | None = None) -> bool:
@@ -250,31 +256,15 @@ class MainWindow(QMainWindow):
             path = database_actions.choose_new_database(self, self._current_path())
             if path is None:
                 return False
+            # From the menu: encrypted, with its first administrator.
+            return self.session.files.create_encrypted(path)
         return database_actions.create_new(
             self.context, path, staff=self.staff_initials, parent=self
         )
 
     def backup_database(self, destination: Path | str | None = None) -> bool:
         """File > Back up: True once a backup has started (off the GUI thread)."""
-        if not self.context.has_store:
-            return False
-        if destination is None:
-            destination = database_actions.choose_backup_file(self, self.context.store)
-            if destination is None:
-                return False
-
-        def done(written: Path | None) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self.commands.backup.setEnabled(self.context.has_store)
-            if written is not None:
-                self.statusBar().showMessage(f"Backup written to {written}", 8000)
-
-        started = database_actions.backup_to(self.context, destination, parent=self, on_done=done)
-        if started:
-            self.commands.backup.setEnabled(False)
-            self.statusBar().showMessage(f"Backing up to {destination}…")
-        return started
+        return database_actions.start_backup(self, destination)
 
     # --- records --------------------------------------------------------------------------
 
@@ -317,7 +307,8 @@ class MainWindow(QMainWindow):
 
     def ask_staff_initials_once(self) -> None:
         """At the start of a session; later changes go through File > Set staff initials."""
-        if not self._staff_asked:
+        # Initials go with a database without accounts; on one with accounts, who signed in.
+        if not self._staff_asked and self.context.has_store and not self.session.has_accounts:
             self.ask_staff_initials()
 
     def ask_staff_initials(self) -> None:

@@ -7,6 +7,7 @@ import sys
 
 from tracker.cli.database_option import database_target
 from tracker.cli.errors import CommandError
+from tracker.cli.signing_in import add_user_option, signed_in_server, storage_refusals
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,13 +30,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         required=True,
         help="where the copy goes: a new file, or a server database holding no records",
     )
+    add_user_option(copy)
     copy.set_defaults(handler=run_copy)
 
 
 def run_copy(args: argparse.Namespace) -> int:
     from tracker.storage.copy import copy_database
     from tracker.storage.errors import StorageError
+    from tracker.storage.roles import BACKUP, check
 
+    for end in (args.source, args.target):
+        if isinstance(end, str):
+            # A server with staff accounts is copied from or into by a role that may back up.
+            signing = argparse.Namespace(db=end, user=args.user)
+            with storage_refusals(), signed_in_server(signing, read_only=True) as store:
+                check(store, BACKUP)
     try:
         summary = copy_database(args.source, args.target, progress=_progress)
     except StorageError as error:

@@ -28,6 +28,8 @@ from tracker.cli.signing_in import (
     allowed,
     credentials,
     is_encrypted,
+    signed_in_server,
+    storage_refusals,
     user_name,
 )
 
@@ -133,9 +135,13 @@ def _backup(
 def _back_up_server(args: argparse.Namespace) -> int:
     """A server database backed up is a copy into a new file (``tracker copy`` restores it)."""
     from tracker.storage.copy import copy_database
+    from tracker.storage.roles import BACKUP, check
 
     if args.rotate:
         raise CommandError("a server database is backed up with -o FILE (a new file)")
+    # On a server with staff accounts, backing up is for those whose role allows it.
+    with storage_refusals(), signed_in_server(args, read_only=True) as store:
+        check(store, BACKUP)
     if args.force and args.output.exists():
         args.output.unlink()
     summary = _storage_call(lambda: copy_database(args.db, args.output))

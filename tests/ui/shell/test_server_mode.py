@@ -242,3 +242,19 @@ def test_a_server_lost_while_working_opens_the_downtime_copy_and_its_return_reop
     finally:
         server_window.context.replace_store(None)
         postgres_server.drop(address)
+
+
+def test_connecting_to_a_server_with_accounts_signs_in(
+    server_window, server_database: str, messages: list[str]
+) -> None:
+    from tracker.storage.account_admin import add_account
+
+    with open_server(server_database) as store:
+        add_account(store, "ada", "admin", "admin-password-1")
+    server_window.session.interactive = False
+    assert not server_window.server_mode.connect_to_server()
+    assert "sign in" in messages[-1].lower() or "account" in messages[-1].lower()
+    server_window.session.preset = ("ada", "admin-password-1")
+    assert server_window.server_mode.connect_to_server()
+    store = server_window.context.store
+    assert store.is_server and store.account is not None and store.account.name == "ada"

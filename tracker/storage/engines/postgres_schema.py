@@ -251,10 +251,14 @@ def key_statements(table: Table) -> list[str]:
 def migrate(execute: Any) -> bool:
     """Bring the server database up to the current schema through ``execute(sql, params)``
     (inside one transaction); True if anything was changed."""
+    from tracker.storage.server_accounts import PASSWORDS_DDL
+
     execute(
         f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (migration_set text NOT NULL, "
         "name text NOT NULL, applied_at text NOT NULL, PRIMARY KEY (migration_set, name))"
     )
+    # The server's own: its accounts' password verifiers (``server_accounts``).
+    execute(PASSWORDS_DDL)
     applied = {
         row[0]
         for row in execute(

@@ -9,6 +9,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from tracker.storage.connections import (
+    all_errors,
+    integrity_errors,
+    operational_errors,
+    programming_errors,
+)
 from tracker.storage.engines import clash_refusal
 from tracker.storage.errors import DatabaseBusyError, StorageError
 from tracker.storage.failures import sqlite_write_failure
@@ -24,8 +30,15 @@ class SqliteEngine:
 
     name = "sqlite"
     migrations_table = MIGRATIONS_TABLE
-    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
-    binding_errors: tuple[type[Exception], ...] = (sqlite3.ProgrammingError,)
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        """SQLite's errors, and SQLCipher's once an encrypted file has been opened."""
+        return all_errors()
+
+    @property
+    def binding_errors(self) -> tuple[type[Exception], ...]:
+        return programming_errors()
 
     def version(self, store: Store) -> str:
         return "SQLite " + sqlite3.sqlite_version
@@ -35,7 +48,7 @@ class SqliteEngine:
         # timeout instead of failing when its read turns into a write.
         try:
             store.connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
+        except operational_errors() as error:
             failure = sqlite_write_failure(error, store.path)
             if failure is not None:
                 raise failure from error
@@ -60,9 +73,9 @@ class SqliteEngine:
     def write_failure(self, error: BaseException, store: Store) -> StorageError | None:
         """A full disk or a read-only file, said as such rather than as a raw SQLite error;
         a unique index that refused a row another program saved first, as a clash."""
-        if isinstance(error, sqlite3.IntegrityError) and "UNIQUE constraint" in str(error):
+        if isinstance(error, integrity_errors()) and "UNIQUE constraint" in str(error):
             return clash_refusal(str(error))
-        if isinstance(error, sqlite3.OperationalError):
+        if isinstance(error, operational_errors()):
             return sqlite_write_failure(error, store.path)
         return None
 
@@ -108,7 +121,7 @@ class SqliteEngine:
         """SQLite's own count, which moves only when another connection commits."""
         try:
             return store.connection.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:
+        except all_errors():
             # A damaged or vanished file: the reads report it; there is nothing to watch.
             return None
 

@@ -60,7 +60,9 @@ def try_open(
     ``read_only`` opens an existing file without changing a byte of it (the smoke test).
     """
     if is_server_address(path):
-        return try_server(str(path), staff=staff, clock=clock, read_only=read_only)
+        return try_server(
+            str(path), staff=staff, clock=clock, read_only=read_only, sign_in=sign_in
+        )
     try:
         if sign_in is not None and is_encrypted(path):
             store = sign_in(
@@ -89,11 +91,24 @@ def try_server(
     staff: str | None,
     clock: Callable[[], date] = date.today,
     read_only: bool = False,
+    sign_in: SignIn | None = None,
 ) -> tuple[Store | None, str | None]:
-    """The server database at ``address``; when it cannot be reached, this workstation's
-    latest downtime copy of it, read-only (``store.downtime`` says how old)."""
+    """The server database at ``address``, signed in by ``sign_in`` when it has staff
+    accounts; when it cannot be reached, this workstation's latest downtime copy of it,
+    read-only (``store.downtime`` says how old)."""
+    from tracker.storage.roles import has_accounts
+
     try:
-        return open_server(address, staff=staff, clock=clock, read_only=read_only), None
+        store = open_server(address, staff=staff, clock=clock, read_only=read_only)
+        if not has_accounts(store):
+            return store, None
+        store.close()
+        if sign_in is None:
+            return None, f"{store.path.name} has staff accounts: sign in to open it."
+        signed = sign_in(address, clock=clock, read_only=read_only)
+        if signed is None:
+            return None, f"{store.path.name} has staff accounts and nobody signed in to open it."
+        return signed, None
     except ServerUnreachableError as error:
         copy = latest_downtime_copy(address)
         if copy is None:
@@ -117,7 +132,7 @@ def open_existing(
     """Switch to the database at ``path`` (a file or a server address); on failure say why
     and keep the current one."""
     if is_server_address(path):
-        store, message = try_server(str(path), staff=staff)
+        store, message = try_server(str(path), staff=staff, sign_in=sign_in)
         if store is None:
             context.report_error(parent, f"{message}\n\nThe database already open stays open.")
             return False

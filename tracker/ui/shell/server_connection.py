@@ -161,7 +161,11 @@ class ServerMode(QObject):
         if not address:
             return False
         return database_actions.open_existing(
-            self.window.context, address, staff=self.window.staff_initials, parent=self.window
+            self.window.context,
+            address,
+            staff=self.window.staff_initials,
+            parent=self.window,
+            sign_in=self.window.session.sign_in_to,
         )
 
     def _store_replaced(self) -> None:

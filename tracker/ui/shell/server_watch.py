@@ -69,7 +69,9 @@ class ServerWatch(QObject):
         if reachable:
             # The server back (or a connection that broke while it stayed): open it again.
             replacement, _message = database_actions.try_server(
-                address, staff=self.window.staff_initials
+                address,
+                staff=self.window.staff_initials,
+                sign_in=self.window.session.sign_in_to,
             )
             if replacement is None or replacement.downtime is not None:
                 if replacement is not None:

@@ -258,3 +258,28 @@ def test_connecting_to_a_server_with_accounts_signs_in(
     assert server_window.server_mode.connect_to_server()
     store = server_window.context.store
     assert store.is_server and store.account is not None and store.account.name == "ada"
+
+
+def test_the_account_signed_in_on_the_server_keeps_its_role_on_the_downtime_copy(
+    qtbot, server_window, postgres_server: PostgresServer
+) -> None:
+    from tracker.storage.account_admin import add_account
+    from tracker.storage.roles import PRINT, allows
+
+    address = postgres_server.new_database()
+    try:
+        with open_server(address) as store:
+            add_account(store, "nina", "nurse", "nurse-password-1")
+        server_window.session.preset = ("nina", "nurse-password-1")
+        mode = server_window.server_mode
+        assert mode.connect_to_server(address)
+        qtbot.waitUntil(lambda: latest_downtime_copy(address) is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: not mode.refreshing, timeout=10_000)
+        postgres_server.drop(address)
+        assert mode.watch.look()
+        qtbot.waitUntil(lambda: server_window.context.store.downtime is not None, timeout=10_000)
+        copy = server_window.context.store
+        assert copy.account.name == "nina" and allows(copy, PRINT) and copy.read_only
+    finally:
+        server_window.context.replace_store(None)
+        postgres_server.drop(address)

@@ -82,6 +82,10 @@ class ServerWatch(QObject):
             replacement = _downtime_store(address, self.window.staff_initials)
             if replacement is None:
                 return
+            # Whoever the server signed in this session keeps their role on the copy (to
+            # print today's sheets); the copy is read-only whatever the role.
+            replacement.account = store.account
+            replacement.has_accounts = store.has_accounts
         context.replace_store(replacement)
         self.window.statusBar().showMessage(
             "The server is back: changes can be made again"

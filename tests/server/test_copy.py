@@ -190,3 +190,14 @@ def test_a_downtime_refresh_stopped_midway_keeps_the_previous_copy(
         refresh_downtime_copy(server_database, tmp_path, stop=lambda: True)
     assert latest_downtime_copy(server_database, tmp_path).path.read_bytes() == before
     assert [path.name for path in tmp_path.iterdir()] == [first.path.name]
+
+
+def test_the_downtime_copy_is_the_workstation_users_alone(
+    server_database: str, tmp_path: Path
+) -> None:
+    from tracker.storage.downtime import refresh_downtime_copy
+
+    copy = refresh_downtime_copy(server_database, tmp_path / "downtime")
+    assert copy.path.stat().st_mode & 0o777 == 0o600
+    assert copy.path.parent.stat().st_mode & 0o777 == 0o700
+    assert copy.address == server_database

@@ -20,6 +20,7 @@ from pathlib import Path
 from tracker.storage.copy import copy_database
 from tracker.storage.database import APP_DIRECTORY, Store, open_database
 from tracker.storage.errors import StorageError
+from tracker.storage.private_files import make_private, private_folder
 
 DOWNTIME_FOLDER = "downtime"
 REFRESH_MINUTES = 15
@@ -79,12 +80,13 @@ def refresh_downtime_copy(
             raise StorageError("the downtime copy was stopped; the previous one is kept")
 
     target = downtime_path(address, folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     partial = target.with_name(f"{target.stem}.{os.getpid()}.{time.monotonic_ns()}.partial")
     try:
         copy_database(address, partial, progress=stopping)
         for side in ("-wal", "-shm"):
             Path(f"{partial}{side}").unlink(missing_ok=True)
+        make_private(partial)
         os.replace(partial, target)
     finally:
         for leftover in ("", "-wal", "-shm", "-journal"):

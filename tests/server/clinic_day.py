@@ -12,6 +12,7 @@ The database is prepared by ``prepare``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ RACE_MRN = "RACE-0001"
 WRITERS = 8
 READERS = 2
 OVERRIDE = "counts are not the subject of this test"
+CONTESTED_VERSION_VARIABLE = "TRACKER_TEST_CONTESTED_VERSION"
 
 
 def prepare(target: str | Path, writers: int = WRITERS) -> list[int]:
@@ -79,7 +81,11 @@ def writer(store: Store, index: int, start_at: float, days: int) -> dict[str, An
     done: dict[str, Any] = {"doses": [], "labs": [], "refused": [], "latencies": []}
     latencies = done["latencies"]
     first = patient_by_mrn(store, "DAY-0000")
-    contested_version = get_patient(store, first.id).version
+    # The version every writer saves from: read before any of them starts (on a busy machine
+    # a writer may start after another has saved), given by the test.
+    contested_version = int(
+        os.environ.get(CONTESTED_VERSION_VARIABLE) or get_patient(store, first.id).version
+    )
     mine = [
         patient_by_mrn(store, f"DAY-{index * PATIENTS_PER_WRITER + offset:04d}")
         for offset in range(PATIENTS_PER_WRITER)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 import time
@@ -28,6 +29,9 @@ def run_clinic_day(
     """Start the workstations, wait for the writers, stop the readers; their JSON answers."""
     start_at = time.time() + 4  # every process imported and connected by then
     stop_file = tmp_path / "writers-done"
+    with open_store(target) as store:
+        version = store.execute("SELECT version FROM patients WHERE mrn = 'DAY-0000'").fetchone()
+    environment = {**os.environ, clinic_day.CONTESTED_VERSION_VARIABLE: str(version[0])}
     command = [sys.executable, "-m", "tests.server.clinic_day", str(target)]
     writing = [
         subprocess.Popen(
@@ -35,6 +39,7 @@ def run_clinic_day(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=environment,
         )
         for index in range(writers)
     ]

@@ -3,10 +3,12 @@
 The plaintext demo database is copied (``backup_database``) and the copy encrypted in place
 (``encrypt_database``, as ``tracker encrypt`` does). Both are then opened side by side and the
 same work is timed on each, alternating run by run so that a busy moment of the machine falls
-on both: Today's rows (``read_today``, what the Today screen shows), the cohort report, and one
+on both: Today's rows (``read_today`` on a reader connection of its own, as the Today screen
+reads them, so every page is read and decrypted afresh), the cohort report, and one
 cycle sheet read and painted to PDF. The goal is each within 1.3x of the plaintext file.
-Signing in (argon2id on the password, the key unwrapped, the file opened) is timed against
-opening the plaintext file; the goal is under a second.
+Signing in as the window does (argon2id on the password, the key unwrapped, the file opened,
+its whole-file check left to run beside the first reads) is timed against opening the
+plaintext file the same way; the goal is under a second.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tracker.storage.connections import is_encrypted
 from tracker.storage.crypto import forget_keys
 from tracker.storage.database import open_database
 from tracker.storage.encryption import encrypt_database
+from tracker.ui.common.reads import read_only_store
 from tracker.ui.today.today_lines import read_today
 
 RUNS = 5
@@ -37,6 +40,16 @@ ADMIN, PASSWORD = "bench", "bench-password-1"
 
 def _median_ms(seconds: list[float]) -> float:
     return 1000 * statistics.median(seconds)
+
+
+def _today_on_a_reader(store):
+    """Today's rows as the screen reads them: on a connection of their own, opened for the
+    read (so nothing is in its cache), from another thread in the application."""
+    reader = read_only_store(store)
+    try:
+        return read_today(reader, TODAY)
+    finally:
+        reader.close()
 
 
 def _timed(work, *arguments) -> tuple[float, object]:
@@ -59,10 +72,15 @@ def test_encrypted_database_within_1_3x_of_plaintext(
     sign_in_seconds, opened = [], []
     for _ in range(3):
         forget_keys()
-        seconds, store = _timed(lambda: sign_in(copy, ADMIN, PASSWORD, clock=lambda: TODAY))
+        # As the window signs in: the whole-file check runs beside the first reads.
+        seconds, store = _timed(
+            lambda: sign_in(copy, ADMIN, PASSWORD, clock=lambda: TODAY, check_in_background=True)
+        )
         sign_in_seconds.append(seconds)
         store.close()
-        seconds, store = _timed(lambda: open_database(plaintext, clock=lambda: TODAY))
+        seconds, store = _timed(
+            lambda: open_database(plaintext, clock=lambda: TODAY, check_in_background=True)
+        )
         opened.append(seconds)
         store.close()
 
@@ -78,7 +96,7 @@ def test_encrypted_database_within_1_3x_of_plaintext(
         answers: dict[str, dict[str, object]] = {name: {} for name in stores}
         for run in range(RUNS + 1):  # the first round warms caches and imports, unmeasured
             for name, store in stores.items():
-                seconds, today = _timed(read_today, store, TODAY)
+                seconds, today = _timed(_today_on_a_reader, store)
                 answers[name]["today"] = len(today.lines)
                 if run:
                     timings["today"][name].append(seconds)

@@ -209,7 +209,12 @@ def sign_in(
     if not is_encrypted(database):
         return open_database(database, **opening)
     unlock(database, name, password, now=now)
-    store = open_database(database, **opening)
+    return signed_in_as(open_database(database, **opening), name)
+
+
+def signed_in_as(store: Store, name: str) -> Store:
+    """``store`` (of an encrypted file, its key unlocked) with ``name``'s enabled account
+    signed in; closed, and the refusal raised, when that account cannot sign in."""
     try:
         store.account = enabled_account(store, name)
     except BaseException:

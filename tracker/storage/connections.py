@@ -21,6 +21,7 @@ from typing import Any
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 KEY_FILE_SUFFIX = "-keys"
+DECRYPTED_CACHE_KIB = 64 * 1024
 Connection = Any  # sqlite3.Connection or sqlcipher3's connection: the same DB-API
 
 
@@ -84,6 +85,11 @@ def _cipher_connection(target: str, key: bytes, *, uri: bool, **options: Any) ->
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     # Sorts and temporary tables stay in memory, never in a plaintext temporary file.
     connection.execute("PRAGMA temp_store = MEMORY")
+    # Every page read from the file is decrypted and its HMAC checked, where a plaintext file
+    # is served by the system's cache for free: keeping up to 64 MiB of decrypted pages makes
+    # a second look at the same records (a report run again, Today refreshed) cost no more
+    # than in plaintext.
+    connection.execute(f"PRAGMA cache_size = -{DECRYPTED_CACHE_KIB}")
     return connection
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.storage.access_errors import PermissionDeniedError, SignInError
-from tracker.storage.accounts import enabled_account, unlock
+from tracker.storage.accounts import signed_in_as, unlock
 from tracker.storage.audit import ACTIONS_TABLE, record_action, write_audit
 from tracker.storage.backup import open_read_only
 from tracker.storage.connections import is_encrypted
@@ -58,14 +58,7 @@ def open_as(
 ) -> Store:
     """Open a database whose key this process has unlocked, with ``name`` signed in."""
     store = open_database(database, clock=clock)
-    if is_encrypted(store.path):
-        try:
-            store.account = enabled_account(store, name)
-        except BaseException:
-            store.close()
-            raise
-        store.has_accounts = True
-    return store
+    return signed_in_as(store, name) if is_encrypted(store.path) else store
 
 
 def _admin_of(database: Path, name: str, password: str) -> None:

@@ -49,7 +49,7 @@ from tracker.storage.crypto import (
 from tracker.storage.database import Store, open_database
 from tracker.storage.errors import StorageError, ValidationError
 from tracker.storage.operations.settings import CLINIC_NAME_KEY, set_setting
-from tracker.storage.private_files import create_private_file, private_folder, sync_folder
+from tracker.storage.private_files import create_private_file, private_folder, sync_directory
 from tracker.storage.restore import _held
 from tracker.storage.roles import ADMIN
 from tracker.storage.validation import optional_text
@@ -227,7 +227,7 @@ def encrypt_database(
             os.replace(partial, path)
     finally:
         _remove(partial)
-    sync_folder(path.parent)
+    sync_directory(path.parent)
     return Encrypted(path, backup, recovery_key, plaintext_copies(path, directory))
 
 

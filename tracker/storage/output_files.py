@@ -26,6 +26,7 @@ from pathlib import Path
 from tracker.storage.errors import StorageError
 from tracker.storage.failures import write_failed
 from tracker.storage.file_checks import is_sqlite_file
+from tracker.storage.private_files import sync_directory
 
 PARTIAL = "partial"
 MAX_NAME_BYTES = 255
@@ -132,17 +133,6 @@ def temporary_beside(target: Path, *, tag: str = PARTIAL, folder: bool = False) 
 def sync_file(path: Path) -> None:
     """Make the bytes of ``path`` reach the disk (so a rename cannot outrun them)."""
     descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def sync_directory(directory: Path) -> None:
-    """Make a rename inside ``directory`` survive a power cut (POSIX; a no-op elsewhere)."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:

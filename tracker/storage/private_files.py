@@ -78,10 +78,10 @@ def write_private_file(path: Path | str, data: bytes) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    sync_folder(path.parent)
+    sync_directory(path.parent)
 
 
-def sync_folder(folder: Path) -> None:
+def sync_directory(folder: Path) -> None:
     """Make a rename inside ``folder`` survive a power cut (POSIX; a no-op elsewhere)."""
     if not POSIX:
         return

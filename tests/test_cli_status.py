@@ -8,21 +8,25 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import module_database
 from tests.helpers import assert_cli_refusal, run_tracker
 from tests.rems_seed import add_woman, negative_test, start_tested_course
-from tracker.storage.database import open_database
 from tracker.storage.operations.courses import start_course
 from tracker.storage.operations.interruptions import interrupt
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient
+from tracker.storage.server import open_store
 
 START = date(2027, 3, 1)
 
 
 @pytest.fixture(scope="module")
-def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("status") / "clinic.sqlite"
-    with open_database(path, clock=lambda: date(2027, 6, 1)) as store:
+def clinic(
+    engine: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path | str:
+    """The clinic's database, a file or a server database (``engine``)."""
+    path = module_database(engine, tmp_path_factory, request)
+    with open_store(path, clock=lambda: date(2027, 6, 1)) as store:
         patient = add_patient(store, mrn="ST-1", name="Stella Status")
         record_labs(store, patient, START, anc=2.1, platelets=190)
         course = start_course(store, patient, START)

@@ -29,6 +29,7 @@ from tracker.storage.operations.courses import end_course
 from tracker.storage.operations.events import archive_event, log_event
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient, archive_patient
+from tracker.storage.server import open_store
 
 TODAY = date(2027, 6, 1)
 ARM = load_reference("mm010").arm("lenalidomide")
@@ -57,9 +58,10 @@ def _agree(store: Store, period_from: date | None, period_to: date | None) -> Co
 
 
 @pytest.fixture
-def clinic(tmp_path: Path) -> Store:
-    """Courses that test every part of the rule for which course an event belongs to."""
-    store = open_database(tmp_path / "clinic.sqlite", clock=lambda: TODAY)
+def clinic(db_target: Path | str) -> Store:
+    """Courses that test every part of the rule for which course an event belongs to (on
+    each engine)."""
+    store = open_store(db_target, clock=lambda: TODAY)
     twice = add_patient(store, mrn="T-1", name="Two Courses")
     first = start_course(store, twice, date(2026, 1, 5))
     start_next_cycle(store, first, date(2026, 2, 2))

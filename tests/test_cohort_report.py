@@ -19,20 +19,21 @@ from tracker.domain.references import load_reference
 from tracker.reports.cohort_report import cohort_report
 from tracker.resources import resources_dir
 from tracker.storage.cohort import cohort_records
-from tracker.storage.database import open_database
 from tracker.storage.operations.courses import end_course
 from tracker.storage.operations.events import archive_event, log_event
 from tracker.storage.operations.patients import add_patient, archive_patient
+from tracker.storage.server import open_store
 
 TODAY = date(2027, 6, 1)
 
 
 @pytest.fixture
-def clinic(tmp_path: Path) -> Path:
+def clinic(db_target: Path | str) -> Path | str:
     """Ten patients: 3 with grade 3-4 neutropenia (one of them twice), 1 with grade 2
-    neutropenia only, 1 with a VTE logged without a course link, and an archived patient."""
-    path = tmp_path / "clinic.sqlite"
-    with open_database(path, clock=lambda: TODAY) as store:
+    neutropenia only, 1 with a VTE logged without a course link, and an archived patient
+    (on each engine)."""
+    path = db_target
+    with open_store(path, clock=lambda: TODAY) as store:
         courses = []
         for number in range(10):
             patient = add_patient(store, mrn=f"C{number:03d}", name=f"Patient {number}")
@@ -61,7 +62,7 @@ def clinic(tmp_path: Path) -> Path:
 
 
 def test_cohort_records_one_per_course_with_worst_grades(clinic: Path):
-    with open_database(clinic, clock=lambda: TODAY) as store:
+    with open_store(clinic, clock=lambda: TODAY) as store:
         records = cohort_records(store)
     assert len(records) == 10
     first = records[0]
@@ -76,7 +77,7 @@ def test_cohort_records_one_per_course_with_worst_grades(clinic: Path):
 
 
 def test_report_rates_and_exact_intervals(clinic: Path):
-    with open_database(clinic, clock=lambda: TODAY) as store:
+    with open_store(clinic, clock=lambda: TODAY) as store:
         report = cohort_report(store)
     neutropenia = report.statistics.rate("neutropenia")
     assert (neutropenia.patients_with_event, neutropenia.patients) == (3, 10)
@@ -204,7 +205,7 @@ def test_reference_rates_follow_the_reference_data_file(clinic: Path, tmp_path: 
     monkeypatch.setenv("RD_TRACKER_RESOURCES", str(resources))
     load_reference.cache_clear()
     try:
-        with open_database(clinic, clock=lambda: TODAY) as store:
+        with open_store(clinic, clock=lambda: TODAY) as store:
             data = cohort_report(store).as_json()
     finally:
         monkeypatch.undo()

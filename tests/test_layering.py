@@ -22,6 +22,7 @@ def test_domain_imports_no_qt_and_no_sqlite():
     loaded = _modules_loaded_by_all_of("tracker.domain")
     assert not {name for name in loaded if name.startswith("PySide6")}
     assert "sqlite3" not in loaded and "sqlite_utils" not in loaded
+    assert not {name for name in loaded if name.startswith("psycopg")}
     assert "tracker.domain.calendar" in loaded
 
 

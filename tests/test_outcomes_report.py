@@ -17,12 +17,12 @@ from tracker.cli.main import main
 from tracker.domain.outcomes import Assessment, course_outcome
 from tracker.reports.outcomes_report import outcomes_report
 from tracker.storage import queries
-from tracker.storage.database import open_database
 from tracker.storage.operations.courses import end_course, record_death
 from tracker.storage.operations.labs import record_labs
 from tracker.storage.operations.patients import add_patient, archive_patient
 from tracker.storage.operations.responses import archive_response, record_response
 from tracker.storage.outcomes import course_outcomes
+from tracker.storage.server import open_store
 
 TODAY = date(2027, 6, 1)
 RESPONSE_KEYS = {
@@ -36,7 +36,7 @@ TTP_KEYS = {
 
 
 @pytest.fixture
-def clinic(tmp_path: Path) -> Path:
+def clinic(db_target: Path | str) -> Path | str:
     """Six courses on record (and one of an archived patient):
     1. PR, VGPR, then PD with progression on 2026-08-20: best VGPR, progressed on day 227;
     2. CR then sCR, counts a month later: best sCR, censored at its last assessment (day 120);
@@ -45,8 +45,8 @@ def clinic(tmp_path: Path) -> Path:
     5. one CR entered in error and withdrawn: not assessed, a non-responder, adds nothing;
     6. ended for progression with no assessment: progressed at its end (day 61).
     """
-    path = tmp_path / "clinic.sqlite"
-    with open_database(path, clock=lambda: TODAY) as store:
+    path = db_target  # a file, or a server database (``engine``)
+    with open_store(path, clock=lambda: TODAY) as store:
         starts = [date(2026, month, day) for month, day in ((1, 5), (2, 1), (3, 1), (4, 1),
                                                              (5, 1), (6, 1))]  # fmt: skip
         courses = []
@@ -76,7 +76,7 @@ def clinic(tmp_path: Path) -> Path:
 
 
 def test_storage_reads_what_the_domain_makes_of_each_courses_records(clinic: Path):
-    with open_database(clinic, clock=lambda: TODAY) as store:
+    with open_store(clinic, clock=lambda: TODAY) as store:
         read = course_outcomes(store)
         expected = []
         for outcome in read:
@@ -111,7 +111,7 @@ def test_storage_reads_what_the_domain_makes_of_each_courses_records(clinic: Pat
 
 
 def test_the_report_by_intention_to_treat_with_the_censoring_rules(clinic: Path):
-    with open_database(clinic, clock=lambda: TODAY) as store:
+    with open_store(clinic, clock=lambda: TODAY) as store:
         statistics = outcomes_report(store).statistics
     assert statistics.courses == 6
     assert (statistics.response.responders, statistics.complete_response.responders) == (3, 1)

@@ -52,6 +52,8 @@ SCALE_FIGURES = (
     "outcomes report",
     "cycle sheet PDF",
     "peak memory",
+    "server write latency (8 writers)",
+    "Today filled on the server",
 )
 
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from tests.starts import start_course
-from tracker.storage.database import Store, open_database
+from tracker.storage.database import Store
 from tracker.storage.errors import ValidationError
 from tracker.storage.operations.patients import add_patient
+from tracker.storage.server import open_store
 
 TODAY = date(2027, 6, 1)
 COURSE_START = date(2027, 3, 1)
@@ -24,8 +25,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    opened = open_database(db_path, staff="JD", clock=lambda: TODAY)
+def store(db_target: Path | str) -> Iterator[Store]:
+    """The test's database, on each engine (``engine`` in tests/conftest.py)."""
+    opened = open_store(db_target, staff="JD", clock=lambda: TODAY)
     yield opened
     opened.close()
 
@@ -55,9 +57,15 @@ def course_id(store: Store, patient_id: int) -> int:
 def database_contents(store: Store) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table, for comparing before and after a refused change."""
     return {
-        table: list(store.db.query(f"SELECT * FROM [{table}] ORDER BY rowid"))
+        table: list(store.db.query(f"SELECT * FROM [{table}] ORDER BY {_order(table)}"))
         for table in store.db.table_names()
     }
+
+
+def _order(table: str) -> str:
+    return {"settings": "key", "_sqlite_migrations": "name", "tracker_migrations": "name"}.get(
+        table, "id"
+    )
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Opening database files: creation, migration, PRAGMAs, and refusing files it must not touch."""
 
+
 from __future__ import annotations
 
 import sqlite3
@@ -103,6 +104,7 @@ def test_reopening_keeps_data_and_applies_no_migration_twice(db_path: Path) -> N
     assert sorted(_applied_migrations(db_path)) == sorted(known_migration_names())
 
 
+@pytest.mark.file_only
 def test_pragmas_are_set_on_every_connection(store: Store) -> None:
     def pragma(name: str) -> object:
         return store.db.execute(f"PRAGMA {name}").fetchone()[0]
@@ -113,6 +115,7 @@ def test_pragmas_are_set_on_every_connection(store: Store) -> None:
     assert pragma("busy_timeout") == 5000
 
 
+@pytest.mark.file_only
 def test_foreign_keys_are_enforced(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
         db["courses"].insert(

@@ -53,6 +53,7 @@ def test_the_rules_allow_what_the_operations_write() -> None:
     assert (value_rules.GRADES[1], value_rules.GRADES[0]) == (events.DEATH_GRADE, 1)
 
 
+@pytest.mark.file_only
 def test_the_sql_and_the_python_of_each_rule_agree(store: Store) -> None:
     """The triggers and ``verify`` use the SQL, readers the Python: one rule, one answer,
     for each value as the column's type stores it."""

@@ -17,6 +17,7 @@ from tracker.cli.database_option import (
     add_database_option,
     database_path,
     existing_database_path,
+    is_server,
     record_in_audit_trail,
 )
 from tracker.cli.errors import CommandError
@@ -27,6 +28,8 @@ from tracker.cli.signing_in import (
     allowed,
     credentials,
     is_encrypted,
+    signed_in_server,
+    storage_refusals,
     user_name,
 )
 
@@ -104,6 +107,8 @@ def run_backup(args: argparse.Namespace) -> int:
     from tracker.storage.roles import BACKUP
 
     database = existing_database_path(args)
+    if is_server(args):
+        return _back_up_server(args)
     with allowed(database, args, BACKUP) as account:
         return _backup(args, database, account, backup_database, rotate_backups)
 
@@ -127,10 +132,41 @@ def _backup(
     return 0
 
 
+def _back_up_server(args: argparse.Namespace) -> int:
+    """A server database backed up is a copy into a new file (``tracker copy`` restores it)."""
+    from tracker.storage.copy import copy_database
+    from tracker.storage.roles import BACKUP, check
+
+    if args.rotate:
+        raise CommandError("a server database is backed up with -o FILE (a new file)")
+    # On a server with staff accounts, backing up is for those whose role allows it.
+    with storage_refusals(), signed_in_server(args, read_only=True) as store:
+        check(store, BACKUP)
+    if args.force and args.output.exists():
+        args.output.unlink()
+    summary = _storage_call(lambda: copy_database(args.db, args.output))
+    print(
+        f"backed up {summary.source} to {args.output} (checked: {summary.total:,} rows and "
+        "the audit trail match)"
+    )
+    record_in_audit_trail(
+        args.db, "backup", {"file": str(args.output.resolve()), "bytes": args.output.stat().st_size}
+    )
+    return 0
+
+
+def _server_refusal(args: argparse.Namespace, command: str, instead: str) -> None:
+    if is_server(args):
+        raise CommandError(f"{command} works on a database file; for a server database, {instead}")
+
+
 def run_restore(args: argparse.Namespace) -> int:
     from tracker.storage.database_files import restore_signed
     from tracker.storage.restore import restore_database
 
+    _server_refusal(
+        args, "restore", "copy the backup into an empty one: tracker copy --from FILE --to SERVER"
+    )
     database = database_path(args)
     source = args.file or args.from_file
     if is_encrypted(database) or is_encrypted(source):
@@ -166,6 +202,7 @@ def run_export(args: argparse.Namespace) -> int:
     from tracker.storage.export import export_csv
     from tracker.storage.roles import EXPORT
 
+    _server_refusal(args, "export", "copy it to a file first (tracker copy) and export that")
     database = existing_database_path(args)
     with allowed(database, args, EXPORT) as account:
         written = _storage_call(lambda: export_csv(database, args.output, overwrite=args.force))
@@ -181,6 +218,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from tracker.storage.demo import MAX_PATIENTS, fill_demo_database
 
+    _server_refusal(args, "demo", "write the demo to a file and copy it (tracker copy)")
     if args.patients > MAX_PATIENTS:
         raise CommandError(f"--patients must be at most {MAX_PATIENTS}")
     database = database_path(args)

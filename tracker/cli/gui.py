@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from tracker.cli.database_option import existing_database_path
+from tracker.cli.database_option import database_target, existing_database_path
 from tracker.cli.errors import CommandError
 
 SMOKE_TEST_TIMEOUT_S = 60.0
@@ -15,10 +14,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("gui", help="open the desktop application (the default)")
     parser.add_argument(
         "--db",
-        type=Path,
+        type=database_target,
         metavar="PATH",
-        help="database file to open, created if it does not exist "
-        "(default: the one used last, else the default database)",
+        help="database file to open, created if it does not exist, or a server database "
+        "postgresql://user@host:port/dbname (default: the one used last, else the default "
+        "database)",
     )
     parser.add_argument(
         "--smoke-test",

@@ -31,6 +31,7 @@ def _command_modules(command: str | None) -> list:
     if command == "gui":
         return [gui]
     from tracker.cli import (
+        copy_command,
         data_commands,
         outcomes_command,
         report_commands,
@@ -46,6 +47,7 @@ def _command_modules(command: str | None) -> list:
         schedule,
         sheet_commands,
         data_commands,
+        copy_command,
         report_commands,
         outcomes_command,
         status_command,

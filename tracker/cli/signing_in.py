@@ -107,6 +107,22 @@ def signed_in_store(path: Path, args: argparse.Namespace, *, read_only: bool = F
     return sign_in(path, name, password, read_only=read_only)
 
 
+def signed_in_server(args: argparse.Namespace, *, read_only: bool = False) -> Store:
+    """The server database ``--db`` names, signed in when it has accounts (the same accounts
+    and roles as an encrypted file; ``storage.server_accounts``)."""
+    from tracker.storage.accounts import sign_in
+    from tracker.storage.engines.addresses import ServerAddress, ServerLocation
+    from tracker.storage.roles import has_accounts
+    from tracker.storage.server import open_server
+
+    store = open_server(args.db, read_only=read_only)
+    if not has_accounts(store):
+        return store
+    store.close()
+    name, password = credentials(args, ServerLocation(ServerAddress(args.db).display))
+    return sign_in(args.db, name, password, read_only=read_only)
+
+
 @contextmanager
 def storage_refusals() -> Iterator[None]:
     """Refusals of storage and of the clinical rules, as one command-line error each."""

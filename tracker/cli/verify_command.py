@@ -23,11 +23,18 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace) -> int:
     from tracker.storage.database import open_read_only
+    from tracker.storage.engines import is_server_address
     from tracker.storage.errors import StorageError
+    from tracker.storage.server import open_server
     from tracker.storage.verify import verify_store
 
+    target = database_path(args)
     try:
-        with open_read_only(database_path(args)) as store:
+        with (
+            open_server(target, read_only=True)
+            if is_server_address(target)
+            else open_read_only(target)
+        ) as store:
             report = verify_store(store)
     except StorageError as error:
         raise CommandError(str(error)) from error

@@ -32,6 +32,7 @@ from tracker.storage.crypto import (
 from tracker.storage.database import Store, open_database
 from tracker.storage.errors import ValidationError
 from tracker.storage.roles import ADMIN, MANAGE_ACCOUNTS, check, requires
+from tracker.storage.server_accounts import remove_server_password, set_server_password
 from tracker.storage.signatures import Signature, signed_by, utc_stamp
 from tracker.storage.validation import optional_text
 
@@ -54,6 +55,8 @@ def _existing(store: Store, name: str) -> Account:
 
 
 def _need_encryption(store: Store) -> None:
+    if store.is_server:
+        return  # a server database keeps its accounts' passwords itself (server_accounts)
     if not is_encrypted(store.path):
         raise ValidationError(
             f"{store.path.name} is not encrypted and has no accounts; encrypt it first "
@@ -72,6 +75,9 @@ def _keep_an_admin(store: Store, account: Account, doing: str) -> None:
 
 
 def _set_slot(store: Store, name: str, password: str) -> None:
+    if store.is_server:
+        set_server_password(store, name, password)
+        return
     keys = read_key_file(store.path)
     keys.set_account(name, password, unlocked_key(store.path))
     write_key_file(store.path, keys)
@@ -122,6 +128,9 @@ def disable_account(store: Store, name: str) -> Account:
         raise ValidationError("you cannot disable the account you are signed in with")
     _keep_an_admin(store, account, "disabled")
     update_row(store, ACCOUNTS_TABLE, account.id, {"disabled": 1}, patient_id=None)
+    if store.is_server:
+        remove_server_password(store, account.name)
+        return _existing(store, name)
     keys = read_key_file(store.path)
     if keys.accounts.pop(account.name, None) is not None:
         write_key_file(store.path, keys)

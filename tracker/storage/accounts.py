@@ -21,6 +21,7 @@ from tracker.storage.access_errors import AccountLockedError, SignInError, SignI
 from tracker.storage.connections import is_encrypted
 from tracker.storage.crypto import read_key_file, remember_key, write_key_file
 from tracker.storage.database import Store, open_database
+from tracker.storage.engines import is_server_address
 from tracker.storage.errors import ValidationError
 from tracker.storage.roles import ROLE_TITLES, ROLES
 
@@ -199,6 +200,10 @@ def sign_in(
 
     A plaintext database has no accounts and opens as it always has (the name is unused).
     """
+    if is_server_address(database):
+        from tracker.storage.server_accounts import sign_in_server
+
+        return sign_in_server(str(database), name, password, clock=clock, now=now, read_only=read_only)
     database = Path(database).expanduser()
     opening = {"clock": clock, "check_in_background": check_in_background, "read_only": read_only}
     if not is_encrypted(database):
@@ -222,6 +227,11 @@ def signed_in_as(store: Store, name: str) -> Store:
 def verify_password(store: Store, name: str, password: str, *, now: Now = utc_now) -> Account:
     """``name`` and ``password`` are right for an enabled account of the open ``store``
     (counted towards the lockout like a sign-in); returns the account."""
+    if store.is_server:
+        from tracker.storage.server_accounts import check_server_password
+
+        check_server_password(store, _typed_name(name), password, now=now)
+        return enabled_account(store, _typed_name(name))
     if not is_encrypted(store.path):
         raise SignInRequiredError("this database has no staff accounts")
     unlock(store.path, name, password, now=now)

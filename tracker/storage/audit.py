@@ -144,8 +144,8 @@ def insert_row(store: Store, table: str, values: dict[str, Any], *, patient_id: 
     """Insert a clinical row with its bookkeeping columns and audit it; returns the new id."""
     stamp = utc_now()
     row = {**values, "archived": 0, "created_at": stamp, "updated_at": stamp, "version": 1}
-    with store.transaction() as db:
-        row_id = db[table].insert(row).last_pk
+    with store.transaction():
+        row_id = store.engine.insert_returning_id(store, table, row)
         after = fetch_row(store, table, row_id)
         write_audit(
             store,
@@ -174,7 +174,7 @@ def update_row(
     """Apply ``changes`` and audit them (with ``reason``); returns False (writing nothing) if
     nothing differs. With ``expected_version``, the version the caller read, a row changed
     since then is refused with StaleRecordError, saying who changed it and when."""
-    with store.transaction() as db:
+    with store.transaction():
         before = fetch_row(store, table, row_id)
         if before is None:
             raise NotFoundError(f"there is no {table} row {row_id}")
@@ -183,8 +183,10 @@ def update_row(
         differing = {key: value for key, value in changes.items() if before.get(key) != value}
         if not differing:
             return False
-        db[table].update(
-            row_id, {**differing, "updated_at": utc_now(), "version": before["version"] + 1}
+        values = {**differing, "updated_at": utc_now(), "version": before["version"] + 1}
+        assignments = ", ".join(f"[{column}] = ?" for column in values)
+        store.execute(
+            f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), row_id]
         )
         write_audit(
             store,

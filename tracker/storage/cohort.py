@@ -130,7 +130,7 @@ def cohort_records(store: Store) -> list[CohortPatient]:
 # The same counts as ``tracker.domain.statistics.cohort_counts`` makes of ``cohort_records``,
 # without handing ten thousand courses to Python. The first row holds the patients and
 # cycles, one row per event type follows: patients counted, events, grade 5 patients, and
-# patients counted from counts alone.
+# patients counted from counts alone. Flags are 0 or 1 (PostgreSQL sums no booleans).
 _TYPES = ", ".join(f"'{event_type}'" for event_type in COHORT_EVENT_TYPES)
 _COUNTS = f"""
 WITH {_RATE_GRADES},
@@ -172,10 +172,10 @@ per_patient AS (
 ),
 classified AS (
     SELECT kind, events,
-           logged > :highest AS died,
-           logged <= :highest AND MAX(logged, counted) BETWEEN from_grade AND :highest
-               AS in_rate,
-           logged < from_grade AS not_logged
+           CASE WHEN logged > :highest THEN 1 ELSE 0 END AS died,
+           CASE WHEN logged <= :highest AND MAX(logged, counted) BETWEEN from_grade AND :highest
+                THEN 1 ELSE 0 END AS in_rate,
+           CASE WHEN logged < from_grade THEN 1 ELSE 0 END AS not_logged
     FROM per_patient
 )
 SELECT NULL, COUNT(DISTINCT patient_id),
@@ -183,8 +183,8 @@ SELECT NULL, COUNT(DISTINCT patient_id),
         WHERE y.archived = 0), NULL, NULL
 FROM course
 UNION ALL
-SELECT kind, SUM(in_rate), SUM(CASE WHEN in_rate THEN events + not_logged ELSE 0 END),
-       SUM(died), SUM(in_rate AND not_logged)
+SELECT kind, SUM(in_rate), SUM(CASE WHEN in_rate = 1 THEN events + not_logged ELSE 0 END),
+       SUM(died), SUM(in_rate * not_logged)
 FROM classified WHERE kind IN ({_TYPES}) GROUP BY kind
 """
 

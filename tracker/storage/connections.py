@@ -126,6 +126,14 @@ def operational_errors() -> tuple[type[Exception], ...]:
     return _both("OperationalError")
 
 
+def integrity_errors() -> tuple[type[Exception], ...]:
+    return _both("IntegrityError")
+
+
+def programming_errors() -> tuple[type[Exception], ...]:
+    return _both("ProgrammingError")
+
+
 def all_errors() -> tuple[type[Exception], ...]:
     """``sqlite3.Error`` and, once loaded, SQLCipher's."""
     return _both("Error")

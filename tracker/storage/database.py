@@ -20,13 +20,8 @@ from tracker.storage.connections import (
     connect,
     database_errors,
     is_cipher_connection,
-    operational_errors,
 )
-from tracker.storage.errors import (
-    DatabaseBusyError,
-    NotADatabaseError,
-    StorageError,
-)
+from tracker.storage.errors import NotADatabaseError, StorageError
 from tracker.storage.failures import sqlite_write_failure, unusable_value
 from tracker.storage.file_checks import (
     BUSY_TIMEOUT_MS,
@@ -46,6 +41,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from tracker.storage.accounts import Account
+    from tracker.storage.engines import Engine
     from tracker.storage.signatures import Signature
 
 APP_DIRECTORY = "rd-cycle-tracker"
@@ -90,8 +86,15 @@ class Store:
         staff: str | None,
         clock: Callable[[], date],
         read_only: bool = False,
+        engine: Engine | None = None,
     ):
-        if isinstance(db, sqlite3.Connection) or is_cipher_connection(db):
+        if engine is None:
+            from tracker.storage.engines.sqlite import SqliteEngine
+
+            engine = SqliteEngine()
+        # What differs between the embedded file and a server database (``engines``).
+        self.engine: Engine = engine
+        if isinstance(db, sqlite3.Connection) or is_cipher_connection(db) or engine.name != "sqlite":
             self.connection = db
             self._db: Database | None = None
         else:
@@ -101,6 +104,8 @@ class Store:
         self.read_only = read_only
         # A file of an older version opened for reading is upgraded in a copy in memory.
         self.copied_to_memory = False
+        # Set on a server's downtime copy opened in its place (``downtime.DowntimeCopy``).
+        self.downtime: Any = None
         self.staff = staff
         self._clock = clock
         self._changed = False
@@ -117,17 +122,25 @@ class Store:
 
     @property
     def db(self) -> Database:
-        """The sqlite-utils handle on the same connection."""
+        """The sqlite-utils handle on the same connection (on a server database, a handle
+        that reads by SQL: ``engines.postgres_handle``)."""
         if self._db is None:
+            if self.is_server:
+                return self.engine.handle(self)  # type: ignore[attr-defined]
             from sqlite_utils import Database
 
             self._db = Database(self.connection, execute_plugins=False)
         return self._db
 
-    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+    @property
+    def is_server(self) -> bool:
+        """True for a server database shared by several workstations."""
+        return self.engine.name != "sqlite"
+
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         try:
             return self.connection.execute(sql, parameters)
-        except (OverflowError, sqlite3.ProgrammingError) as error:
+        except (OverflowError, *self.engine.binding_errors) as error:
             refusal = unusable_value(error)
             if refusal is None:
                 raise
@@ -174,6 +187,8 @@ class Store:
     def reader_connection(self) -> sqlite3.Connection | None:
         """A second connection reading what this one reads, for another thread; None where
         there can be none (a file upgraded in memory for reading)."""
+        if self.is_server:
+            return self.engine.reader_connection()
         if self.copied_to_memory:
             return None
         if self.read_only:
@@ -181,6 +196,10 @@ class Store:
         connection = connect(self.path, uri_options="mode=ro")
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return connection
+
+    def data_version(self) -> int | None:
+        """A number that moves when another connection commits a change (None if unknown)."""
+        return self.engine.data_version(self)
 
     @property
     def staff(self) -> str | None:
@@ -212,38 +231,23 @@ class Store:
         if self.read_only:
             raise StorageError(f"{self.path} is open for reading only; nothing was changed")
         connection = self.connection
+        engine = self.engine
         outermost = not connection.in_transaction
         if outermost:
             self.wait_for_integrity()
         self._depth += 1
         try:
             if outermost:
-                # IMMEDIATE takes the write lock up front, so a second writer waits out the
-                # busy timeout instead of failing when its read turns into a write.
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
-                except operational_errors() as error:
-                    failure = sqlite_write_failure(error, self.path)
-                    if failure is not None:
-                        raise failure from error
-                    raise DatabaseBusyError(
-                        f"the database {self.path} is busy in another program ({error}); "
-                        "try again in a moment"
-                    ) from error
+                engine.begin(self)
             try:
-                with self.db.atomic():
+                with engine.nested(self):
                     yield self.db
                 if outermost:
-                    connection.execute("COMMIT")
+                    engine.commit(self)
             except BaseException as error:
-                if outermost and connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                # A full disk or a read-only file is said as such, not as a raw SQLite error.
-                failure = (
-                    sqlite_write_failure(error, self.path)
-                    if outermost and isinstance(error, operational_errors())
-                    else None
-                )
+                if outermost:
+                    engine.rollback(self)
+                failure = engine.write_failure(error, self) if outermost else None
                 if failure is not None:
                     raise failure from error
                 raise
@@ -257,6 +261,8 @@ class Store:
             self._integrity_thread.join()
         if not self._closed:
             self.connection.close()
+            if hasattr(self.engine, "close"):
+                self.engine.close()
             self._closed = True
 
     def __enter__(self) -> Store:

@@ -32,3 +32,18 @@ class StaleRecordError(ValidationError):
 class BadStoredValueError(StorageError):
     """A row holds a value no rule allows (written outside the program, or by an older
     version); the message names the table, the row and the value."""
+
+
+class ConflictError(ValidationError):
+    """Another workstation saved a clashing change at the same moment; nothing was saved.
+
+    ``retryable``: the change may simply be made again (``conflicts.retrying``), its checks
+    reading what the other workstation saved."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class ServerUnreachableError(StorageError):
+    """The server database cannot be reached (or refused the connection)."""

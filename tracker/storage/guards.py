@@ -103,6 +103,10 @@ def _normal(sql: str | None) -> str:
 
 def missing_guards(connection: sqlite3.Connection) -> list[str]:
     """A sentence for each guard trigger that is missing or differs from the one installed."""
+    if getattr(connection, "engine_name", "sqlite") != "sqlite":
+        from tracker.storage.engines.postgres_schema import missing_server_guards
+
+        return missing_server_guards(connection)
     present = dict(
         connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     )

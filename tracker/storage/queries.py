@@ -118,8 +118,9 @@ def list_patients(
     where, params = _patient_filter(search, include_archived)
     sql = f"SELECT * FROM patients{where} ORDER BY name COLLATE NOCASE, id"
     if limit is not None or offset:
-        sql += " LIMIT ? OFFSET ?"
-        params += [-1 if limit is None else limit, offset]
+        # LIMIT -1: no limit, written so on both engines (``engines.postgres_sql``).
+        sql += " LIMIT -1 OFFSET ?" if limit is None else " LIMIT ? OFFSET ?"
+        params += [offset] if limit is None else [limit, offset]
     return [Patient.from_row(row) for row in _rows(store, sql, params)]
 
 

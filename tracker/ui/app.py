@@ -117,14 +117,21 @@ def install_exception_hook(report: Callable[[str], None], log_path: Path | None)
     return previous
 
 
-def startup_database(cli_path: Path | None, settings: AppSettings) -> tuple[Path, str | None]:
+def startup_database(
+    cli_path: Path | str | None, settings: AppSettings
+) -> tuple[Path | str, str | None]:
     """The database to open at start, and a note for the status bar when it is a fallback.
 
-    ``--db`` wins; then the database used last time, if it is still there; then the default.
+    ``--db`` wins; then the database used last time (a file if it is still there, or a
+    server); then the default.
     """
+    if isinstance(cli_path, str):
+        return cli_path, None
     if cli_path is not None:
         return cli_path.expanduser(), None
     last = settings.last_database()
+    if isinstance(last, str):
+        return last, None
     if last is not None:
         if last.is_file():
             return last, None
@@ -134,7 +141,7 @@ def startup_database(cli_path: Path | None, settings: AppSettings) -> tuple[Path
 
 def open_at_start(
     window: MainWindow,
-    path: Path,
+    path: Path | str,
     *,
     clock: Callable[[], date] = date.today,
     read_only: bool = False,
@@ -177,7 +184,7 @@ def call_when_exposed(widget: QWidget, call: Callable[[], None]) -> None:
 
 
 def launch(
-    db_path: Path | None,
+    db_path: Path | str | None,
     settings: AppSettings,
     *,
     ask_staff: bool = True,
@@ -232,7 +239,7 @@ def application() -> QApplication:
     return app
 
 
-def run_app(db_path: Path | None = None) -> int:
+def run_app(db_path: Path | str | None = None) -> int:
     use_private_umask()
     log_path: Path | None = log_file_path()
     try:

@@ -47,6 +47,7 @@ def test_menus_and_their_shortcuts(window):
     assert [text for text, _ in entries["File"]] == [
         "New database…",
         "Open database…",
+        "Connect to server…",
         "Backup…",
         "Print week's sheets…",
         "Settings…",

@@ -26,13 +26,13 @@ def set_setting(store: Store, key: str, value: str) -> None:
     check(store, RECORD_CARE if key in (PAGE_SIZE_KEY, "demo") else CHANGE_SETTINGS)
     if not isinstance(value, str):
         raise ValidationError(f"setting {key} must be text")
-    with store.transaction() as db:
-        rows = list(db.query("SELECT * FROM settings WHERE key = ?", [key]))
+    with store.transaction():
+        rows = list(store.query("SELECT * FROM settings WHERE key = ?", [key]))
         before = rows[0] if rows else None
         after = {"key": key, "value": value}
         if before == after:
             return
-        db[SETTINGS_TABLE].upsert(after, pk="key")
+        store.engine.upsert(store, SETTINGS_TABLE, after, "key")
         write_audit(
             store,
             table=SETTINGS_TABLE,

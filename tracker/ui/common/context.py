@@ -3,8 +3,8 @@
 Views never write to the store themselves: they call ``context.run(operation, ...)``, which
 shows a refused change in a dialog and tells every view to refresh after a successful one.
 Changes committed by another program or window are noticed by polling SQLite's
-``PRAGMA data_version``, which moves only when another connection commits, and announced the
-same way.
+``PRAGMA data_version``, which moves only when another connection commits (on a server, the
+notices other workstations' commits send), and announced the same way.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.domain.errors import DomainError
-from tracker.storage.connections import all_errors
-from tracker.storage.errors import StorageError
+from tracker.storage.errors import ConflictError, StorageError
 
 Result = TypeVar("Result")
 INTEGRITY_POLL_MS = 50
@@ -86,14 +85,10 @@ class AppContext(QObject):
     def _read_data_version(self) -> int | None:
         if not self.has_store:
             return None
-        connection = getattr(self._store, "connection", None)
-        if connection is None:
+        if getattr(self._store, "connection", None) is None:
             return None
-        try:
-            return connection.execute("PRAGMA data_version").fetchone()[0]
-        except all_errors():
-            # A damaged or vanished file: the reads report it; there is nothing to watch.
-            return None
+        # SQLite's PRAGMA data_version, or the server's notices (``storage.engines``).
+        return self._store.data_version()
 
     def check_outside_writes(self) -> bool:
         """Announce a change another connection committed since the last look; True if so."""
@@ -162,10 +157,16 @@ class AppContext(QObject):
         **kwargs: Any,
     ) -> Result | None:
         """Call a storage operation; on a refused change show why and return None."""
+        from tracker.storage.conflicts import retrying
+
         try:
-            result = operation(self.store, *args, **kwargs)
+            # A change that lost a race to another workstation is made once more.
+            result = retrying(operation, self.store, *args, **kwargs)
         except (StorageError, DomainError) as error:
             self.report_error(parent, str(error))
+            if isinstance(error, ConflictError):
+                # Another workstation's change came first: show it.
+                self.data_changed.emit()
             return None
         self.data_changed.emit()
         return result

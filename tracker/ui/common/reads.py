@@ -199,9 +199,12 @@ def read_in_background(
     **kwargs: Any,
 ) -> BackgroundRead | None:
     """Start ``query(store, *args, **kwargs)`` off the GUI thread; ``on_result`` gets what
-    ``read`` would return. A store that is no file on disk (nothing a second connection could
-    open) is read here and now instead, and None returned."""
-    if not Path(context.store.path).is_file() or context.store.copied_to_memory:
+    ``read`` would return. A store that is no file on disk and no server (nothing a second
+    connection could open) is read here and now instead, and None returned."""
+    store = context.store
+    if not getattr(store, "is_server", False) and (
+        not Path(store.path).is_file() or store.copied_to_memory
+    ):
         on_result(read(context, query, *args, parent=parent, **kwargs))
         return None
     background = BackgroundRead(context, on_result, parent)
@@ -299,7 +302,14 @@ def read_only_store(source: Store) -> Store:
     connection = source.reader_connection()
     if connection is None:
         raise StorageError("the database is read from a copy in memory")
-    return Store(connection, source.path, staff=None, clock=source.today, read_only=True)
+    return Store(
+        connection,
+        source.path,
+        staff=None,
+        clock=source.today,
+        read_only=True,
+        engine=source.engine.reader(),
+    )
 
 
 class _GuiThreadCollector(QObject):

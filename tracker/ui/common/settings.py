@@ -1,4 +1,5 @@
-"""What the application remembers between sessions: window layout and the last database.
+"""What the application remembers between sessions: window layout, the last database (a file
+or a server address) and how often a server's downtime copy is refreshed.
 
 Everything goes through ``AppSettings`` so tests can hand in a QSettings that writes to a
 temporary INI file instead of the user's real preferences.
@@ -14,6 +15,9 @@ ORGANIZATION = "RdCycleTracker"
 APPLICATION = "Rd Cycle Tracker"
 
 _LAST_DATABASE = "database/last_path"
+_DOWNTIME_MINUTES = "server/downtime_copy_minutes"
+_DEFAULT_DOWNTIME = 15
+_SERVER_SCHEMES = ("postgresql://", "postgres://")
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
 
@@ -33,12 +37,28 @@ class AppSettings:
     def qsettings(self) -> QSettings:
         return self._qsettings
 
-    def last_database(self) -> Path | None:
+    def last_database(self) -> Path | str | None:
+        """The file used last, or the server address (``postgresql://...``) connected to."""
         value = self._qsettings.value(_LAST_DATABASE, "")
+        if value and str(value).lower().startswith(_SERVER_SCHEMES):
+            return str(value)
         return Path(str(value)) if value else None
 
     def set_last_database(self, path: Path | str) -> None:
+        if str(path).lower().startswith(_SERVER_SCHEMES):
+            self._qsettings.setValue(_LAST_DATABASE, str(path))
+            return
         self._qsettings.setValue(_LAST_DATABASE, str(Path(path).resolve()))
+
+    def downtime_minutes(self) -> int:
+        """How often the downtime copy of a server database is refreshed."""
+        try:
+            return max(1, int(self._qsettings.value(_DOWNTIME_MINUTES, _DEFAULT_DOWNTIME)))
+        except (TypeError, ValueError):
+            return _DEFAULT_DOWNTIME
+
+    def set_downtime_minutes(self, minutes: int) -> None:
+        self._qsettings.setValue(_DOWNTIME_MINUTES, int(minutes))
 
     def window_geometry(self) -> QByteArray | None:
         return self._bytes(_GEOMETRY)

@@ -44,6 +44,9 @@ class ClosingBackup:
         store = open_store(self._context)
         if self.taken or self.running or store is None or not store.changed:
             return False
+        if store.is_server:
+            # The server's backups are its own; this workstation keeps a downtime copy.
+            return False
         if not database_actions.back_up_in_background(store.path, self.backup_dir, self._done):
             return False
         self.running = True

@@ -1,4 +1,4 @@
-"""File menu work: open another database, create one, back one up.
+"""File menu work: open another database (a file or a server), create one, back one up.
 
 A file that cannot be opened is reported in a dialog and the database already open stays
 open; nothing here ever swaps the store before the new one has opened cleanly.
@@ -15,9 +15,13 @@ import shiboken6
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from tracker.storage.connections import all_errors, is_encrypted
+from tracker.storage.copy import copy_database
 from tracker.storage.database import Store, open_database
-from tracker.storage.errors import StorageError
+from tracker.storage.downtime import latest_downtime_copy, open_downtime_copy
+from tracker.storage.engines import is_server_address
+from tracker.storage.errors import ServerUnreachableError, StorageError
 from tracker.storage.operations.actions import record_backup
+from tracker.storage.server import open_server
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import work_in_background
 
@@ -55,6 +59,10 @@ def try_open(
     An encrypted file is opened by ``sign_in`` (which asks who is working).
     ``read_only`` opens an existing file without changing a byte of it (the smoke test).
     """
+    if is_server_address(path):
+        return try_server(
+            str(path), staff=staff, clock=clock, read_only=read_only, sign_in=sign_in
+        )
     try:
         if sign_in is not None and is_encrypted(path):
             store = sign_in(
@@ -77,6 +85,42 @@ def try_open(
         return None, f"Cannot open {path}: {error}"
 
 
+def try_server(
+    address: str,
+    *,
+    staff: str | None,
+    clock: Callable[[], date] = date.today,
+    read_only: bool = False,
+    sign_in: SignIn | None = None,
+) -> tuple[Store | None, str | None]:
+    """The server database at ``address``, signed in by ``sign_in`` when it has staff
+    accounts; when it cannot be reached, this workstation's latest downtime copy of it,
+    read-only (``store.downtime`` says how old)."""
+    from tracker.storage.roles import has_accounts
+
+    try:
+        store = open_server(address, staff=staff, clock=clock, read_only=read_only)
+        if not has_accounts(store):
+            return store, None
+        store.close()
+        if sign_in is None:
+            return None, f"{store.path.name} has staff accounts: sign in to open it."
+        signed = sign_in(address, clock=clock, read_only=read_only)
+        if signed is None:
+            return None, f"{store.path.name} has staff accounts and nobody signed in to open it."
+        return signed, None
+    except ServerUnreachableError as error:
+        copy = latest_downtime_copy(address)
+        if copy is None:
+            return None, f"{error}. This workstation has no downtime copy of it yet."
+        try:
+            return open_downtime_copy(copy, staff=staff, clock=clock), None
+        except StorageError as refused:
+            return None, f"{error}; its downtime copy cannot be read either ({refused})"
+    except StorageError as error:
+        return None, str(error)
+
+
 def open_existing(
     context: AppContext,
     path: Path | str,
@@ -85,7 +129,15 @@ def open_existing(
     parent: QWidget | None,
     sign_in: SignIn | None = None,
 ) -> bool:
-    """Switch to the database at ``path``; on failure say why and keep the current one."""
+    """Switch to the database at ``path`` (a file or a server address); on failure say why
+    and keep the current one."""
+    if is_server_address(path):
+        store, message = try_server(str(path), staff=staff, sign_in=sign_in)
+        if store is None:
+            context.report_error(parent, f"{message}\n\nThe database already open stays open.")
+            return False
+        context.replace_store(store)
+        return True
     path = Path(path)
     if not path.is_file():
         context.report_error(parent, f"{path} does not exist or is not a file.")
@@ -148,6 +200,18 @@ def backup_to(
                 context.report_error(parent, f"The backup was written but not recorded: {refused}")
         on_done(written)
 
+    if store.is_server:
+        # A server database is backed up as a copy into a new file (``tracker copy``
+        # restores it); the save dialog has asked before replacing one.
+        address = store.engine.address.url
+
+        def copy_from_server() -> Path:
+            target.unlink(missing_ok=True)
+            copy_database(address, target)
+            return target
+
+        work_in_background(copy_from_server, done)
+        return True
     # The save dialog has asked before replacing a file.
     work_in_background(
         lambda: storage_backup.backup_database(source, target, overwrite=True), done
@@ -180,14 +244,21 @@ def record_automatic_backup(context: AppContext, written: Path) -> None:
         context.report_error(None, f"The backup was written but not recorded: {error}")
 
 
-def choose_database_to_open(parent: QWidget | None, start: Path | None) -> Path | None:
+def _folder_start(start: Path | str | None) -> Path | None:
+    """Where a file dialog opens: beside the database in use, unless that is a server."""
+    return None if start is None or is_server_address(str(start)) else Path(start)
+
+
+def choose_database_to_open(parent: QWidget | None, start: Path | str | None) -> Path | None:
+    start = _folder_start(start)
     chosen, _ = QFileDialog.getOpenFileName(
         parent, "Open database", str(start.parent if start else Path.home()), DATABASE_FILTER
     )
     return Path(chosen) if chosen else None
 
 
-def choose_new_database(parent: QWidget | None, start: Path | None) -> Path | None:
+def choose_new_database(parent: QWidget | None, start: Path | str | None) -> Path | None:
+    start = _folder_start(start)
     folder = start.parent if start else Path.home()
     chosen, _ = QFileDialog.getSaveFileName(
         parent,
@@ -200,7 +271,12 @@ def choose_new_database(parent: QWidget | None, start: Path | None) -> Path | No
 
 
 def choose_backup_file(parent: QWidget | None, store: Store) -> Path | None:
-    suggested = store.path.with_name(f"{store.path.stem}-backup-{date.today().isoformat()}.sqlite")
+    if store.is_server:
+        suggested = Path.home() / f"tracker-server-backup-{date.today().isoformat()}.sqlite"
+    else:
+        suggested = store.path.with_name(
+            f"{store.path.stem}-backup-{date.today().isoformat()}.sqlite"
+        )
     chosen, _ = QFileDialog.getSaveFileName(
         parent, "Back up database", str(suggested), DATABASE_FILTER
     )

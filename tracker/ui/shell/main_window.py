@@ -30,7 +30,7 @@ from tracker.ui.common.confirmation import Confirm, ask_to_confirm
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.settings import APPLICATION, AppSettings
 from tracker.ui.common.unsaved_input import has_unsaved_input, remember_input
-from tracker.ui.shell import database_actions
+from tracker.ui.shell import database_actions, server_connection
 from tracker.ui.shell.actions import MainActions
 from tracker.ui.shell.closing_backup import ClosingBackup
 from tracker.ui.shell.session import Session
@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
 
         self._connect_actions()
         self.session = Session(self)
+        self.server_mode = server_connection.ServerMode(self)
         self.today_view.patient_activated.connect(self.open_patient)
         context.store_replaced.connect(self._store_replaced)
         application = QApplication.instance()
@@ -134,10 +135,7 @@ class MainWindow(QMainWindow):
         if has_store:
             store = self.context.store
             store.staff = self.staff_initials
-            self.settings.set_last_database(store.path)
-            self._database_label.setText(str(store.path))
-            self._database_label.setToolTip("The database file in use")
-            self.setWindowTitle(f"{store.path.name} — {APPLICATION}")
+            server_connection.show_database(self, store, self._database_label)
             # Imported with the first database, not before the window shows.
             from tracker.ui.shell import verify_dialog
 

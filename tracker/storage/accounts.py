@@ -207,7 +207,13 @@ def sign_in(
     database = Path(database).expanduser()
     opening = {"clock": clock, "check_in_background": check_in_background, "read_only": read_only}
     if not is_encrypted(database):
-        return open_database(database, **opening)
+        store = open_database(database, **opening)
+        from tracker.storage.server_accounts import has_server_passwords, signed_in_on_copy
+
+        if has_server_passwords(store):
+            # A server's downtime copy: its accounts sign in with their server passwords.
+            return signed_in_on_copy(store, name, password, now=now)
+        return store
     unlock(database, name, password, now=now)
     return signed_in_as(open_database(database, **opening), name)
 

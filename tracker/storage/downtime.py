@@ -84,6 +84,7 @@ def refresh_downtime_copy(
     partial = target.with_name(f"{target.stem}.{os.getpid()}.{time.monotonic_ns()}.partial")
     try:
         copy_database(address, partial, progress=stopping)
+        _copy_password_verifiers(address, partial)
         for side in ("-wal", "-shm"):
             Path(f"{partial}{side}").unlink(missing_ok=True)
         make_private(partial)
@@ -92,6 +93,39 @@ def refresh_downtime_copy(
         for leftover in ("", "-wal", "-shm", "-journal"):
             Path(f"{partial}{leftover}").unlink(missing_ok=True)
     return latest_downtime_copy(address, folder)  # type: ignore[return-value]
+
+
+def _copy_password_verifiers(address: str, partial: Path) -> None:
+    """The server's argon2id verifiers of its accounts' passwords go with the copy, so that
+    staff sign in to it in downtime as they would to the server (passwords as last copied)."""
+    import sqlite3
+
+    from tracker.storage.server import open_server
+    from tracker.storage.server_accounts import PASSWORDS_DDL, PASSWORDS_TABLE
+
+    with open_server(address) as server:
+        present = server.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = ?",
+            [PASSWORDS_TABLE],
+        ).fetchone()[0]
+        if not present:
+            return
+        rows = list(server.query(f"SELECT * FROM {PASSWORDS_TABLE} ORDER BY name"))
+    if not rows:
+        return
+    columns = list(rows[0])
+    connection = sqlite3.connect(partial)
+    try:
+        with connection:
+            connection.execute(PASSWORDS_DDL)
+            connection.executemany(
+                f"INSERT INTO {PASSWORDS_TABLE} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                [[row[column] for column in columns] for row in rows],
+            )
+    finally:
+        connection.close()
 
 
 def latest_downtime_copy(address: str, folder: Path | None = None) -> DowntimeCopy | None:

@@ -71,9 +71,12 @@ def check_server_password(store: Store, name: str, password: str, *, now: Now) -
         _verifier(password, bytes.fromhex(row["salt"]), kdf), row["verifier"]
     )
     if right:
-        if row["failed_attempts"] or row["locked_until"]:
+        if (row["failed_attempts"] or row["locked_until"]) and not store.read_only:
             _set_lockout(store, name, 0, None)
         return
+    if store.read_only:
+        # A downtime copy is only read: its lockout is the server's, as last copied.
+        raise SignInError("the user name or password is wrong")
     failures = row["failed_attempts"] + 1
     if failures >= MAX_FAILED_SIGN_INS:
         _set_lockout(store, name, 0, (now() + LOCKOUT).isoformat())
@@ -120,3 +123,30 @@ def sign_in_server(
         store.close()
         raise
     return store
+
+
+def has_server_passwords(store: Store) -> bool:
+    """Whether ``store`` (a file) holds a server's accounts with their password verifiers:
+    a downtime copy of a server database with staff accounts."""
+    from tracker.storage.connections import all_errors
+    from tracker.storage.roles import has_accounts
+
+    try:
+        rows = store.execute(f"SELECT COUNT(*) FROM {PASSWORDS_TABLE}").fetchone()
+    except all_errors():  # every other file has no such table
+        return False
+    return bool(rows[0]) and has_accounts(store)
+
+
+def signed_in_on_copy(store: Store, name: str, password: str, *, now: Now) -> Store:
+    """The downtime copy ``store`` with ``name`` signed in, the password checked against the
+    server's verifier as last copied; closed, and the refusal raised, otherwise."""
+    from tracker.storage.accounts import _typed_name, signed_in_as
+
+    try:
+        name = _typed_name(name)
+        check_server_password(store, name, password, now=now)
+    except BaseException:
+        store.close()
+        raise
+    return signed_in_as(store, name)

@@ -283,3 +283,39 @@ def test_the_account_signed_in_on_the_server_keeps_its_role_on_the_downtime_copy
     finally:
         server_window.context.replace_store(None)
         postgres_server.drop(address)
+
+
+def test_a_server_down_at_start_opens_its_copy_signed_in_with_the_server_password(
+    qtbot, server_window, postgres_server: PostgresServer, messages: list[str]
+) -> None:
+    from tracker.storage.account_admin import add_account
+    from tracker.storage.roles import PRINT, RECORD_CARE, allows
+
+    address = postgres_server.new_database()
+    try:
+        with open_server(address) as store:
+            add_account(store, "nina", "nurse", "nurse-password-1")
+        session, mode = server_window.session, server_window.server_mode
+        session.preset = ("nina", "nurse-password-1")
+        assert mode.connect_to_server(address)
+        qtbot.waitUntil(lambda: latest_downtime_copy(address) is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: not mode.refreshing, timeout=10_000)
+        server_window.context.replace_store(None)
+        postgres_server.drop(address)
+
+        # The next morning the server is down: the copy asks who signs in, as the server would.
+        session.preset = ("nina", "not-her-password")
+        assert not mode.connect_to_server(address)
+        assert "password is wrong" in messages[-1]
+        session.preset = ("nina", "nurse-password-1")
+        assert mode.connect_to_server(address)
+        copy = server_window.context.store
+        assert copy.downtime is not None and copy.read_only
+        assert copy.account.name == "nina" and allows(copy, PRINT)
+        # Printing is allowed; recording waits for the server.
+        assert allows(copy, RECORD_CARE)
+        with pytest.raises(StorageError, match="reading only"):
+            add_patient(copy, mrn="DT-9", name="Waits, Server")
+    finally:
+        server_window.context.replace_store(None)
+        postgres_server.drop(address)

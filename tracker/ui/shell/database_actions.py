@@ -17,11 +17,12 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from tracker.storage.connections import all_errors, is_encrypted
 from tracker.storage.copy import copy_database
 from tracker.storage.database import Store, open_database
-from tracker.storage.downtime import latest_downtime_copy, open_downtime_copy
+from tracker.storage.downtime import DowntimeCopy, latest_downtime_copy, open_downtime_copy
 from tracker.storage.engines import is_server_address
 from tracker.storage.errors import ServerUnreachableError, StorageError
 from tracker.storage.operations.actions import record_backup
 from tracker.storage.server import open_server
+from tracker.storage.server_accounts import has_server_passwords
 from tracker.ui.common.context import AppContext
 from tracker.ui.common.reads import work_in_background
 
@@ -114,7 +115,7 @@ def try_server(
         if copy is None:
             return None, f"{error}. This workstation has no downtime copy of it yet."
         try:
-            return open_downtime_copy(copy, staff=staff, clock=clock), None
+            return _open_copy(copy, staff=staff, clock=clock, sign_in=sign_in), None
         except StorageError as refused:
             return None, f"{error}; its downtime copy cannot be read either ({refused})"
     except StorageError as error:
@@ -305,3 +306,25 @@ def start_backup(window: MainWindow, destination: Path | str | None) -> bool:
         window.commands.backup.setEnabled(False)
         window.statusBar().showMessage(f"Backing up to {destination}…")
     return started
+
+
+def _open_copy(
+    copy: DowntimeCopy, *, staff: str | None, clock: Callable[[], date], sign_in: SignIn | None
+) -> Store | None:
+    """The server's downtime copy, read-only; with staff accounts, signed in (the passwords
+    are checked against the server's as last copied), so the day's sheets can be printed."""
+    store = open_downtime_copy(copy, staff=staff, clock=clock)
+    if sign_in is None or not has_server_passwords(store):
+        return store
+    store.close()
+    signed = sign_in(
+        copy.path,
+        clock=clock,
+        read_only=True,
+        intro=f"The server cannot be reached: this is its downtime copy ({copy.age_text()}), "
+        "for reading and printing only. Sign in with your own account.",
+    )
+    if signed is None:
+        raise StorageError("nobody signed in to open it")
+    signed.downtime = copy
+    return signed

@@ -168,9 +168,10 @@ class Session(QObject):
         clock: Callable[[], date],
         check_in_background: bool = False,
         read_only: bool = False,
+        intro: str | None = None,
     ) -> Store | None:
-        """Open the encrypted ``path`` signed in: the smoke test's credentials (``read_only``
-        applies to them: the smoke test leaves the file as it was), else asked."""
+        """Open the encrypted ``path`` (a server, a server's downtime copy) signed in: the
+        smoke test's credentials, else asked; ``read_only`` opens it only to read."""
         if self.preset is not None:
             name, password = self.preset
             return sign_in(
@@ -187,7 +188,12 @@ class Session(QObject):
                 f"{PASSWORD_VARIABLE}"
             )
         return self.ask_sign_in(
-            self.window, path, clock=clock, check_in_background=check_in_background
+            self.window,
+            path,
+            clock=clock,
+            check_in_background=check_in_background,
+            read_only=read_only,
+            intro=intro,
         )
 
     def switch_user(self) -> bool:

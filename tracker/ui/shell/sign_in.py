@@ -120,17 +120,26 @@ def sign_in_dialog(
     *,
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
+    read_only: bool = False,
+    intro: str | None = None,
     parent: QWidget | None = None,
 ) -> SignInDialog:
     """The dialog that opens the encrypted database at ``path`` (its ``value``: the store)."""
 
     def attempt(name: str, password: str) -> Store:
-        return sign_in(path, name, password, clock=clock, check_in_background=check_in_background)
+        return sign_in(
+            path,
+            name,
+            password,
+            clock=clock,
+            check_in_background=check_in_background,
+            read_only=read_only,
+        )
 
     return SignInDialog(
         attempt,
         title="Sign in",
-        intro=f"{path.name} is encrypted. Sign in with your own account to open it.",
+        intro=intro or f"{path.name} is encrypted. Sign in with your own account to open it.",
         parent=parent,
     )
 
@@ -141,9 +150,18 @@ def ask_to_sign_in(
     *,
     clock: Callable[[], date] = date.today,
     check_in_background: bool = False,
+    read_only: bool = False,
+    intro: str | None = None,
 ) -> Store | None:
     """Ask for a user and password until they open ``path``; None when cancelled."""
-    dialog = sign_in_dialog(path, clock=clock, check_in_background=check_in_background, parent=parent)
+    dialog = sign_in_dialog(
+        path,
+        clock=clock,
+        check_in_background=check_in_background,
+        read_only=read_only,
+        intro=intro,
+        parent=parent,
+    )
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.value

@@ -65,3 +65,16 @@ def clash_refusal(constraint: str) -> ConflictError:
         + "; nothing was saved here. The view is read again: look, then try again",
         retryable=False,
     )
+
+
+def upsert_row(store: Store, table: str, row: Mapping[str, Any], key: str) -> None:
+    """Insert ``row`` into ``table``, or update the row with the same ``key``: one statement,
+    in the dialect both engines take (the server's adapter translates the quoting)."""
+    columns = ", ".join(f"[{column}]" for column in row)
+    holes = ", ".join("?" for _ in row)
+    updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in row if column != key)
+    store.execute(
+        f"INSERT INTO [{table}] ({columns}) VALUES ({holes}) "
+        f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}",
+        list(row.values()),
+    )

@@ -29,7 +29,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 
 from tracker.storage.audit_chain import AUDIT_TABLE
-from tracker.storage.engines import clash_refusal
+from tracker.storage.engines import clash_refusal, upsert_row
 from tracker.storage.engines.addresses import CONNECT_TIMEOUT_S, ServerAddress
 from tracker.storage.engines.postgres_readers import ReaderPool
 from tracker.storage.engines.postgres_sql import to_postgres
@@ -270,14 +270,7 @@ class PostgresEngine:
         return int(cursor.fetchone()[0])
 
     def upsert(self, store: Store, table: str, row: Mapping[str, Any], key: str) -> None:
-        columns = ", ".join(f"[{column}]" for column in row)
-        holes = ", ".join("?" for _ in row)
-        updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in row if column != key)
-        store.execute(
-            f"INSERT INTO [{table}] ({columns}) VALUES ({holes}) "
-            f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}",
-            list(row.values()),
-        )
+        upsert_row(store, table, row, key)
 
     def insert_many(self, store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
         """Add rows as they are (ids included) by COPY, the server's bulk path; an id column

@@ -15,7 +15,7 @@ from tracker.storage.connections import (
     operational_errors,
     programming_errors,
 )
-from tracker.storage.engines import clash_refusal
+from tracker.storage.engines import clash_refusal, upsert_row
 from tracker.storage.errors import DatabaseBusyError, StorageError
 from tracker.storage.failures import sqlite_write_failure
 
@@ -86,14 +86,7 @@ class SqliteEngine:
         return int(cursor.lastrowid or 0)
 
     def upsert(self, store: Store, table: str, row: Mapping[str, Any], key: str) -> None:
-        columns = ", ".join(f"[{column}]" for column in row)
-        holes = ", ".join("?" for _ in row)
-        updates = ", ".join(f"[{column}] = excluded.[{column}]" for column in row if column != key)
-        store.execute(
-            f"INSERT INTO [{table}] ({columns}) VALUES ({holes}) "
-            f"ON CONFLICT ([{key}]) DO UPDATE SET {updates}",
-            list(row.values()),
-        )
+        upsert_row(store, table, row, key)
 
     def insert_many(self, store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
         """Add rows as they are (ids included); returns how many were added."""

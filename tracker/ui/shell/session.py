@@ -122,7 +122,14 @@ class Session(QObject):
         self.window.commands.set_staff.setVisible(not accounts)
         self.window.findChild(QLabel, "staffLabel").setVisible(not accounts)
         self.account_label.setVisible(accounts)
-        self.encrypt_button.setVisible(store is not None and not is_encrypted(store.path))
+        # Offered for a plaintext file of this workstation: not for a server, nor for a file
+        # open only to read (a server's downtime copy among them).
+        self.encrypt_button.setVisible(
+            store is not None
+            and not store.is_server
+            and not store.read_only
+            and not is_encrypted(store.path)
+        )
         if store is not None and store.account is not None:
             account = store.account
             self.account_label.setText(f"Signed in: {account.shown_name}, {account.role_title}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -414,9 +415,20 @@ def _timed(call):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-def test_today_and_patient_paging_stay_fast_with_ten_thousand_patients(store: Store) -> None:
+def test_today_and_patient_paging_stay_fast_with_ten_thousand_patients(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fill_clinic(store, 10_000)
+    statements: list[str] = []
+    execute = store.execute
+
+    def counted(sql: str, parameters: Any = ()) -> Any:
+        statements.append(sql)
+        return execute(sql, parameters)
+
+    monkeypatch.setattr(store, "execute", counted)
     rows, today_seconds = _timed(lambda: today_rows(store, TODAY))
+    today_statements = len(statements)
     page, page_seconds = _timed(lambda: list_patients(store, "patient 00", limit=50, offset=5000))
     total, count_seconds = _timed(lambda: count_patients(store, "patient"))
 
@@ -425,7 +437,9 @@ def test_today_and_patient_paging_stay_fast_with_ten_thousand_patients(store: St
     held = [row for row in rows if row.state.on_hold]
     assert held and all(row.patient.id % 11 == 0 for row in held)
     assert sum(1 for row in rows if row.state.open_events) == 1000
-    # Measured 0.45-0.6 s for today_rows and 5-30 ms for a page or a count on the build machine;
-    # the bounds leave room for slow machines while catching a query per patient.
-    assert today_seconds < 3.0, today_seconds
-    assert page_seconds < 0.5 and count_seconds < 0.5, (page_seconds, count_seconds)
+    # A query per patient is what this guards against: Today's statements do not grow with
+    # the clinic. The times (0.45-0.6 s for today_rows, 5-30 ms for a page or a count on the
+    # file; about twice that on the server) are bounded loosely, for a busy machine.
+    assert today_statements < 30, today_statements
+    assert today_seconds < 10.0, today_seconds
+    assert page_seconds < 2.0 and count_seconds < 2.0, (page_seconds, count_seconds)

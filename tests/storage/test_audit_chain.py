@@ -112,6 +112,23 @@ def test_an_edited_audit_row_is_named(clinic: Store, db_path: Path) -> None:
     assert report.chain_count == 1
 
 
+def test_an_audit_row_whose_record_is_no_longer_json_is_reported_not_a_crash(
+    clinic: Store, db_path: Path
+) -> None:
+    # As one flipped bit in a page can leave it: every kind of audit row garbled at once.
+    raw(
+        db_path,
+        *without_guards("audit_log"),
+        "UPDATE audit_log SET after_json = substr(after_json, 1, 5) || '#' || "
+        "substr(after_json, 7), before_json = substr(before_json, 1, 5) || '#' || "
+        "substr(before_json, 7)",
+    )
+    report = _verify(db_path)
+    assert report.chain_count > 0
+    contents = [str(problem) for problem in report.records]
+    assert any("cannot be read: it was changed outside the program" in text for text in contents)
+
+
 def test_an_update_of_a_clinical_row_without_its_audit_row_is_caught(
     clinic: Store, db_path: Path, patient_id: int
 ) -> None:

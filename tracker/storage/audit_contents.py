@@ -106,6 +106,17 @@ def _attestations(connection: sqlite3.Connection, table: str) -> list[tuple[Atte
     return sorted(found, key=lambda pair: pair[0].first_id)
 
 
+def _json(text: str | None) -> Any:
+    """The JSON an audit row keeps; None for none, or for text a damaged page left unreadable
+    (the audit chain reports that row as changed)."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError):
+        return None
+
+
 def _parse_attestation(audit_id: int, after_json: str | None) -> Attestation | None:
     try:
         return Attestation.from_after(audit_id, json.loads(after_json or "null") or {})
@@ -181,8 +192,8 @@ def _check_chunk(
             row = by_id.get(row_id)
             if row_id in later:
                 before_json = later[row_id][0][1]
-                before = json.loads(before_json) if before_json else None
-                if before is not None:
+                before = _json(before_json)
+                if isinstance(before, dict):
                     attested.append([before.get(column) for column in attestation.columns])
                 _compare_latest(table, row_id, row, later[row_id][-1], columns, defaults, check)
             elif row is not None:
@@ -226,7 +237,15 @@ def _compare_latest(
             "deleted outside the program",
         )
         return
-    recorded = json.loads(after_json) if after_json else {}
+    recorded = _json(after_json) if after_json else {}
+    if not isinstance(recorded, dict):
+        check.add(
+            table,
+            row_id,
+            f"audit row {audit_id}, the latest of {table} row {row_id}, cannot be read: it was "
+            "changed outside the program",
+        )
+        return
     found = differences(dict(zip(columns, row, strict=True)), recorded, defaults)
     if found:
         shown = "; ".join(found[:_SHOWN_DIFFERENCES]) + ("; …" if len(found) > _SHOWN_DIFFERENCES else "")
@@ -286,13 +305,13 @@ def check_settings(connection: sqlite3.Connection, check: ContentCheck) -> None:
         "ORDER BY id",
         [SETTINGS_TABLE],
     ):
-        after = json.loads(after_json) if after_json else None
+        after = _json(after_json)
         if isinstance(after, dict) and ATTESTED_SETTINGS in after:
             expected = {key: (value, audit_id) for key, value in after[ATTESTED_SETTINGS].items()}
         elif isinstance(after, dict) and "key" in after:
             expected[after["key"]] = (after.get("value"), audit_id)
-        elif before_json:
-            expected.pop(json.loads(before_json).get("key"), None)
+        elif isinstance(before := _json(before_json), dict):
+            expected.pop(before.get("key"), None)
     current = dict(connection.execute(f"SELECT key, value FROM {SETTINGS_TABLE}").fetchall())
     check.rows += len(current)
     for key in sorted(set(current) | set(expected)):

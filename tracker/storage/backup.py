@@ -45,7 +45,12 @@ from tracker.storage.output_files import (
     remove_quietly,
     temporary_beside,
 )
-from tracker.storage.private_files import create_private_file, make_private, private_folder
+from tracker.storage.private_files import (
+    create_private_file,
+    make_private,
+    private_folder,
+    write_private_file,
+)
 
 DEFAULT_KEEP = 10
 _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
@@ -130,7 +135,7 @@ def _snapshot(reader: Connection, source: Path, partial: Path) -> None:
         create_private_file(partial)
         make_private(partial)  # the temporary name may have been taken as an empty file
         if encrypted:
-            _copy_key_file(source, key_file_path(partial))
+            write_private_file(key_file_path(partial), key_file_path(source).read_bytes())
         writer = connect(partial, key=unlocked_key(source) if encrypted else None)
         try:
             reader.backup(writer)
@@ -179,12 +184,6 @@ def _write_verified_copy(
     finally:
         remove_quietly(partial)
         remove_quietly(key_file_path(partial))
-
-
-def _copy_key_file(source: Path, target: Path) -> None:
-    create_private_file(target)
-    target.write_bytes(key_file_path(source).read_bytes())
-    make_private(target)
 
 
 def _is_kept_copy_of(source: Path, name: str) -> bool:
